@@ -1,0 +1,39 @@
+/** One benchmark case: the same work done by each variant, timed side by side in one run. */
+export interface BenchCase {
+  /** The case's name with its parameters, e.g. `dot dim=384` or `scan top-10 rows=100000 dim=384`. */
+  readonly name: string;
+  /**
+   * The variants, by name: `wasm`, `ts`, or a peer's npm package name (`msgpackr`, `JSON`, ...).
+   * Each function does one iteration; inputs are prepared before, outputs preallocated.
+   */
+  readonly variants: Readonly<Record<string, () => unknown>>;
+  /** Bytes of memory each iteration must read, when it is bandwidth-bound (prints GB/s). */
+  readonly bytesRead?: number;
+  /** Time budget per variant in ms (default: the harness's). Raise it for slow cases. */
+  readonly timeMs?: number;
+}
+
+/** A suite of cases, in `bench/<suite>.bench.ts` as its default export. */
+export interface BenchSuite {
+  /** Suite name: `vector`, `graph`, `codec`, ... */
+  readonly name: string;
+  /**
+   * Builds the cases whose full name (`<suite> <case>`) passes `wanted`. Build only those:
+   * preparing data for a filtered-out case wastes the run's time.
+   */
+  cases(wanted: (caseName: string) => boolean): Promise<readonly BenchCase[]> | readonly BenchCase[];
+}
+
+/** One row of `--json` output. */
+export interface BenchRecord {
+  readonly suite: string;
+  readonly case: string;
+  readonly variant: string;
+  readonly opsPerSec: number;
+  readonly meanNs: number;
+  readonly medianNs: number;
+  readonly p99Ns: number;
+  readonly samples: number;
+  /** Effective read bandwidth (GB/s) at the median, for bandwidth-bound cases. */
+  readonly gbPerSec?: number;
+}

@@ -1,0 +1,168 @@
+/**
+ * Every operational failure in weft is a {@link WeftError} with a stable `code`.
+ *
+ * Programmer errors (a bad option, a wrong argument type) throw the built-in `TypeError` or
+ * `RangeError` instead, with a message that names the option and the value received.
+ * Errors may cross worker boundaries as plain data, so compare `code` (see {@link isWeftError})
+ * rather than relying on `instanceof`.
+ *
+ * @packageDocumentation
+ */
+
+/** The stable codes carried by {@link WeftError}s. */
+export type WeftErrorCode =
+  | 'DIMENSION_MISMATCH'
+  | 'CYCLE_DETECTED'
+  | 'WASM_UNAVAILABLE'
+  | 'WASM_TRAP'
+  | 'BUFFER_TOO_SMALL'
+  | 'BUFFER_FREED'
+  | 'ENCODE_UNSUPPORTED'
+  | 'DECODE_INVALID'
+  | 'TRACE_INVALID';
+
+/** Base class of weft's typed errors. */
+export class WeftError extends Error {
+  /** A stable, machine-readable code. */
+  readonly code: WeftErrorCode;
+
+  /**
+   * @param code - the stable code
+   * @param message - a human-readable message naming the problem
+   * @param options - `cause`: the underlying error, kept rather than replaced
+   */
+  constructor(code: WeftErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** Two vectors (or a matrix and a query) whose dimensions do not agree. */
+export class DimensionMismatchError extends WeftError {
+  /** The dimension that was required. */
+  readonly expected: number;
+  /** The dimension that arrived. */
+  readonly actual: number;
+
+  /**
+   * @param what - names the argument that was wrong
+   * @param expected - the dimension required
+   * @param actual - the dimension received
+   */
+  constructor(what: string, expected: number, actual: number) {
+    super('DIMENSION_MISMATCH', `${what}: expected dimension ${expected}, got ${actual}`);
+    this.expected = expected;
+    this.actual = actual;
+  }
+}
+
+/** A graph that must be acyclic contains a cycle. */
+export class CycleDetectedError extends WeftError {
+  /** The nodes of one cycle, in edge order: `cycle[i] → cycle[i+1]`, and the last back to the first. */
+  readonly cycle: readonly (string | number)[];
+
+  /**
+   * @param cycle - the nodes of one cycle in edge order (ids or indices)
+   */
+  constructor(cycle: readonly (string | number)[]) {
+    const shown = cycle.length > 0 ? [...cycle, cycle[0]].join(' -> ') : '(unknown)';
+    super('CYCLE_DETECTED', `the graph has a cycle: ${shown}`);
+    this.cycle = cycle;
+  }
+}
+
+/** WebAssembly (or WebAssembly SIMD) is missing, or the module failed to load. */
+export class WasmUnavailableError extends WeftError {
+  /**
+   * @param reason - why WebAssembly cannot be used
+   * @param options - `cause`: the underlying error
+   */
+  constructor(reason: string, options?: { cause?: unknown }) {
+    super('WASM_UNAVAILABLE', `WebAssembly backend unavailable: ${reason}`, options);
+  }
+}
+
+/** The WebAssembly module trapped (a bug in weft, never an expected condition). */
+export class WasmTrapError extends WeftError {
+  /**
+   * @param kernel - the kernel that trapped
+   * @param cause - the original `WebAssembly.RuntimeError`
+   */
+  constructor(kernel: string, cause: unknown) {
+    super('WASM_TRAP', `WebAssembly kernel ${kernel} trapped: ${(cause as Error)?.message ?? cause}`, {
+      cause,
+    });
+  }
+}
+
+/** A caller-owned output buffer is too small for the result. */
+export class BufferTooSmallError extends WeftError {
+  /**
+   * @param what - names the buffer
+   * @param needed - elements (or bytes) required
+   * @param actual - elements (or bytes) available
+   */
+  constructor(what: string, needed: number, actual: number) {
+    super('BUFFER_TOO_SMALL', `${what} is too small: needs ${needed}, has ${actual}`);
+  }
+}
+
+/** A kernel-owned buffer was used after `free()`. */
+export class BufferFreedError extends WeftError {
+  constructor() {
+    super('BUFFER_FREED', 'the kernel buffer was used after free()');
+  }
+}
+
+/** A value that the MessagePack encoder does not accept. */
+export class EncodeUnsupportedError extends WeftError {
+  /**
+   * @param path - where in the value the problem is, e.g. `$.items[3]`
+   * @param what - what was found there
+   */
+  constructor(path: string, what: string) {
+    super('ENCODE_UNSUPPORTED', `cannot encode ${what} at ${path}`);
+  }
+}
+
+/** Bytes that are not valid MessagePack (or are truncated). */
+export class DecodeInvalidError extends WeftError {
+  /** Byte offset where decoding failed. */
+  readonly offset: number;
+
+  /**
+   * @param offset - byte offset where decoding failed
+   * @param why - what is wrong there
+   */
+  constructor(offset: number, why: string) {
+    super('DECODE_INVALID', `invalid MessagePack at byte ${offset}: ${why}`);
+    this.offset = offset;
+  }
+}
+
+/** A workflow trace file that cannot be read or is not valid WfFormat. */
+export class TraceInvalidError extends WeftError {
+  /**
+   * @param source - the file or label of the trace
+   * @param why - what is wrong
+   * @param options - `cause`: the underlying error
+   */
+  constructor(source: string, why: string, options?: { cause?: unknown }) {
+    super('TRACE_INVALID', `invalid workflow trace ${source}: ${why}`, options);
+  }
+}
+
+/**
+ * Whether `error` is a weft error, optionally with a given code. Compares `code` and `name`
+ * rather than the prototype, so errors rebuilt from plain data (after crossing a worker) match.
+ */
+export function isWeftError(error: unknown, code?: WeftErrorCode): error is WeftError {
+  if (typeof error !== 'object' || error === null) return false;
+  const c = (error as { code?: unknown }).code;
+  if (typeof c !== 'string') return false;
+  if (!(error instanceof WeftError) && typeof (error as { name?: unknown }).name !== 'string') {
+    return false;
+  }
+  return code === undefined ? true : c === code;
+}
