@@ -71,6 +71,7 @@ const pending = new Map<BackendChoice, Promise<Kernels>>();
  * module can be posted to worker threads, which instantiate it without compiling again.
  */
 export function loadWeftModule(source?: WasmSource, signal?: AbortSignal): Promise<WebAssembly.Module> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
   if (source !== undefined) return compileWeftModule(source, signal);
   defaultModule ??= compileWeftModule(undefined, signal).catch((error: unknown) => {
     defaultModule = undefined;

@@ -49,12 +49,12 @@ export class WasmF32Buffer implements F32Buffer {
  * anything else is copied to `at` (a scratch address with room for it).
  */
 export function placeF32(arena: WasmArena, x: F32Input, at: number): number {
-  if (x instanceof WasmF32Buffer && x.arena === arena) return x.ptr;
+  if ((x as WasmF32Buffer).arena === arena) return (x as WasmF32Buffer).ptr;
   arena.f32.set(x instanceof Float32Array ? x : x.array, at >>> 2);
   return at;
 }
 
 /** Scratch bytes needed to copy `x` in (none for a buffer of this arena). */
 export function copyBytes(arena: WasmArena, x: F32Input, length: number): number {
-  return x instanceof WasmF32Buffer && x.arena === arena ? 0 : (length * 4 + 15) & ~15;
+  return (x as WasmF32Buffer).arena === arena ? 0 : (length * 4 + 15) & ~15;
 }

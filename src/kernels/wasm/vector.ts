@@ -1,6 +1,7 @@
+import { DimensionMismatchError } from '../../errors.js';
 import { checkOut, checkPair, checkScan, checkTopK, metricCode } from '../check.js';
 import type { F32Input, Metric, VectorKernels } from '../types.js';
-import { copyBytes, placeF32 } from './buffer.js';
+import { WasmF32Buffer, copyBytes, placeF32 } from './buffer.js';
 import { align16, type WasmArena } from './memory.js';
 import { rethrowTrap } from './trap.js';
 
@@ -8,11 +9,24 @@ import { rethrowTrap } from './trap.js';
 export function createWasmVectorKernels(arena: WasmArena): VectorKernels {
   const ex = arena.exports;
 
-  // Places a and b in memory (copying plain arrays into scratch) and returns their addresses.
-  function pair(a: F32Input, b: F32Input, n: number): [number, number] {
+  // The pairwise kernels cost tens of nanoseconds, so the adapter must too: resident buffers of
+  // this arena go straight to the kernel, and scratch addresses are kept in locals, not arrays.
+  let pa = 0;
+  let pb = 0;
+  function pair(op: string, a: F32Input, b: F32Input): number {
+    // A brand check on `arena`: measured ~50 ns cheaper per call than two `instanceof`s.
+    if ((a as WasmF32Buffer).arena === arena && (b as WasmF32Buffer).arena === arena) {
+      if (a.length !== b.length) throw new DimensionMismatchError(`${op}: b`, a.length, b.length);
+      pa = (a as WasmF32Buffer).ptr;
+      pb = (b as WasmF32Buffer).ptr;
+      return a.length;
+    }
+    const n = checkPair(op, a, b);
     const ca = copyBytes(arena, a, n);
     const base = arena.scratch(ca + copyBytes(arena, b, n));
-    return [placeF32(arena, a, base), placeF32(arena, b, base + ca)];
+    pa = placeF32(arena, a, base);
+    pb = placeF32(arena, b, base + ca);
+    return n;
   }
 
   function scanInto(query: F32Input, matrix: F32Input, rows: number, dim: number, extra: number): [number, number, number] {
@@ -24,18 +38,15 @@ export function createWasmVectorKernels(arena: WasmArena): VectorKernels {
 
   return {
     dot(a, b) {
-      const n = checkPair('dot', a, b);
-      const [pa, pb] = pair(a, b, n);
+      const n = pair('dot', a, b);
       return ex.dot(pa, pb, n);
     },
     cosine(a, b) {
-      const n = checkPair('cosine', a, b);
-      const [pa, pb] = pair(a, b, n);
+      const n = pair('cosine', a, b);
       return ex.cosine(pa, pb, n);
     },
     l2sq(a, b) {
-      const n = checkPair('l2sq', a, b);
-      const [pa, pb] = pair(a, b, n);
+      const n = pair('l2sq', a, b);
       return ex.l2sq(pa, pb, n);
     },
     normalize(v) {

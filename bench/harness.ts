@@ -1,0 +1,111 @@
+import { Bench } from 'tinybench';
+import type { BenchCase, BenchRecord, BenchSuite } from './types.js';
+
+/** Options of {@link runSuites}. */
+export interface HarnessOptions {
+  /** Only cases whose `<suite> <case>` contains one of these (case-insensitive). @default all */
+  readonly filters: readonly string[];
+  /** Time budget per variant, ms. @default 500 */
+  readonly timeMs: number;
+  /** Called with each finished case's records (for printing as the run goes). */
+  readonly onCase?: (suite: string, benchCase: BenchCase, records: readonly BenchRecord[]) => void;
+}
+
+// tinybench times every call; below ~10 µs the timer's own cost (~30-60 ns) and its resolution
+// would dominate, so fast functions are run in a loop and the time divided.
+const TARGET_CALL_NS = 20_000;
+
+function calibrate(fn: () => unknown): number {
+  const t0 = process.hrtime.bigint();
+  fn();
+  let ns = Number(process.hrtime.bigint() - t0);
+  if (ns > TARGET_CALL_NS / 2) return 1;
+  const probe = 200;
+  const t1 = process.hrtime.bigint();
+  for (let i = 0; i < probe; i++) fn();
+  ns = Number(process.hrtime.bigint() - t1) / probe;
+  return Math.max(1, Math.min(100_000, Math.round(TARGET_CALL_NS / Math.max(ns, 1))));
+}
+
+function repeated(fn: () => unknown, times: number): () => void {
+  if (times === 1) return () => void fn();
+  return () => {
+    for (let i = 0; i < times; i++) fn();
+  };
+}
+
+/** Whether `<suite> <case>` passes the filters. */
+export function matches(filters: readonly string[], full: string): boolean {
+  if (filters.length === 0) return true;
+  const name = full.toLowerCase();
+  return filters.some((f) => name.includes(f.toLowerCase()));
+}
+
+async function runCase(suite: string, c: BenchCase, timeMs: number): Promise<BenchRecord[]> {
+  const bench = new Bench({ time: c.timeMs ?? timeMs, warmupTime: Math.min(200, (c.timeMs ?? timeMs) / 4), throws: true });
+  const repeats = new Map<string, number>();
+  for (const [variant, fn] of Object.entries(c.variants)) {
+    const times = calibrate(fn);
+    repeats.set(variant, times);
+    bench.add(variant, repeated(fn, times));
+  }
+  await bench.run();
+  const records: BenchRecord[] = [];
+  for (const task of bench.tasks) {
+    const r = task.result;
+    if (r.state !== 'completed') throw new Error(`${suite} ${c.name} [${task.name}]: ${r.state}`);
+    const times = repeats.get(task.name) ?? 1;
+    const medianNs = (r.latency.p50 * 1e6) / times;
+    const record: BenchRecord = {
+      suite,
+      case: c.name,
+      variant: task.name,
+      opsPerSec: 1e9 / medianNs,
+      meanNs: (r.latency.mean * 1e6) / times,
+      medianNs,
+      p99Ns: (r.latency.p99 * 1e6) / times,
+      samples: r.latency.samplesCount * times,
+      ...(c.bytesRead === undefined ? {} : { gbPerSec: c.bytesRead / medianNs }),
+    };
+    records.push(record);
+  }
+  return records;
+}
+
+/** Runs every case of `suites` that passes the filters; returns one record per case and variant. */
+export async function runSuites(suites: readonly BenchSuite[], options: HarnessOptions): Promise<BenchRecord[]> {
+  const all: BenchRecord[] = [];
+  for (const suite of suites) {
+    const cases = await suite.cases((name) => matches(options.filters, `${suite.name} ${name}`));
+    for (const c of cases) {
+      if (!matches(options.filters, `${suite.name} ${c.name}`)) continue;
+      const records = await runCase(suite.name, c, options.timeMs);
+      options.onCase?.(suite.name, c, records);
+      all.push(...records);
+    }
+  }
+  return all;
+}
+
+function formatNs(ns: number): string {
+  if (ns >= 1e6) return `${(ns / 1e6).toFixed(2)} ms`;
+  if (ns >= 1e3) return `${(ns / 1e3).toFixed(2)} µs`;
+  return `${ns.toFixed(1)} ns`;
+}
+
+/**
+ * One table line per case: each variant's median, then WASM's speed-up over TS
+ * (`ts median / wasm median`) and over each peer.
+ */
+export function formatCase(records: readonly BenchRecord[]): string {
+  const by = new Map(records.map((r) => [r.variant, r]));
+  const parts = records.map((r) => `${r.variant} ${formatNs(r.medianNs)}${r.gbPerSec ? ` (${r.gbPerSec.toFixed(2)} GB/s)` : ''}`);
+  const wasm = by.get('wasm');
+  const ratios: string[] = [];
+  if (wasm) {
+    for (const r of records) {
+      if (r.variant !== 'wasm') ratios.push(`wasm/${r.variant} ${(r.medianNs / wasm.medianNs).toFixed(2)}x`);
+    }
+  }
+  return `${records[0]?.case ?? ''}\n    ${parts.join(' | ')}${ratios.length ? `\n    speed-up: ${ratios.join(', ')}` : ''}`;
+}
