@@ -40,6 +40,10 @@ export type F32Input = Float32Array | F32Buffer;
 /**
  * Vector kernels. Scores from `dot` and `cosine` are similarities (higher is closer); `l2`
  * is the squared Euclidean distance (lower is closer).
+ *
+ * Precision: the WASM backend accumulates in float32 lanes and the TS backend in float64, so
+ * results agree within the usual summation bound `n · 2⁻²⁴ · Σ|terms|`. Components smaller than
+ * about 1e-19 in magnitude underflow when squared in float32 (irrelevant for embeddings).
  */
 export interface VectorKernels {
   /** Dot product of two vectors of equal length. */

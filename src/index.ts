@@ -1,0 +1,41 @@
+/**
+ * weft: run agent workflows in parallel, reliably and fast, on a WebAssembly compute core.
+ *
+ * Every export is listed here explicitly; anything not listed is internal.
+ *
+ * @packageDocumentation
+ */
+
+export {
+  WeftError,
+  DimensionMismatchError,
+  CycleDetectedError,
+  WasmUnavailableError,
+  WasmTrapError,
+  BufferTooSmallError,
+  BufferFreedError,
+  EncodeUnsupportedError,
+  DecodeInvalidError,
+  TraceInvalidError,
+  isWeftError,
+} from './errors.js';
+export type { WeftErrorCode } from './errors.js';
+
+export { initKernels, getKernels, kernelInfo, loadWeftModule, AUTO_BACKENDS } from './kernels/index.js';
+export type { InitKernelsOptions, KernelInfo, Kernels, KernelFamily, BackendChoice } from './kernels/index.js';
+export { createTsKernels } from './kernels/ts/index.js';
+export { createWasmKernels } from './kernels/wasm/index.js';
+export { wasmUnsupportedReason } from './kernels/wasm/load.js';
+export type { WasmSource } from './kernels/wasm/load.js';
+export type {
+  BackendName,
+  Metric,
+  F32Buffer,
+  F32Input,
+  VectorKernels,
+  CsrGraph,
+  GraphKernels,
+  CodecKernels,
+  KernelMemory,
+  KernelSet,
+} from './kernels/types.js';
