@@ -1,0 +1,67 @@
+import type { Server } from 'node:http';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveStatic } from '../helpers/static-server.js';
+
+// The kernels in a real browser (Debian's chromium, installed by .ci/run), loading dist/ and
+// build/weft.wasm over http as an application would.
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+let browser: Browser;
+let server: Server;
+let base: string;
+
+beforeAll(async () => {
+  ({ server, base } = await serveStatic(new URL('../..', import.meta.url)));
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((resolve) => server?.close(resolve));
+});
+
+async function load(query: string): Promise<Record<string, any>> {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${base}/test/fixtures/browser/kernels.html${query}`);
+  const result = await page.waitForFunction(() => (window as any).result, undefined, { timeout: 30_000 });
+  const value = (await result.jsonValue()) as Record<string, any>;
+  await page.close();
+  expect(errors).toEqual([]);
+  return value;
+}
+
+describe('kernels in Chromium', () => {
+  it('load the WASM module by URL and agree with the TS twin', async () => {
+    const r = await load('');
+    expect(r.error).toBeUndefined();
+    expect(r.info.wasmLoaded).toBe(true);
+    expect(r.info.families.vector).toBe('wasm');
+    expect(r.dot).toBe(32);
+    expect(r.ids).toHaveLength(10);
+    expect(r.ids).toEqual(r.tsIds);
+  });
+
+  it('fall back to TS under auto when the module is missing, saying why', async () => {
+    const r = await load('?wasm=/build/missing.wasm');
+    expect(r.info.wasmLoaded).toBe(false);
+    expect(r.info.families).toEqual({ vector: 'ts', graph: 'ts', codec: 'ts' });
+    expect(r.info.reason).toContain('HTTP 404');
+    expect(r.ids).toEqual(r.tsIds);
+  });
+
+  it("fail with WASM_UNAVAILABLE under 'wasm' when the module is missing", async () => {
+    const r = await load('?backend=wasm&wasm=/build/missing.wasm');
+    expect(r.error.code).toBe('WASM_UNAVAILABLE');
+  });
+});
