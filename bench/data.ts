@@ -11,7 +11,7 @@ export function rng(seed: number): () => number {
 }
 
 /** `n` floats uniform in [-1, 1), seeded. */
-export function randomFloats(n: number, seed: number, into = new Float32Array(n)): Float32Array {
+export function randomFloats(n: number, seed: number, into: Float32Array = new Float32Array(n)): Float32Array {
   const next = rng(seed);
   for (let i = 0; i < n; i++) into[i] = next() * 2 - 1;
   return into;
