@@ -21,8 +21,8 @@ export {
 } from './errors.js';
 export type { WeftErrorCode } from './errors.js';
 
-export { initKernels, getKernels, kernelInfo, loadWeftModule, AUTO_BACKENDS } from './kernels/index.js';
-export type { InitKernelsOptions, KernelInfo, Kernels, KernelFamily, BackendChoice } from './kernels/index.js';
+export { initKernels, getKernels, kernelInfo, loadWeftModule, AUTO_BACKENDS, AUTO_CODEC_OPS } from './kernels/index.js';
+export type { InitKernelsOptions, KernelInfo, Kernels, KernelFamily, FamilyBackend, BackendChoice } from './kernels/index.js';
 export { createTsKernels } from './kernels/ts/index.js';
 export { createWasmKernels } from './kernels/wasm/index.js';
 export { wasmUnsupportedReason } from './kernels/wasm/load.js';
@@ -39,3 +39,15 @@ export type {
   KernelMemory,
   KernelSet,
 } from './kernels/types.js';
+
+export { buildCsr, csrFromDependencies, reverseCsr, criticalPath } from './graph/csr.js';
+export type { IdGraph } from './graph/csr.js';
+export { parseTrace, readTrace } from './graph/wfcommons.js';
+export type { WorkflowTrace } from './graph/wfcommons.js';
+
+export { createCodec, encode, decode } from './codec/index.js';
+export type { Codec } from './codec/index.js';
+export { MsgpackExt } from './codec/ext.js';
+export type { Extension } from './codec/ext.js';
+export { DEFAULT_CODEC_OPTIONS } from './codec/options.js';
+export type { CodecOptions, EncodeOptions, DecodeOptions, Int64Mode, ResolvedCodecOptions } from './codec/options.js';

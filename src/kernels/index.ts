@@ -1,15 +1,16 @@
 import { WasmUnavailableError } from '../errors.js';
 import { checkOneOf, expectedMessage } from '../internal/validate.js';
 import { createTsKernels } from './ts/index.js';
+import { AUTO_BACKENDS, autoCodecKernels, type FamilyBackend, type KernelFamily } from './auto.js';
 import type { BackendName, KernelSet } from './types.js';
 import { createWasmKernels } from './wasm/index.js';
 import { compileWeftModule, type WasmSource } from './wasm/load.js';
 
-/** The kernel families. */
-export type KernelFamily = 'vector' | 'graph' | 'codec';
-
 /** Which backend to use: `auto` prefers WASM and falls back to TS, `wasm` insists on it. */
 export type BackendChoice = 'auto' | 'wasm' | 'ts';
+
+export { AUTO_BACKENDS, AUTO_CODEC_OPS } from './auto.js';
+export type { FamilyBackend, KernelFamily } from './auto.js';
 
 /** Options of {@link initKernels}. */
 export interface InitKernelsOptions {
@@ -34,7 +35,7 @@ export interface KernelInfo {
   /** The backend that was asked for. */
   readonly requested: BackendChoice;
   /** The backend serving each family. */
-  readonly families: Readonly<Record<KernelFamily, BackendName>>;
+  readonly families: Readonly<Record<KernelFamily, FamilyBackend>>;
   /** Whether the WebAssembly module loaded. */
   readonly wasmLoaded: boolean;
   /** Why WebAssembly is not used (when it is not), e.g. "WebAssembly SIMD (128-bit) is not supported". */
@@ -42,16 +43,6 @@ export interface KernelInfo {
   /** Milliseconds spent in the initialisation that produced this set. */
   readonly initMs: number;
 }
-
-/**
- * The backend `auto` uses per family once WebAssembly is loaded, chosen from `npm run bench`
- * (medians on a 2-core x86-64 machine; see README.md): vector WASM wins at every dimension.
- */
-export const AUTO_BACKENDS: Readonly<Record<KernelFamily, BackendName>> = Object.freeze({
-  vector: 'wasm',
-  graph: 'wasm',
-  codec: 'wasm',
-});
 
 /** A kernel set whose families may come from different backends. */
 export interface Kernels extends KernelSet {
@@ -80,8 +71,8 @@ export function loadWeftModule(source?: WasmSource, signal?: AbortSignal): Promi
   return defaultModule;
 }
 
-function combine(requested: BackendChoice, families: Record<KernelFamily, BackendName>, sets: Partial<Record<BackendName, KernelSet>>, extra: { wasmLoaded: boolean; reason?: string; start: number }): Kernels {
-  const pick = (f: KernelFamily) => sets[families[f]]!;
+function combine(requested: BackendChoice, families: Record<KernelFamily, FamilyBackend>, sets: Partial<Record<BackendName, KernelSet>>, extra: { wasmLoaded: boolean; reason?: string; start: number }): Kernels {
+  const pick = (f: KernelFamily) => sets[families[f] === 'mixed' ? 'wasm' : (families[f] as BackendName)]!;
   const info: KernelInfo = Object.freeze({
     requested,
     families: Object.freeze({ ...families }),
@@ -91,10 +82,10 @@ function combine(requested: BackendChoice, families: Record<KernelFamily, Backen
   });
   const memory = pick('vector');
   return Object.freeze({
-    backend: families.vector,
+    backend: families.vector as BackendName,
     vector: pick('vector').vector,
     graph: pick('graph').graph,
-    codec: pick('codec').codec,
+    codec: families.codec === 'mixed' ? autoCodecKernels(sets.wasm!.codec, sets.ts!.codec) : pick('codec').codec,
     // Buffers must live where the vector kernels read them.
     allocFloat32: (length: number) => memory.allocFloat32(length),
     info,
@@ -115,9 +106,7 @@ async function build(options: InitKernelsOptions, start: number): Promise<Kernel
     return combine(requested, allTs, { ts }, { wasmLoaded: false, reason, start });
   }
   if (requested === 'wasm') return combine(requested, { vector: 'wasm', graph: 'wasm', codec: 'wasm' }, { wasm }, { wasmLoaded: true, start });
-  const slower = (Object.keys(AUTO_BACKENDS) as KernelFamily[]).filter((f) => AUTO_BACKENDS[f] === 'ts');
-  const reason = slower.length > 0 ? `TS measured faster for: ${slower.join(', ')}` : undefined;
-  return combine(requested, { ...AUTO_BACKENDS }, { ts, wasm }, { wasmLoaded: true, reason, start });
+  return combine(requested, { ...AUTO_BACKENDS }, { ts, wasm }, { wasmLoaded: true, start });
 }
 
 /**

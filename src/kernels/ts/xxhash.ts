@@ -44,31 +44,19 @@ export function xxh32Ts(bytes: Uint8Array, seed: number): number {
 let H = 0;
 let L = 0;
 
+// Low 64 bits of a 64x64 product: lo*lo in full (its high half via 16-bit pieces, exact in
+// doubles), plus the two cross products' low halves (Math.imul wraps mod 2^32).
 function mul(ah: number, al: number, bh: number, bl: number): void {
-  const a48 = ah >>> 16, a32 = ah & 0xffff, a16 = al >>> 16, a00 = al & 0xffff;
-  const b48 = bh >>> 16, b32 = bh & 0xffff, b16 = bl >>> 16, b00 = bl & 0xffff;
-  let c00 = a00 * b00;
-  let c16 = c00 >>> 16;
-  c00 &= 0xffff;
-  c16 += a16 * b00;
-  let c32 = Math.floor(c16 / 65536);
-  c16 &= 0xffff;
-  c16 += a00 * b16;
-  c32 += Math.floor(c16 / 65536);
-  c16 &= 0xffff;
-  c32 += a32 * b00;
-  let c48 = Math.floor(c32 / 65536);
-  c32 %= 65536;
-  c32 += a16 * b16;
-  c48 += Math.floor(c32 / 65536);
-  c32 %= 65536;
-  c32 += a00 * b32;
-  c48 += Math.floor(c32 / 65536);
-  c32 %= 65536;
-  c48 += a48 * b00 + a32 * b16 + a16 * b32 + a00 * b48;
-  c48 %= 65536;
-  H = ((c48 << 16) | c32) >>> 0;
-  L = ((c16 << 16) | c00) >>> 0;
+  const a0 = al & 0xffff;
+  const a1 = al >>> 16;
+  const b0 = bl & 0xffff;
+  const b1 = bl >>> 16;
+  const t = a0 * b0;
+  const m1 = a1 * b0 + Math.floor(t / 65536);
+  const m2 = a0 * b1 + (m1 % 65536);
+  const hiLo = a1 * b1 + Math.floor(m1 / 65536) + Math.floor(m2 / 65536);
+  L = Math.imul(al, bl) >>> 0;
+  H = (hiLo + Math.imul(al, bh) + Math.imul(ah, bl)) >>> 0;
 }
 
 function add(ah: number, al: number, bh: number, bl: number): void {
