@@ -40,8 +40,8 @@ export type {
   KernelSet,
 } from './kernels/types.js';
 
-export { buildCsr, csrFromDependencies, reverseCsr, criticalPath } from './graph/csr.js';
-export type { IdGraph } from './graph/csr.js';
+export { buildCsr, csrFromDependencies, reverseCsr, criticalPath, MAX_NODES } from './graph/csr.js';
+export type { IdGraph, EdgeList } from './graph/csr.js';
 export { parseTrace, readTrace } from './graph/wfcommons.js';
 export type { WorkflowTrace } from './graph/wfcommons.js';
 

@@ -60,8 +60,8 @@ export function parseTrace(input: string | unknown, source = '<trace>'): Workflo
   const workflow = field(doc, 'workflow', '$', source, isObject, 'an object');
   const spec = field(workflow, 'specification', '$.workflow', source, isObject, 'an object');
   const tasks = field(spec, 'tasks', '$.workflow.specification', source, isArray, 'an array');
-  const execution = workflow.execution;
-  if (execution !== undefined && !isObject(execution)) throw new TraceInvalidError(source, '$.workflow.execution must be an object');
+  // A trace without an execution section has no runtimes, so it is refused below by name.
+  const execution = workflow.execution === undefined ? undefined : field(workflow, 'execution', '$.workflow', source, isObject, 'an object');
 
   const ids: string[] = [];
   const index = new Map<string, number>();
@@ -98,11 +98,11 @@ export function parseTrace(input: string | unknown, source = '<trace>'): Workflo
   });
 
   const runtimeSeconds = new Float64Array(ids.length).fill(NaN);
-  const executed = isObject(execution) && Array.isArray(execution.tasks) ? execution.tasks : [];
+  const executed = execution === undefined ? [] : field(execution, 'tasks', '$.workflow.execution', source, isArray, 'an array');
   executed.forEach((task, i) => {
     if (!isObject(task)) throw new TraceInvalidError(source, `$.workflow.execution.tasks[${i}] must be an object`);
     const j = typeof task.id === 'string' ? index.get(task.id) : undefined;
-    if (j === undefined) throw new TraceInvalidError(source, `execution lists unknown task ${JSON.stringify(task.id)}`);
+    if (j === undefined) throw new TraceInvalidError(source, `$.workflow.execution.tasks[${i}] is unknown task ${JSON.stringify(task.id)}`);
     const r = task.runtimeInSeconds;
     if (typeof r !== 'number' || !Number.isFinite(r) || r < 0) {
       throw new TraceInvalidError(source, `task "${ids[j]}": runtimeInSeconds must be a finite number >= 0, got ${JSON.stringify(r)}`);
@@ -112,7 +112,7 @@ export function parseTrace(input: string | unknown, source = '<trace>'): Workflo
   const missing = ids.findIndex((_, i) => Number.isNaN(runtimeSeconds[i]));
   if (missing >= 0) throw new TraceInvalidError(source, `task "${ids[missing]}" has no runtimeInSeconds in workflow.execution.tasks`);
 
-  const makespan = isObject(execution) ? execution.makespanInSeconds : undefined;
+  const makespan = execution?.makespanInSeconds;
   return {
     name: typeof doc.name === 'string' ? doc.name : '(unnamed)',
     source,

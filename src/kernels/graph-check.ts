@@ -1,16 +1,21 @@
-// Graph argument checks shared by both backends. The O(1) shape checks run on every call; the
-// per-edge checks (monotone offsets, targets < nodeCount) run inside the kernels' first pass, and
-// only when a kernel reports malformed input does `explainCsr` walk the arrays to name the entry.
-import { BufferTooSmallError } from '../errors.js';
+// Graph argument checks shared by both backends, so they throw the same errors for the same input.
+// The O(1) shape checks run on every call; the per-entry checks (monotone offsets, targets <
+// nodeCount) run inside the kernels' first pass, and only when a kernel reports malformed input
+// does `explainCsr` walk the arrays to name the entry.
+import { BufferTooSmallError, CycleDetectedError } from '../errors.js';
 import { checkInteger, expectedMessage } from '../internal/validate.js';
 import type { CsrGraph } from './types.js';
 
-/** Checks a graph's shape; returns `[nodeCount, edgeCount]`. */
-export function checkGraph(graph: CsrGraph): [number, number] {
+/** The TS kernels' status for malformed CSR: the WASM ABI's `Status.E_INVALID` (assembly/abi.ts). */
+export const E_INVALID = -4;
+
+/** Checks a graph's shape; returns its node count. */
+export function checkGraph(graph: CsrGraph): number {
   if (typeof graph !== 'object' || graph === null) {
     throw new TypeError(expectedMessage('graph', 'a CsrGraph { nodeCount, offsets, targets }', graph));
   }
-  const n = checkInteger('graph.nodeCount', graph.nodeCount, 0, 0xfffffffe);
+  // 2^31 - 1: the WASM ABI passes the node count as an i32.
+  const n = checkInteger('graph.nodeCount', graph.nodeCount, 0, 0x7fffffff);
   const { offsets, targets } = graph;
   if (!(offsets instanceof Uint32Array)) throw new TypeError(expectedMessage('graph.offsets', 'a Uint32Array', offsets));
   if (!(targets instanceof Uint32Array)) throw new TypeError(expectedMessage('graph.targets', 'a Uint32Array', targets));
@@ -21,7 +26,7 @@ export function checkGraph(graph: CsrGraph): [number, number] {
   if (offsets[n] !== targets.length) {
     throw new RangeError(expectedMessage(`graph.offsets[${n}]`, `the edge count ${targets.length}`, offsets[n]));
   }
-  return [n, targets.length];
+  return n;
 }
 
 /** Throws the RangeError that names the first malformed entry of a graph a kernel refused. */
@@ -35,11 +40,12 @@ export function explainCsr(graph: CsrGraph): never {
   for (let e = 0; e < targets.length; e++) {
     if (targets[e] >= n) throw new RangeError(expectedMessage(`graph.targets[${e}]`, `a node index < ${n}`, targets[e]));
   }
+  // Unreachable unless the arrays changed during the call.
   throw new RangeError('graph is malformed');
 }
 
-/** Checks an output (or weights) array's type and length. */
-export function checkArray<T extends Uint32Array | Float64Array>(
+/** Checks an output array's type and that it holds at least `needed` elements. */
+export function checkOut<T extends Uint32Array | Float64Array>(
   name: string,
   value: T,
   ctor: typeof Uint32Array | typeof Float64Array,
@@ -50,10 +56,25 @@ export function checkArray<T extends Uint32Array | Float64Array>(
   return value;
 }
 
-/** Checks weights: a Float64Array of at least n finite values. */
+/** Checks weights: a Float64Array of exactly `n` finite values (one per node). */
 export function checkWeights(weights: Float64Array, n: number): void {
-  checkArray('weights', weights, Float64Array, n);
-  for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(weights[i])) throw new RangeError(expectedMessage(`weights[${i}]`, 'a finite number', weights[i]));
+  if (!(weights instanceof Float64Array)) throw new TypeError(expectedMessage('weights', 'a Float64Array', weights));
+  if (weights.length !== n) {
+    throw new RangeError(expectedMessage('weights', `a Float64Array of length nodeCount = ${n}`, weights));
   }
+  for (let i = 0; i < n; i++) {
+    // `x - x` is 0 for finite x and NaN for ±Infinity and NaN: one subtraction, no call.
+    const x = weights[i];
+    if (x - x !== 0) throw new RangeError(expectedMessage(`weights[${i}]`, 'a finite number', x));
+  }
+}
+
+/**
+ * Throws `CYCLE_DETECTED` listing one cycle of `graph`, found by the backend's own `findCycle`
+ * (so both backends name the same cycle).
+ */
+export function throwCycle(graph: CsrGraph, findCycle: (graph: CsrGraph, out: Uint32Array) => number): never {
+  const out = new Uint32Array(graph.nodeCount);
+  const length = findCycle(graph, out);
+  throw new CycleDetectedError(Array.from(out.subarray(0, length)));
 }
