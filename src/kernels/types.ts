@@ -132,7 +132,10 @@ export interface CodecKernels {
    * (writing nothing useful) when `out` lacks room; `str.length * 3` bytes always suffice.
    */
   utf8Encode(str: string, out: Uint8Array, offset: number): number;
-  /** Decodes `bytes[start, end)` as UTF-8. */
+  /**
+   * Decodes `bytes[start, end)` as UTF-8. A byte order mark is kept as U+FEFF, not stripped
+   * (as `TextDecoder` does with `ignoreBOM: true`): the caller decides what a BOM means.
+   */
   utf8Decode(bytes: Uint8Array, start: number, end: number): string;
   /**
    * Writes the float32 values of `src` into `out` at `offset` as 4-byte IEEE 754 values,
@@ -140,7 +143,10 @@ export interface CodecKernels {
    * Throws `BUFFER_TOO_SMALL` when `out` lacks room.
    */
   packFloat32(src: Float32Array, out: Uint8Array, offset: number, bigEndian: boolean): number;
-  /** Reads `out.length` float32 values from `bytes` at `offset` (inverse of `packFloat32`). */
+  /**
+   * Reads `out.length` float32 values from `bytes` at `offset` (inverse of `packFloat32`).
+   * Throws `DECODE_INVALID` when fewer than `4 * out.length` bytes follow `offset`.
+   */
   unpackFloat32(bytes: Uint8Array, offset: number, bigEndian: boolean, out: Float32Array): void;
   /**
    * Writes each value of `values` as an unsigned LEB128 varint into `out` at `offset`.
