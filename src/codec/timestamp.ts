@@ -1,58 +1,76 @@
 // The MessagePack timestamp extension (type -1): 32-bit (seconds), 64-bit (30-bit nanoseconds
-// + 34-bit seconds) and 96-bit (32-bit nanoseconds + signed 64-bit seconds) forms.
-import { DecodeInvalidError } from '../errors.js';
+// and 34-bit seconds) and 96-bit (32-bit nanoseconds and signed 64-bit seconds) forms.
+// Arithmetic stays in doubles: every Date fits them exactly, and BigInt would allocate.
 
+const TWO_32 = 4294967296;
+const TWO_34 = 17179869184;
+// Date's range: ±8.64e15 ms (±100,000,000 days) around the epoch.
 const MAX_DATE_MS = 8.64e15;
 
-/** Payload bytes of the smallest timestamp form for `ms` milliseconds since the epoch. */
-export function timestampPayload(ms: number): Uint8Array {
+/** Bytes {@link writeTimestamp} may write, header included. */
+export const MAX_TIMESTAMP_BYTES = 15;
+
+/**
+ * Writes the whole ext (header, type -1, payload) for `ms` milliseconds since the epoch (an
+ * integer, as `Date.getTime()` returns), in the smallest form that holds it: 32-bit for whole
+ * seconds in [0, 2^32), 64-bit for [0, 2^34) seconds, else 96-bit. Returns the position after it.
+ */
+export function writeTimestamp(bytes: Uint8Array, view: DataView, pos: number, ms: number): number {
   const sec = Math.floor(ms / 1000);
-  const nsec = Math.round((ms - sec * 1000) * 1e6);
-  if (sec >= 0 && sec < 2 ** 34) {
-    if (nsec === 0 && sec < 2 ** 32) {
-      const out = new Uint8Array(4);
-      new DataView(out.buffer).setUint32(0, sec);
-      return out;
+  const nsec = (ms - sec * 1000) * 1e6;
+  if (sec >= 0 && sec < TWO_34) {
+    if (nsec === 0 && sec < TWO_32) {
+      bytes[pos] = 0xd6;
+      bytes[pos + 1] = 0xff;
+      view.setUint32(pos + 2, sec);
+      return pos + 6;
     }
-    const out = new Uint8Array(8);
-    const view = new DataView(out.buffer);
-    view.setUint32(0, nsec * 4 + Math.floor(sec / 2 ** 32));
-    view.setUint32(4, sec >>> 0);
-    return out;
+    bytes[pos] = 0xd7;
+    bytes[pos + 1] = 0xff;
+    const hi = Math.floor(sec / TWO_32);
+    view.setUint32(pos + 2, nsec * 4 + hi);
+    view.setUint32(pos + 6, sec - hi * TWO_32);
+    return pos + 10;
   }
-  const out = new Uint8Array(12);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, nsec);
-  view.setBigInt64(4, BigInt(sec));
-  return out;
+  bytes[pos] = 0xc7;
+  bytes[pos + 1] = 12;
+  bytes[pos + 2] = 0xff;
+  view.setUint32(pos + 3, nsec);
+  const hi = Math.floor(sec / TWO_32);
+  view.setInt32(pos + 7, hi);
+  view.setUint32(pos + 11, sec - hi * TWO_32);
+  return pos + 15;
+}
+
+/** Why a timestamp payload is invalid, or `undefined` when it is valid. */
+export function timestampProblem(view: DataView, start: number, n: number): string | undefined {
+  if (n !== 4 && n !== 8 && n !== 12) return `timestamp payload of ${n} bytes (expected 4, 8 or 12)`;
+  const nsec = n === 4 ? 0 : n === 8 ? view.getUint32(start) >>> 2 : view.getUint32(start);
+  return nsec >= 1e9 ? `timestamp nanoseconds ${nsec} > 999999999` : undefined;
 }
 
 /**
- * A Date from a timestamp payload. Dates hold milliseconds, so nanoseconds are truncated to them.
- * @throws DecodeInvalidError for a payload of another size, nanoseconds ≥ 1e9, or an instant
- *   outside the Date range.
+ * The Date of a valid timestamp payload (see {@link timestampProblem}), or `undefined` when the
+ * instant lies outside Date's range (±8.64e15 ms). Dates hold milliseconds: nanoseconds are
+ * truncated to them (towards the past, so the Date never lies after the instant).
  */
-export function timestampToDate(data: Uint8Array, offset: number): Date {
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+export function readTimestamp(view: DataView, start: number, n: number): Date | undefined {
   let sec: number;
   let nsec: number;
-  if (data.length === 4) {
-    sec = view.getUint32(0);
+  if (n === 4) {
+    sec = view.getUint32(start);
     nsec = 0;
-  } else if (data.length === 8) {
-    const hi = view.getUint32(0);
-    nsec = hi >>> 2;
-    sec = (hi & 3) * 2 ** 32 + view.getUint32(4);
-  } else if (data.length === 12) {
-    nsec = view.getUint32(0);
-    const big = view.getBigInt64(4);
-    if (big > 9_000_000_000_000n || big < -9_000_000_000_000n) throw new DecodeInvalidError(offset, 'timestamp outside the Date range');
-    sec = Number(big);
+  } else if (n === 8) {
+    const word = view.getUint32(start);
+    nsec = word >>> 2;
+    sec = (word & 3) * TWO_32 + view.getUint32(start + 4);
   } else {
-    throw new DecodeInvalidError(offset, `timestamp payload of ${data.length} bytes (expected 4, 8 or 12)`);
+    nsec = view.getUint32(start);
+    const hi = view.getInt32(start + 4);
+    // Beyond ±2^11 · 2^32 s (~2^43) the instant is far outside Date's range (~2^38 s).
+    if (hi < -2048 || hi >= 2048) return undefined;
+    sec = hi * TWO_32 + view.getUint32(start + 8);
   }
-  if (nsec >= 1e9) throw new DecodeInvalidError(offset, `timestamp nanoseconds ${nsec} >= 1e9`);
   const ms = sec * 1000 + Math.floor(nsec / 1e6);
-  if (Math.abs(ms) > MAX_DATE_MS) throw new DecodeInvalidError(offset, 'timestamp outside the Date range');
-  return new Date(ms);
+  return ms > MAX_DATE_MS || ms < -MAX_DATE_MS ? undefined : new Date(ms);
 }
