@@ -1,3 +1,6 @@
+// Graph kernels on a 100K-node random DAG and on every real WfCommons trace in ../shared/workflows/,
+// WASM beside TS. The WASM variants include copying the CSR (and weights) in and the result out on
+// every call: that is what a user of the kernel API pays.
 import { readdirSync } from 'node:fs';
 import { buildCsr } from '../src/graph/csr.js';
 import { readTrace } from '../src/graph/wfcommons.js';
@@ -9,65 +12,91 @@ import { rng } from './data.js';
 import type { BenchCase, BenchSuite } from './types.js';
 
 const NODES = 100_000;
+const PARENTS = 3;
 const TRACES = new URL('../../shared/workflows/', import.meta.url);
+const OPS = ['topoSort', 'upwardRank'] as const;
 
-/** A seeded random DAG: each node after the first picks ~3 parents among earlier nodes. */
+/**
+ * A seeded random DAG: node v > 0 picks `parents` parents (with repeats) uniformly among nodes
+ * 0 .. v-1, so edges run forward and successor lists are scattered like a real wide workflow's.
+ */
 export function randomDag(n: number, parents: number, seed: number): CsrGraph {
   const next = rng(seed);
   const edges: number[] = [];
   for (let v = 1; v < n; v++) {
-    const k = Math.min(v, parents);
-    for (let i = 0; i < k; i++) edges.push(Math.floor(next() * v), v);
+    for (let i = 0; i < Math.min(v, parents); i++) edges.push(Math.floor(next() * v), v);
   }
   return buildCsr(n, edges);
 }
 
-// WASM variants include copying the CSR in and the result out on every call: what a user pays.
-function cases(label: string, graph: CsrGraph, weights: Float64Array, wasm: KernelSet, ts: KernelSet, wanted: (n: string) => boolean): BenchCase[] {
-  const n = graph.nodeCount;
-  const order = new Uint32Array(n);
-  const rank = new Float64Array(n);
-  const out: BenchCase[] = [];
-  const topo = `topoSort ${label}`;
-  const up = `upwardRank ${label}`;
-  if (wanted(topo)) {
-    out.push({ name: topo, variants: { wasm: () => wasm.graph.topoSort(graph, order), ts: () => ts.graph.topoSort(graph, order) } });
-  }
-  if (wanted(up)) {
-    out.push({
-      name: up,
-      variants: { wasm: () => wasm.graph.upwardRank(graph, weights, rank), ts: () => ts.graph.upwardRank(graph, weights, rank) },
+function graphCases(
+  label: string,
+  graph: CsrGraph,
+  weights: Float64Array,
+  kernels: { wasm: KernelSet; ts: KernelSet },
+  wanted: (name: string) => boolean,
+  timeMs?: number,
+): BenchCase[] {
+  const { wasm, ts } = kernels;
+  const order = new Uint32Array(graph.nodeCount);
+  const rank = new Float64Array(graph.nodeCount);
+  const cases: BenchCase[] = [];
+  // One function literal per variant and op, so each call site stays monomorphic.
+  if (wanted(`topoSort ${label}`)) {
+    cases.push({
+      name: `topoSort ${label}`,
+      variants: { wasm: () => wasm.graph.topoSort(graph, order), ts: () => ts.graph.topoSort(graph, order) },
+      ...(timeMs === undefined ? {} : { timeMs }),
     });
   }
-  return out;
+  if (wanted(`upwardRank ${label}`)) {
+    cases.push({
+      name: `upwardRank ${label}`,
+      variants: {
+        wasm: () => wasm.graph.upwardRank(graph, weights, rank),
+        ts: () => ts.graph.upwardRank(graph, weights, rank),
+      },
+      ...(timeMs === undefined ? {} : { timeMs }),
+    });
+  }
+  return cases;
+}
+
+/** The trace files, sorted; none (with a warning) when the directory is missing. */
+function traceFiles(): string[] {
+  try {
+    return readdirSync(TRACES).filter((f) => f.endsWith('.json')).sort();
+  } catch {
+    console.warn(`graph: no traces at ${TRACES.pathname}; skipping the trace cases`);
+    return [];
+  }
 }
 
 const suite: BenchSuite = {
   name: 'graph',
   async cases(wanted) {
-    const wasm = await createWasmKernels(await loadWeftModule());
-    const ts = createTsKernels();
-    const all: BenchCase[] = [];
-    const label = `nodes=${NODES} random-dag`;
-    if (wanted(`topoSort ${label}`) || wanted(`upwardRank ${label}`)) {
-      const dag = randomDag(NODES, 3, 7);
+    const anyOp = (label: string) => OPS.some((op) => wanted(`${op} ${label}`));
+    const randomLabel = `nodes=${NODES}`;
+    const traces = traceFiles()
+      .map((file) => ({ file, label: `trace=${file.replace(/(-\d+)?\.json$/, '')}` }))
+      .filter(({ label }) => anyOp(label));
+    if (!anyOp(randomLabel) && traces.length === 0) return [];
+
+    const kernels = { wasm: await createWasmKernels(await loadWeftModule()), ts: createTsKernels() };
+    const cases: BenchCase[] = [];
+    if (anyOp(randomLabel)) {
+      const dag = randomDag(NODES, PARENTS, 7);
       const next = rng(8);
-      const weights = new Float64Array(NODES).map(() => 1 + next() * 100);
-      all.push(...cases(label, dag, weights, wasm, ts, wanted));
+      const weights = new Float64Array(NODES);
+      for (let i = 0; i < NODES; i++) weights[i] = 1 + next() * 100;
+      // ~5-30 ms per call: a longer budget gives each round enough samples for a stable median.
+      cases.push(...graphCases(randomLabel, dag, weights, kernels, wanted, 3000));
     }
-    let files: string[] = [];
-    try {
-      files = readdirSync(TRACES).filter((f) => f.endsWith('.json')).sort();
-    } catch {
-      console.warn(`graph: no traces at ${TRACES.pathname}; skipping trace cases`);
-    }
-    for (const file of files) {
-      const name = `trace=${file.replace(/-001\.json$/, '').replace(/\.json$/, '')}`;
-      if (!wanted(`topoSort ${name}`) && !wanted(`upwardRank ${name}`)) continue;
+    for (const { file, label } of traces) {
       const trace = await readTrace(new URL(file, TRACES));
-      all.push(...cases(name, trace.graph, trace.runtimeSeconds, wasm, ts, wanted));
+      cases.push(...graphCases(label, trace.graph, trace.runtimeSeconds, kernels, wanted));
     }
-    return all;
+    return cases;
   },
 };
 

@@ -43,35 +43,51 @@ export function matches(filters: readonly string[], full: string): boolean {
   return filters.some((f) => name.includes(f.toLowerCase()));
 }
 
+// Machines drift (frequency, neighbours): running all variants in several short rounds and
+// taking each variant's median across rounds keeps the ratios honest when conditions change.
+const ROUNDS = 3;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
 async function runCase(suite: string, c: BenchCase, timeMs: number): Promise<BenchRecord[]> {
-  const bench = new Bench({ time: c.timeMs ?? timeMs, warmupTime: Math.min(200, (c.timeMs ?? timeMs) / 4), throws: true });
+  const budget = (c.timeMs ?? timeMs) / ROUNDS;
   const repeats = new Map<string, number>();
-  for (const [variant, fn] of Object.entries(c.variants)) {
-    const times = calibrate(fn);
-    repeats.set(variant, times);
-    bench.add(variant, repeated(fn, times));
+  const ops = c.opsPerCall ?? 1;
+  for (const [variant, fn] of Object.entries(c.variants)) repeats.set(variant, calibrate(fn));
+  const rounds: Map<string, { p50: number; mean: number; p99: number; samples: number }>[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const bench = new Bench({ time: budget, warmupTime: Math.min(100, budget / 4), throws: true });
+    for (const [variant, fn] of Object.entries(c.variants)) bench.add(variant, repeated(fn, repeats.get(variant)!));
+    await bench.run();
+    const results = new Map<string, { p50: number; mean: number; p99: number; samples: number }>();
+    for (const task of bench.tasks) {
+      const r = task.result;
+      if (r.state !== 'completed') throw new Error(`${suite} ${c.name} [${task.name}]: ${r.state}`);
+      const times = (repeats.get(task.name) ?? 1) * ops;
+      results.set(task.name, {
+        p50: (r.latency.p50 * 1e6) / times,
+        mean: (r.latency.mean * 1e6) / times,
+        p99: (r.latency.p99 * 1e6) / times,
+        samples: r.latency.samplesCount * times,
+      });
+    }
+    rounds.push(results);
   }
-  await bench.run();
-  const records: BenchRecord[] = [];
-  for (const task of bench.tasks) {
-    const r = task.result;
-    if (r.state !== 'completed') throw new Error(`${suite} ${c.name} [${task.name}]: ${r.state}`);
-    const times = repeats.get(task.name) ?? 1;
-    const medianNs = (r.latency.p50 * 1e6) / times;
-    const record: BenchRecord = {
+  return Object.keys(c.variants).map((variant) => {
+    const per = rounds.map((r) => r.get(variant)!);
+    const medianNs = median(per.map((p) => p.p50));
+    return {
       suite,
       case: c.name,
-      variant: task.name,
+      variant,
       opsPerSec: 1e9 / medianNs,
-      meanNs: (r.latency.mean * 1e6) / times,
+      meanNs: per.reduce((a, p) => a + p.mean * p.samples, 0) / per.reduce((a, p) => a + p.samples, 0),
       medianNs,
-      p99Ns: (r.latency.p99 * 1e6) / times,
-      samples: r.latency.samplesCount * times,
+      p99Ns: median(per.map((p) => p.p99)),
+      samples: per.reduce((a, p) => a + p.samples, 0),
       ...(c.bytesRead === undefined ? {} : { gbPerSec: c.bytesRead / medianNs }),
     };
-    records.push(record);
-  }
-  return records;
+  });
 }
 
 /** Runs every case of `suites` that passes the filters; returns one record per case and variant. */

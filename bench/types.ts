@@ -9,6 +9,11 @@ export interface BenchCase {
   readonly variants: Readonly<Record<string, () => unknown>>;
   /** Bytes of memory each iteration must read, when it is bandwidth-bound (prints GB/s). */
   readonly bytesRead?: number;
+  /**
+   * Operations each variant call performs (a case that loops inside its own function literals,
+   * so every variant's call site stays monomorphic). Times are divided by it. @default 1
+   */
+  readonly opsPerCall?: number;
   /** Time budget per variant in ms (default: the harness's). Raise it for slow cases. */
   readonly timeMs?: number;
 }

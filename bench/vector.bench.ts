@@ -1,7 +1,7 @@
 import { createTsKernels } from '../src/kernels/ts/index.js';
 import { loadWeftModule } from '../src/kernels/index.js';
 import { createWasmKernels } from '../src/kernels/wasm/index.js';
-import type { KernelSet, Metric } from '../src/kernels/types.js';
+import type { F32Input, KernelSet, Metric } from '../src/kernels/types.js';
 import { randomFloats } from './data.js';
 import type { BenchCase, BenchSuite } from './types.js';
 
@@ -12,6 +12,19 @@ const SCAN_DIM = 384;
 
 // WASM reads vectors that live in its memory (kernel buffers), as a memory store keeps them;
 // `wasm-copy` passes plain Float32Arrays, paying the copy into linear memory on every call.
+// Each variant is its own function literal looping LOOP times, so no call site is shared
+// between variants (a shared, megamorphic call site would add the same cost to all of them).
+const LOOP = 64;
+type Pair = (a: F32Input, b: F32Input) => number;
+
+function loops(k: Pair, a: F32Input, b: F32Input): () => number {
+  return () => {
+    let s = 0;
+    for (let i = 0; i < LOOP; i++) s += k(a, b);
+    return s;
+  };
+}
+
 function pairCases(wasm: KernelSet, ts: KernelSet, wanted: (n: string) => boolean): BenchCase[] {
   const cases: BenchCase[] = [];
   for (const op of PAIR_OPS) {
@@ -24,14 +37,14 @@ function pairCases(wasm: KernelSet, ts: KernelSet, wanted: (n: string) => boolea
       const wb = wasm.allocFloat32(dim);
       wa.array.set(a);
       wb.array.set(b);
-      const w = wasm.vector;
-      const t = ts.vector;
+      // Bound methods give each variant its own target; `loops` is re-created per variant.
       cases.push({
         name,
+        opsPerCall: LOOP,
         variants: {
-          wasm: () => w[op](wa, wb),
-          ts: () => t[op](a, b),
-          'wasm-copy': () => w[op](a, b),
+          wasm: loops(wasm.vector[op].bind(wasm.vector), wa, wb),
+          ts: loops(ts.vector[op].bind(ts.vector), a, b),
+          'wasm-copy': loops(wasm.vector[op].bind(wasm.vector), a, b),
         },
       });
     }
