@@ -19,7 +19,14 @@ export type WeftErrorCode =
   | 'BUFFER_FREED'
   | 'ENCODE_UNSUPPORTED'
   | 'DECODE_INVALID'
-  | 'TRACE_INVALID';
+  | 'TRACE_INVALID'
+  | 'TASK_TIMEOUT'
+  | 'TASK_CANCELLED'
+  | 'RATE_LIMITED'
+  | 'NON_RETRYABLE'
+  | 'DEPENDENCY_FAILED'
+  | 'QUEUE_FULL'
+  | 'INVALID_STATE';
 
 /** Base class of weft's typed errors. */
 export class WeftError extends Error {
@@ -150,6 +157,106 @@ export class TraceInvalidError extends WeftError {
    */
   constructor(source: string, why: string, options?: { cause?: unknown }) {
     super('TRACE_INVALID', `invalid workflow trace ${source}: ${why}`, options);
+  }
+}
+
+/** A task attempt ran past its `timeoutMs`; its signal was aborted with this error. */
+export class TaskTimeoutError extends WeftError {
+  /** The task that timed out. */
+  readonly taskId: string;
+  /** The limit it ran past, in milliseconds. */
+  readonly timeoutMs: number;
+
+  /**
+   * @param taskId - the task
+   * @param timeoutMs - its per-attempt limit
+   */
+  constructor(taskId: string, timeoutMs: number) {
+    super('TASK_TIMEOUT', `task \`${taskId}\` timed out after ${timeoutMs} ms`);
+    this.taskId = taskId;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** A task (or a whole run) was cancelled; running tasks see it as their signal's reason. */
+export class TaskCancelledError extends WeftError {
+  /** The cancelled task, or `undefined` when the whole run was cancelled. */
+  readonly taskId: string | undefined;
+
+  /**
+   * @param taskId - the task, or `undefined` for the run
+   * @param why - who cancelled and why
+   * @param options - `cause`: the abort reason given by the caller
+   */
+  constructor(taskId: string | undefined, why: string, options?: { cause?: unknown }) {
+    super('TASK_CANCELLED', taskId === undefined ? `run cancelled: ${why}` : `task \`${taskId}\` cancelled: ${why}`, options);
+    this.taskId = taskId;
+  }
+}
+
+/**
+ * A provider refused a request for now (HTTP 429). Throw it from a task, with how long to wait:
+ * the task's rate limiter pauses for that long and the attempt is retried by its policy.
+ */
+export class RateLimitError extends WeftError {
+  /** How long the limiter pauses, in milliseconds. */
+  readonly retryAfterMs: number;
+
+  /**
+   * @param retryAfterMs - how long to wait before the next request
+   * @param message - the provider's message
+   * @param options - `cause`: the provider's error
+   */
+  constructor(retryAfterMs: number, message = 'rate limited', options?: { cause?: unknown }) {
+    super('RATE_LIMITED', `${message} (retry after ${retryAfterMs} ms)`, options);
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** Wraps a failure that no retry can fix: the task fails at once, whatever its retry policy. */
+export class NonRetryableError extends WeftError {
+  /**
+   * @param message - what failed
+   * @param options - `cause`: the underlying error
+   */
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('NON_RETRYABLE', message, options);
+  }
+}
+
+/** Why a task was skipped: a task it depends on did not succeed. */
+export class DependencyFailedError extends WeftError {
+  /** The dependency that did not succeed. */
+  readonly dependency: string;
+
+  /**
+   * @param taskId - the skipped task
+   * @param dependency - the dependency that did not succeed
+   * @param status - that dependency's status
+   */
+  constructor(taskId: string, dependency: string, status: string) {
+    super('DEPENDENCY_FAILED', `task \`${taskId}\` skipped: dependency \`${dependency}\` ${status}`);
+    this.dependency = dependency;
+  }
+}
+
+/** Adding a task would exceed the run's bound on unfinished tasks (`maxPendingTasks`). */
+export class QueueFullError extends WeftError {
+  /**
+   * @param limit - the bound
+   */
+  constructor(limit: number) {
+    super('QUEUE_FULL', `the run already has ${limit} unfinished tasks (maxPendingTasks); wait for some to finish or raise the bound`);
+  }
+}
+
+/** An operation that the target's current state does not allow (resume a task that is not suspended, ...). */
+export class InvalidStateError extends WeftError {
+  /**
+   * @param message - what was attempted and the state found
+   */
+  constructor(message: string) {
+    super('INVALID_STATE', message);
   }
 }
 

@@ -17,6 +17,13 @@ export {
   EncodeUnsupportedError,
   DecodeInvalidError,
   TraceInvalidError,
+  TaskTimeoutError,
+  TaskCancelledError,
+  RateLimitError,
+  NonRetryableError,
+  DependencyFailedError,
+  QueueFullError,
+  InvalidStateError,
   isWeftError,
 } from './errors.js';
 export type { WeftErrorCode } from './errors.js';
