@@ -26,7 +26,11 @@ export type WeftErrorCode =
   | 'NON_RETRYABLE'
   | 'DEPENDENCY_FAILED'
   | 'QUEUE_FULL'
-  | 'INVALID_STATE';
+  | 'INVALID_STATE'
+  | 'EMBEDDER_MISMATCH'
+  | 'INVALID_FILTER'
+  | 'EMPTY_TEXT'
+  | 'EMBEDDING_FAILED';
 
 /** Base class of weft's typed errors. */
 export class WeftError extends Error {
@@ -272,4 +276,58 @@ export function isWeftError(error: unknown, code?: WeftErrorCode): error is Weft
     return false;
   }
   return code === undefined ? true : c === code;
+}
+
+/** A memory database written by another embedder (or model) than the one it is opened with. */
+export class EmbedderMismatchError extends WeftError {
+  /** The embedder id recorded in the database. */
+  readonly expected: string;
+  /** The embedder id it was opened with. */
+  readonly actual: string;
+
+  /**
+   * @param source - the database (path or `:memory:`)
+   * @param expected - the embedder id recorded in the database
+   * @param actual - the embedder id it was opened with
+   */
+  constructor(source: string, expected: string, actual: string) {
+    super('EMBEDDER_MISMATCH', `memory ${source} was written with embedder ${expected}, opened with ${actual}`);
+    this.expected = expected;
+    this.actual = actual;
+  }
+}
+
+/** A memory filter that is not a flat object of scalar equality conditions. */
+export class InvalidFilterError extends WeftError {
+  /**
+   * @param why - what is wrong with the filter, naming the key
+   */
+  constructor(why: string) {
+    super('INVALID_FILTER', `invalid memory filter: ${why}`);
+  }
+}
+
+/** A text to remember or to search for that is empty (or only whitespace). */
+export class EmptyTextError extends WeftError {
+  /**
+   * @param what - names the argument, e.g. `remember(text)`
+   */
+  constructor(what: string) {
+    super('EMPTY_TEXT', `${what}: the text is empty`);
+  }
+}
+
+/** An embedder failed to return embeddings (HTTP error, malformed response, wrong count). */
+export class EmbeddingFailedError extends WeftError {
+  /** The HTTP status, when the failure was an HTTP response. */
+  readonly status: number | undefined;
+
+  /**
+   * @param why - what failed
+   * @param options - `status`: the HTTP status; `cause`: the underlying error
+   */
+  constructor(why: string, options?: { status?: number; cause?: unknown }) {
+    super('EMBEDDING_FAILED', `embedding failed: ${why}`, options);
+    this.status = options?.status;
+  }
 }
