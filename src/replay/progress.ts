@@ -75,7 +75,7 @@ export function createProgressBar(stream: ProgressStream, total: number, options
     const tail = ` ${done}/${total} done · ${running} running · ${elapsed.toFixed(1)} s`;
     const head = `${label} `;
     // Leave one column free: writing into the last one wraps on some terminals.
-    const room = Math.max(0, Math.min(40, (stream.columns ?? 80) - 1 - head.length - tail.length - 2));
+    const room = Math.max(0, Math.min(40, (stream.columns || 80) - 1 - head.length - tail.length - 2));
     const filled = total > 0 ? Math.round((room * done) / total) : room;
     const bar = room > 0 ? `[${'#'.repeat(filled)}${'-'.repeat(room - filled)}]` : '';
     stream.write(`\r\x1b[2K${head}${bar}${tail}`);

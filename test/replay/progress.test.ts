@@ -60,6 +60,12 @@ describe('createProgressBar', () => {
     expect(stream.writes[0]).toBe('\r\x1b[2Kreplay  1/10 done · 1 running · 0.0 s');
   });
 
+  it('assumes 80 columns when the terminal reports none (0 or undefined)', () => {
+    const stream = fakeStream(true, 0);
+    createProgressBar(stream, 10, { now: () => 0 }).update(10, 0);
+    expect(stream.writes[0]).toBe(`\r\x1b[2Kreplay [${'#'.repeat(39)}] 10/10 done · 0 running · 0.0 s`);
+  });
+
   it('validates its arguments', () => {
     expect(() => createProgressBar(fakeStream(true), -1)).toThrow(new RangeError('Expected `total` to be an integer >= 0, got `-1` (number)'));
     expect(() => createProgressBar(fakeStream(true), 1, { intervalMs: -5 })).toThrow(
