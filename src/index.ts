@@ -58,3 +58,43 @@ export { MsgpackExt } from './codec/ext.js';
 export type { Extension } from './codec/ext.js';
 export { DEFAULT_CODEC_OPTIONS } from './codec/options.js';
 export type { CodecOptions, EncodeOptions, DecodeOptions, Int64Mode, ResolvedCodecOptions } from './codec/options.js';
+
+export {
+  createMemory,
+  Memory,
+  DEFAULT_MEMORY_OPTIONS,
+  runMemory,
+  createHashingEmbedder,
+  DEFAULT_HASHING_EMBEDDER_OPTIONS,
+  createOpenAIEmbedder,
+  DEFAULT_OPENAI_EMBEDDER_OPTIONS,
+  embedderFromFunction,
+  DEFAULT_HNSW_PARAMS,
+  RRF_K,
+  MEMORY_SCOPES,
+} from './memory/index.js';
+export type {
+  CreateMemoryOptions,
+  RunMemory,
+  RememberOutputOptions,
+  HashingEmbedderOptions,
+  OpenAIEmbedder,
+  OpenAIEmbedderOptions,
+  Embedder,
+  EmbedFunction,
+  HnswParams,
+  MemoryScope,
+  MemoryItem,
+  MemoryFilter,
+  MemoryMetadata,
+  FilterValue,
+  MemorySelector,
+  RecallMode,
+  RecallOptions,
+  RecallResult,
+  RememberInput,
+  RememberOptions,
+  ListOptions,
+  SearchPath,
+} from './memory/index.js';
+export { EmbedderMismatchError, InvalidFilterError, EmptyTextError, EmbeddingFailedError } from './errors.js';

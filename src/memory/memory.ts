@@ -1,0 +1,378 @@
+import { DimensionMismatchError, EmbedderMismatchError, EmptyTextError, InvalidStateError } from '../errors.js';
+import { checkInteger, expectedMessage } from '../internal/validate.js';
+import { getKernels, initKernels } from '../kernels/index.js';
+import type { KernelSet } from '../kernels/types.js';
+import type { MemoryBackend, StoredRow } from './backend.js';
+import { isEmptySelector } from './backend.js';
+import { embedChecked, type Embedder } from './embedder.js';
+import { checkFilter, checkMetadata } from './filter.js';
+import { InMemoryBackend } from './in-memory-backend.js';
+import { checkScope, resolveMemoryOptions, type CreateMemoryOptions } from './options.js';
+import { reciprocalRankFusion } from './rrf.js';
+import type {
+  ListOptions,
+  MemoryItem,
+  MemoryMetadata,
+  MemoryScope,
+  MemorySelector,
+  RecallOptions,
+  RecallResult,
+  RememberInput,
+  RememberOptions,
+  SearchPath,
+} from './types.js';
+import type { Hit } from './vector-matrix.js';
+import { VectorSearch } from './vector-search.js';
+
+function toItem(r: StoredRow): MemoryItem {
+  return {
+    id: r.id,
+    text: r.text,
+    scope: r.scope,
+    runId: r.runId,
+    entity: r.entity,
+    metadata: r.metadata,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
+}
+
+function checkText(what: string, text: unknown): string {
+  if (typeof text !== 'string') throw new TypeError(expectedMessage(what, 'a string', text));
+  if (text.trim() === '') throw new EmptyTextError(what);
+  return text;
+}
+
+function checkSelector(s: MemorySelector): MemorySelector {
+  if (typeof s !== 'object' || s === null) throw new TypeError(expectedMessage('selector', 'an object', s));
+  if (s.scope !== undefined) checkScope(s.scope);
+  if (s.runId !== undefined && typeof s.runId !== 'string') throw new TypeError(expectedMessage('runId', 'a string', s.runId));
+  if (s.entity !== undefined && typeof s.entity !== 'string') throw new TypeError(expectedMessage('entity', 'a string', s.entity));
+  if (s.filter !== undefined) checkFilter(s.filter);
+  return { scope: s.scope, runId: s.runId, entity: s.entity, filter: s.filter };
+}
+
+/** Facts of an entity are the lines of its text; a fact already known is not added twice. */
+function mergeFacts(old: string, fact: string): string {
+  const facts = old.split('\n');
+  return facts.includes(fact) ? old : `${old}\n${fact}`;
+}
+
+/**
+ * A searchable memory for agents: short-term (per run), long-term and entity items, recalled by
+ * meaning (exact SIMD scan, HNSW on large collections), by keyword (BM25) or both (hybrid).
+ * Create it with {@link createMemory}.
+ */
+export class Memory {
+  /** The embedder in use. */
+  readonly embedder: Embedder;
+  /** The vector dimension. */
+  readonly dim: number;
+  private readonly backend: MemoryBackend;
+  private readonly search: VectorSearch;
+  private readonly kernels: KernelSet;
+  private readonly entityLocks = new Map<string, Promise<unknown>>();
+  private version: number;
+  private closed = false;
+
+  /** @internal use {@link createMemory} */
+  constructor(backend: MemoryBackend, embedder: Embedder, search: VectorSearch, kernels: KernelSet) {
+    this.backend = backend;
+    this.embedder = embedder;
+    this.dim = embedder.dim;
+    this.search = search;
+    this.kernels = kernels;
+    this.version = backend.externalVersion();
+  }
+
+  /** How the last vector recall was served: `exact`, `exact-filtered`, `hnsw`, `hnsw-filtered` or `hnsw-fallback`. */
+  get lastSearchPath(): SearchPath {
+    return this.search.lastPath;
+  }
+
+  /** Whether recall currently uses the HNSW index. */
+  get indexed(): boolean {
+    return this.search.indexed;
+  }
+
+  /** Resolves once a background HNSW build (if any) has finished. */
+  whenIndexed(): Promise<void> {
+    return this.search.whenIndexed();
+  }
+
+  private live(): void {
+    if (this.closed) throw new InvalidStateError(`memory ${this.backend.source} is closed`);
+    // Another connection (another process, or a second Memory on the same file) wrote: reload.
+    const v = this.backend.externalVersion();
+    if (v !== this.version) {
+      this.version = v;
+      this.search.reload(this.backend);
+    }
+  }
+
+  private async embed(texts: readonly string[], signal?: AbortSignal): Promise<Float32Array[]> {
+    const vectors = await embedChecked(this.embedder, texts, signal);
+    // Stored and compared as unit vectors: cosine becomes a dot product, and HNSW's inner product space applies.
+    return vectors.map((v) => {
+      const u = v.slice();
+      this.kernels.vector.normalize(u);
+      return u;
+    });
+  }
+
+  /**
+   * Stores a text (with optional metadata). For `scope: 'entity'`, merges the text as a fact into
+   * the entity's item (created when missing) and its metadata into the item's.
+   *
+   * @throws `EmptyTextError` for an empty text; `DimensionMismatchError`/`EmbeddingFailedError`
+   *   when the embedder misbehaves; `TypeError` when a short-term item has no `runId` or an entity
+   *   item no `entity`.
+   */
+  async remember(input: RememberInput, options: RememberOptions = {}): Promise<MemoryItem> {
+    const [item] = await this.rememberMany([input], options);
+    return item;
+  }
+
+  /** Stores several texts in one embedding call and one transaction (same options for all). */
+  async rememberMany(inputs: readonly RememberInput[], options: RememberOptions = {}): Promise<MemoryItem[]> {
+    if (!Array.isArray(inputs)) throw new TypeError(expectedMessage('inputs', 'an array', inputs));
+    if (typeof options !== 'object' || options === null) throw new TypeError(expectedMessage('options', 'an object', options));
+    const scope: MemoryScope = options.scope ?? (options.entity !== undefined ? 'entity' : options.runId !== undefined ? 'short-term' : 'long-term');
+    checkScope(scope);
+    if (scope === 'short-term' && (typeof options.runId !== 'string' || options.runId === '')) {
+      throw new TypeError(expectedMessage('runId', "a non-empty string for scope 'short-term'", options.runId));
+    }
+    if (scope === 'entity' && (typeof options.entity !== 'string' || options.entity === '')) {
+      throw new TypeError(expectedMessage('entity', "a non-empty string for scope 'entity'", options.entity));
+    }
+    const parsed = inputs.map((input) => {
+      const text = checkText('remember(text)', typeof input === 'string' ? input : input?.text);
+      const metadata = typeof input === 'string' || input.metadata === undefined ? {} : checkMetadata(input.metadata);
+      return { text, metadata: JSON.parse(JSON.stringify(metadata)) as MemoryMetadata };
+    });
+    this.live();
+    if (scope === 'entity') {
+      const out: MemoryItem[] = [];
+      for (const p of parsed) out.push(await this.upsertEntity(options.entity!, p.text, p.metadata, options.signal));
+      return out;
+    }
+    const vectors = await this.embed(
+      parsed.map((p) => p.text),
+      options.signal,
+    );
+    this.live();
+    const now = Date.now();
+    const rows = parsed.map((p, i) => ({
+      scope,
+      runId: options.runId ?? null,
+      entity: options.entity ?? null,
+      text: p.text,
+      metadata: p.metadata,
+      vector: vectors[i],
+      now,
+    }));
+    const ids = this.backend.insert(rows);
+    this.search.add(ids, vectors);
+    return rows.map((r, i) => ({
+      id: ids[i],
+      text: r.text,
+      scope,
+      runId: r.runId,
+      entity: r.entity,
+      metadata: r.metadata,
+      createdAt: now,
+      updatedAt: now,
+    }));
+  }
+
+  private upsertEntity(name: string, fact: string, metadata: MemoryMetadata, signal?: AbortSignal): Promise<MemoryItem> {
+    // Merging reads the entity, awaits the embedder, then writes: without a per-entity queue two
+    // concurrent merges would both read the old facts and one fact would be lost.
+    const previous = this.entityLocks.get(name) ?? Promise.resolve();
+    const next = previous.catch(() => {}).then(async () => {
+      this.live();
+      const old = this.backend.findEntity(name);
+      const text = old === undefined ? fact : mergeFacts(old.text, fact);
+      const merged = { ...(old?.metadata ?? {}), ...metadata };
+      const [vector] = await this.embed([text], signal);
+      this.live();
+      const now = Date.now();
+      const current = this.backend.findEntity(name);
+      if (current === undefined) {
+        const [id] = this.backend.insert([{ scope: 'entity', runId: null, entity: name, text, metadata: merged, vector, now }]);
+        this.search.add([id], [vector]);
+        return { id, text, scope: 'entity' as const, runId: null, entity: name, metadata: merged, createdAt: now, updatedAt: now };
+      }
+      this.backend.update(current.id, { text, metadata: merged, vector, now });
+      this.search.add([current.id], [vector]);
+      return { ...toItem(current), text, metadata: merged, updatedAt: now };
+    });
+    this.entityLocks.set(name, next);
+    void next.finally(() => {
+      if (this.entityLocks.get(name) === next) this.entityLocks.delete(name);
+    }).catch(() => {});
+    return next;
+  }
+
+  /**
+   * The items closest to `query` (a text, or a vector of dimension `dim`), best first.
+   *
+   * @throws `EmptyTextError` for an empty query; `InvalidFilterError` for a filter that is not a
+   *   flat object of scalars; `DimensionMismatchError` for a query vector of the wrong dimension.
+   */
+  async recall(query: string | Float32Array, options: RecallOptions = {}): Promise<RecallResult[]> {
+    if (typeof options !== 'object' || options === null) throw new TypeError(expectedMessage('options', 'an object', options));
+    const k = checkInteger('k', options.k ?? 10, 0);
+    const mode = options.mode ?? 'vector';
+    if (mode !== 'vector' && mode !== 'keyword' && mode !== 'hybrid') {
+      throw new TypeError(expectedMessage('mode', "one of 'vector', 'keyword', 'hybrid'", mode));
+    }
+    const minScore = options.minScore ?? -Infinity;
+    if (typeof minScore !== 'number' || Number.isNaN(minScore)) throw new TypeError(expectedMessage('minScore', 'a number', minScore));
+    const selector = checkSelector(options);
+    let text: string | undefined;
+    let vector: Float32Array | undefined;
+    if (query instanceof Float32Array) {
+      if (mode !== 'vector') throw new TypeError(expectedMessage('query', `a string for mode '${mode}'`, query));
+      if (query.length !== this.dim) throw new DimensionMismatchError('recall(query)', this.dim, query.length);
+      vector = query.slice();
+      this.kernels.vector.normalize(vector);
+    } else {
+      text = checkText('recall(query)', query);
+    }
+    this.live();
+    if (k === 0) return [];
+    if (vector === undefined && mode !== 'keyword') [vector] = await this.embed([text!], options.signal);
+    this.live();
+    let hits: Hit[];
+    if (mode === 'keyword') hits = this.backend.keyword(text!, selector, k);
+    else if (mode === 'vector') hits = this.vectorHits(vector!, selector, k);
+    else {
+      // Deeper lists than k, so an item ranked moderately by both can surface.
+      const depth = Math.max(k * 4, 50);
+      hits = reciprocalRankFusion([this.vectorHits(vector!, selector, depth), this.backend.keyword(text!, selector, depth)], k);
+    }
+    hits = hits.filter((h) => h.score >= minScore);
+    const rows = new Map(this.backend.getMany(hits.map((h) => h.id)).map((r) => [r.id, r]));
+    const out: RecallResult[] = [];
+    for (const h of hits) {
+      const r = rows.get(h.id);
+      if (r !== undefined) out.push({ ...toItem(r), score: h.score });
+    }
+    return out;
+  }
+
+  private vectorHits(vector: Float32Array, selector: MemorySelector, k: number): Hit[] {
+    if (isEmptySelector(selector)) return this.search.search(vector, k);
+    return this.search.searchAmong(vector, this.backend.ids(selector), k);
+  }
+
+  /**
+   * Deletes an item, several, or every item a selector matches (an empty selector `{}` deletes
+   * everything). Returns how many were deleted.
+   */
+  forget(target: number | readonly number[] | MemorySelector): number {
+    this.live();
+    let ids: number[];
+    if (typeof target === 'number') ids = [checkInteger('id', target, 0)];
+    else if (Array.isArray(target)) ids = target.map((id, i) => checkInteger(`ids[${i}]`, id, 0));
+    else ids = this.backend.ids(checkSelector(target as MemorySelector));
+    const present = this.backend.getMany(ids).map((r) => r.id);
+    this.backend.delete(present);
+    this.search.delete(present);
+    return present.length;
+  }
+
+  /** Deletes the short-term items of `runId` (call when the run ends). Returns how many. */
+  endRun(runId: string): number {
+    if (typeof runId !== 'string' || runId === '') throw new TypeError(expectedMessage('runId', 'a non-empty string', runId));
+    return this.forget({ scope: 'short-term', runId });
+  }
+
+  /** The item with this id. */
+  get(id: number): MemoryItem | undefined {
+    this.live();
+    const [r] = this.backend.getMany([checkInteger('id', id, 0)]);
+    return r === undefined ? undefined : toItem(r);
+  }
+
+  /** The entity item named `name`. */
+  entity(name: string): MemoryItem | undefined {
+    this.live();
+    const r = this.backend.findEntity(name);
+    return r === undefined ? undefined : toItem(r);
+  }
+
+  /** Items matching the options, oldest first. */
+  list(options: ListOptions = {}): MemoryItem[] {
+    const selector = checkSelector(options);
+    const limit = options.limit === undefined ? Infinity : checkInteger('limit', options.limit, 0);
+    const offset = checkInteger('offset', options.offset ?? 0, 0);
+    this.live();
+    return this.backend.list(selector, limit, offset).map(toItem);
+  }
+
+  /** How many items match `selector` (all items by default). */
+  count(selector: MemorySelector = {}): number {
+    const s = checkSelector(selector);
+    this.live();
+    return this.backend.count(s);
+  }
+
+  /** Saves the HNSW index into the database (also done by {@link Memory.close}). */
+  async flush(signal?: AbortSignal): Promise<void> {
+    this.live();
+    if (!this.backend.persistent) return;
+    await this.search.whenIndexed().catch(() => {});
+    signal?.throwIfAborted();
+    this.backend.saveIndex(await this.search.indexBytes());
+  }
+
+  /** Stops a background index build, saves the index and closes the database. Idempotent. */
+  async close(signal?: AbortSignal): Promise<void> {
+    if (this.closed) return;
+    await Promise.allSettled([...this.entityLocks.values()]);
+    await this.search.stop();
+    signal?.throwIfAborted();
+    if (this.backend.persistent) this.backend.saveIndex(await this.search.indexBytes());
+    this.closed = true;
+    this.search.dispose();
+    this.backend.close();
+  }
+}
+
+/**
+ * Opens (or creates) a memory. With `path`, items live in that SQLite file, which records the
+ * embedder and dimension and refuses to open with others; without it, in memory.
+ *
+ * @throws `EmbedderMismatchError` (`EMBEDDER_MISMATCH`) or `DimensionMismatchError`
+ *   (`DIMENSION_MISMATCH`) when the file was written with another embedder or dimension;
+ *   `TypeError`/`RangeError` for bad options.
+ */
+export async function createMemory(options: CreateMemoryOptions = {}): Promise<Memory> {
+  const o = resolveMemoryOptions(options);
+  const signal = options.signal;
+  signal?.throwIfAborted();
+  const kernels: KernelSet = o.kernels ?? (await initKernels({ signal }).then(() => getKernels()));
+  let backend: MemoryBackend;
+  if (o.path === undefined) backend = new InMemoryBackend();
+  else {
+    const { SqliteBackend } = await import('./sqlite-backend.js');
+    backend = new SqliteBackend(o.path);
+  }
+  try {
+    const meta = backend.readMeta();
+    if (meta === undefined) backend.writeMeta({ dim: o.dim, embedder: o.embedder.id });
+    else {
+      if (meta.dim !== o.dim) throw new DimensionMismatchError(`memory ${backend.source} was written with a dimension that`, meta.dim, o.dim);
+      if (meta.embedder !== o.embedder.id) throw new EmbedderMismatchError(backend.source, meta.embedder, o.embedder.id);
+    }
+    const search = new VectorSearch({ ...o, kernels });
+    for (const { id, vector } of backend.vectors()) search.matrix.set(id, vector);
+    await search.open(backend.loadIndex(), signal);
+    return new Memory(backend, o.embedder, search, kernels);
+  } catch (error) {
+    backend.close();
+    throw error;
+  }
+}

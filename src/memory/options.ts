@@ -1,0 +1,126 @@
+import { DimensionMismatchError } from '../errors.js';
+import { checkInteger, checkOneOf, expectedMessage } from '../internal/validate.js';
+import type { KernelSet } from '../kernels/types.js';
+import { embedderFromFunction, isEmbedder, type EmbedFunction, type Embedder } from './embedder.js';
+import { createHashingEmbedder } from './hashing-embedder.js';
+import { DEFAULT_HNSW_PARAMS, type HnswParams } from './hnsw-index.js';
+
+/** Options of {@link createMemory}. */
+export interface CreateMemoryOptions {
+  /**
+   * The SQLite file (created when missing; `':memory:'` for a private in-memory database).
+   * Without it, the memory uses the in-memory backend (the one browsers get).
+   * @default undefined
+   */
+  readonly path?: string;
+  /**
+   * Turns texts into vectors: an {@link Embedder}, or a function `(texts) => Float32Array[]`
+   * whose vectors have `dim` elements.
+   * @default the hashing embedder of dimension `dim` (offline, no model)
+   */
+  readonly embedder?: Embedder | EmbedFunction;
+  /**
+   * The vector dimension. With an {@link Embedder} it defaults to (and must equal) `embedder.dim`.
+   * @default 256
+   */
+  readonly dim?: number;
+  /**
+   * Recorded in the database for a plain-function embedder, and checked on reopen: name the model.
+   * @default 'custom'
+   */
+  readonly embedderId?: string;
+  /**
+   * Items from which recall uses an HNSW index instead of the exact SIMD scan; `Infinity` never
+   * builds one. Measured on 2 cores (bench `memory`): at 10K × 128 the exact WASM scan takes
+   * ~0.3 ms per query, already slower than HNSW, but building the index costs ~0.4 ms per item,
+   * so below ~20K the scan is fast enough (< 1 ms at dim 128) and inserts stay cheap.
+   * @default 20000
+   */
+  readonly hnswThreshold?: number;
+  /** HNSW parameters. @default { m: 16, efConstruction: 200, efSearch: 50 } */
+  readonly hnsw?: Partial<HnswParams>;
+  /**
+   * A filtered recall whose filter matches at most this many items scans them exactly (always
+   * correct); above, it searches the HNSW index with the filter and falls back to exact when the
+   * index returns fewer than `k`.
+   * @default 4096
+   */
+  readonly exactFilterLimit?: number;
+  /** Kernels for the exact scan. @default `getKernels()` after `initKernels()` */
+  readonly kernels?: KernelSet;
+  /** Aborts opening (loading kernels, hnswlib and an index). */
+  readonly signal?: AbortSignal;
+}
+
+/** Defaults of {@link CreateMemoryOptions}. */
+export const DEFAULT_MEMORY_OPTIONS = Object.freeze({
+  dim: 256,
+  embedderId: 'custom',
+  hnswThreshold: 20_000,
+  hnsw: DEFAULT_HNSW_PARAMS,
+  exactFilterLimit: 4096,
+});
+
+/** {@link CreateMemoryOptions} resolved, validated and frozen. */
+export interface ResolvedMemoryOptions {
+  readonly path: string | undefined;
+  readonly embedder: Embedder;
+  readonly dim: number;
+  readonly hnswThreshold: number;
+  readonly hnsw: HnswParams;
+  readonly exactFilterLimit: number;
+  readonly kernels: KernelSet | undefined;
+}
+
+function checkThreshold(value: unknown): number {
+  if (value === Infinity) return value;
+  return checkInteger('hnswThreshold', value, 1);
+}
+
+/** Resolves and validates options (programmer errors throw `TypeError`/`RangeError`). */
+export function resolveMemoryOptions(options: CreateMemoryOptions): ResolvedMemoryOptions {
+  if (typeof options !== 'object' || options === null) throw new TypeError(expectedMessage('options', 'an object', options));
+  const o = { ...DEFAULT_MEMORY_OPTIONS, ...options };
+  if (o.path !== undefined && (typeof o.path !== 'string' || o.path === '')) {
+    throw new TypeError(expectedMessage('path', 'a non-empty string', o.path));
+  }
+  if (typeof o.embedderId !== 'string' || o.embedderId === '') {
+    throw new TypeError(expectedMessage('embedderId', 'a non-empty string', o.embedderId));
+  }
+  let embedder: Embedder;
+  let dim: number;
+  if (isEmbedder(o.embedder)) {
+    embedder = o.embedder;
+    checkInteger('embedder.dim', embedder.dim, 1);
+    dim = options.dim === undefined ? embedder.dim : checkInteger('dim', options.dim, 1);
+    if (dim !== embedder.dim) throw new DimensionMismatchError(`embedder ${embedder.id}`, dim, embedder.dim);
+  } else {
+    dim = checkInteger('dim', o.dim, 1);
+    embedder =
+      o.embedder === undefined ? createHashingEmbedder({ dim }) : embedderFromFunction(o.embedder as EmbedFunction, dim, o.embedderId);
+  }
+  const hnswIn = { ...DEFAULT_HNSW_PARAMS, ...(options.hnsw ?? {}) };
+  const hnsw = Object.freeze({
+    m: checkInteger('hnsw.m', hnswIn.m, 2),
+    efConstruction: checkInteger('hnsw.efConstruction', hnswIn.efConstruction, 1),
+    efSearch: checkInteger('hnsw.efSearch', hnswIn.efSearch, 1),
+  });
+  if (o.kernels !== undefined && (typeof o.kernels !== 'object' || o.kernels === null || !('vector' in o.kernels))) {
+    throw new TypeError(expectedMessage('kernels', 'a KernelSet', o.kernels));
+  }
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new TypeError(expectedMessage('signal', 'an AbortSignal', o.signal));
+  return Object.freeze({
+    path: o.path,
+    embedder,
+    dim,
+    hnswThreshold: checkThreshold(o.hnswThreshold),
+    hnsw,
+    exactFilterLimit: checkInteger('exactFilterLimit', o.exactFilterLimit, 0),
+    kernels: o.kernels,
+  });
+}
+
+/** Validates a scope name. */
+export function checkScope(value: unknown): void {
+  checkOneOf('scope', value, ['short-term', 'long-term', 'entity']);
+}

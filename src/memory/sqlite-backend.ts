@@ -1,0 +1,291 @@
+import Database from 'better-sqlite3';
+import type { Database as Db, Statement } from 'better-sqlite3';
+import { encodeValue, tagsOf } from './filter.js';
+import type { MemoryBackend, NewRow, StoreMeta, StoredRow } from './backend.js';
+import { tokenize } from './tokenize.js';
+import type { MemoryMetadata, MemoryScope, MemorySelector } from './types.js';
+import type { Hit } from './vector-matrix.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS weft_memory_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS weft_memory_items (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  scope TEXT NOT NULL,
+  run_id TEXT,
+  entity TEXT,
+  text TEXT NOT NULL,
+  metadata TEXT NOT NULL,
+  vector BLOB NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS weft_memory_items_scope ON weft_memory_items (scope, run_id);
+CREATE UNIQUE INDEX IF NOT EXISTS weft_memory_items_entity ON weft_memory_items (entity) WHERE scope = 'entity';
+CREATE TABLE IF NOT EXISTS weft_memory_tags (
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  item_id INTEGER NOT NULL,
+  PRIMARY KEY (key, value, item_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS weft_memory_tags_item ON weft_memory_tags (item_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS weft_memory_fts USING fts5(text, content='weft_memory_items', content_rowid='id');
+CREATE TRIGGER IF NOT EXISTS weft_memory_fts_ai AFTER INSERT ON weft_memory_items BEGIN
+  INSERT INTO weft_memory_fts(rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS weft_memory_fts_ad AFTER DELETE ON weft_memory_items BEGIN
+  INSERT INTO weft_memory_fts(weft_memory_fts, rowid, text) VALUES ('delete', old.id, old.text);
+  DELETE FROM weft_memory_tags WHERE item_id = old.id;
+END;
+CREATE TRIGGER IF NOT EXISTS weft_memory_fts_au AFTER UPDATE OF text ON weft_memory_items BEGIN
+  INSERT INTO weft_memory_fts(weft_memory_fts, rowid, text) VALUES ('delete', old.id, old.text);
+  INSERT INTO weft_memory_fts(rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TABLE IF NOT EXISTS weft_memory_index (id INTEGER PRIMARY KEY CHECK (id = 1), bytes BLOB NOT NULL);
+`;
+
+interface Row {
+  id: number;
+  scope: MemoryScope;
+  run_id: string | null;
+  entity: string | null;
+  text: string;
+  metadata: string;
+  vector: Buffer;
+  created_at: number;
+  updated_at: number;
+}
+
+const COLUMNS = 'id, scope, run_id, entity, text, metadata, vector, created_at, updated_at';
+
+function toBlob(v: Float32Array): Buffer {
+  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+}
+
+function fromBlob(b: Buffer): Float32Array {
+  // Copy: the Buffer may be unaligned for a Float32Array view.
+  const out = new Float32Array(b.byteLength / 4);
+  new Uint8Array(out.buffer).set(b);
+  return out;
+}
+
+function toStored(r: Row): StoredRow {
+  return {
+    id: r.id,
+    scope: r.scope,
+    runId: r.run_id,
+    entity: r.entity,
+    text: r.text,
+    metadata: JSON.parse(r.metadata) as MemoryMetadata,
+    vector: fromBlob(r.vector),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+/** A WHERE clause (over `weft_memory_items` as `i`) and its parameters for a selector. */
+function where(s: MemorySelector): [string, unknown[]] {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  if (s.scope !== undefined) {
+    parts.push('i.scope = ?');
+    params.push(s.scope);
+  }
+  if (s.runId !== undefined) {
+    parts.push('i.run_id = ?');
+    params.push(s.runId);
+  }
+  if (s.entity !== undefined) {
+    parts.push('i.entity = ?');
+    params.push(s.entity);
+  }
+  for (const [key, value] of Object.entries(s.filter ?? {})) {
+    // One indexed lookup per condition (primary key of weft_memory_tags).
+    parts.push('i.id IN (SELECT item_id FROM weft_memory_tags WHERE key = ? AND value = ?)');
+    params.push(key, encodeValue(value));
+  }
+  return [parts.length ? `WHERE ${parts.join(' AND ')}` : '', params];
+}
+
+/** Options of {@link SqliteBackend}. */
+export interface SqliteBackendOptions {
+  /** Milliseconds to wait for another connection's write lock. @default 5000 */
+  readonly busyTimeoutMs?: number;
+}
+
+/**
+ * The Node backend: one SQLite file through better-sqlite3, in WAL mode (readers do not block
+ * the writer), with prepared statements, vectors as Float32 BLOBs, metadata as JSON plus an
+ * indexed key/value table for equality filters, FTS5 for keywords, and the HNSW index as a BLOB.
+ */
+export class SqliteBackend implements MemoryBackend {
+  readonly source: string;
+  readonly persistent: boolean;
+  private readonly db: Db;
+  private readonly stmts: {
+    insert: Statement;
+    tag: Statement;
+    update: Statement;
+    untag: Statement;
+    remove: Statement;
+    byId: Statement;
+    entity: Statement;
+    vectors: Statement;
+    metaGet: Statement;
+    metaSet: Statement;
+    indexGet: Statement;
+    indexSet: Statement;
+    indexDrop: Statement;
+  };
+  private readonly insertTx: (rows: readonly NewRow[]) => number[];
+  private readonly deleteTx: (ids: readonly number[]) => void;
+  private readonly updateTx: (id: number, row: Pick<NewRow, 'text' | 'metadata' | 'vector' | 'now'>) => void;
+
+  /**
+   * @param path - the database file (created when missing), or `:memory:`
+   * @param options - see {@link SqliteBackendOptions}
+   */
+  constructor(path: string, options: SqliteBackendOptions = {}) {
+    this.source = path;
+    this.persistent = path !== ':memory:' && path !== '';
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    this.db.exec(SCHEMA);
+    const db = this.db;
+    this.stmts = {
+      insert: db.prepare(
+        'INSERT INTO weft_memory_items (scope, run_id, entity, text, metadata, vector, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      tag: db.prepare('INSERT OR IGNORE INTO weft_memory_tags (key, value, item_id) VALUES (?, ?, ?)'),
+      update: db.prepare('UPDATE weft_memory_items SET text = ?, metadata = ?, vector = ?, updated_at = ? WHERE id = ?'),
+      untag: db.prepare('DELETE FROM weft_memory_tags WHERE item_id = ?'),
+      remove: db.prepare('DELETE FROM weft_memory_items WHERE id = ?'),
+      byId: db.prepare(`SELECT ${COLUMNS} FROM weft_memory_items WHERE id = ?`),
+      entity: db.prepare(`SELECT ${COLUMNS} FROM weft_memory_items WHERE scope = 'entity' AND entity = ?`),
+      vectors: db.prepare('SELECT id, vector FROM weft_memory_items'),
+      metaGet: db.prepare('SELECT key, value FROM weft_memory_meta'),
+      metaSet: db.prepare('INSERT OR REPLACE INTO weft_memory_meta (key, value) VALUES (?, ?)'),
+      indexGet: db.prepare('SELECT bytes FROM weft_memory_index WHERE id = 1'),
+      indexSet: db.prepare('INSERT OR REPLACE INTO weft_memory_index (id, bytes) VALUES (1, ?)'),
+      indexDrop: db.prepare('DELETE FROM weft_memory_index'),
+    };
+    this.insertTx = db.transaction((rows: readonly NewRow[]) =>
+      rows.map((r) => {
+        const id = Number(
+          this.stmts.insert.run(r.scope, r.runId, r.entity, r.text, JSON.stringify(r.metadata), toBlob(r.vector), r.now, r.now)
+            .lastInsertRowid,
+        );
+        for (const [k, v] of tagsOf(r.metadata)) this.stmts.tag.run(k, v, id);
+        return id;
+      }),
+    );
+    this.deleteTx = db.transaction((ids: readonly number[]) => {
+      for (const id of ids) this.stmts.remove.run(id);
+    });
+    this.updateTx = db.transaction((id: number, r: Pick<NewRow, 'text' | 'metadata' | 'vector' | 'now'>) => {
+      this.stmts.update.run(r.text, JSON.stringify(r.metadata), toBlob(r.vector), r.now, id);
+      this.stmts.untag.run(id);
+      for (const [k, v] of tagsOf(r.metadata)) this.stmts.tag.run(k, v, id);
+    });
+  }
+
+  readMeta(): StoreMeta | undefined {
+    const rows = this.stmts.metaGet.all() as { key: string; value: string }[];
+    const m = new Map(rows.map((r) => [r.key, r.value]));
+    if (!m.has('dim') || !m.has('embedder')) return undefined;
+    return { dim: Number(m.get('dim')), embedder: m.get('embedder')! };
+  }
+
+  writeMeta(meta: StoreMeta): void {
+    this.db.transaction(() => {
+      this.stmts.metaSet.run('dim', String(meta.dim));
+      this.stmts.metaSet.run('embedder', meta.embedder);
+      this.stmts.metaSet.run('schema', '1');
+    })();
+  }
+
+  insert(rows: readonly NewRow[]): number[] {
+    return this.insertTx(rows);
+  }
+
+  update(id: number, row: Pick<NewRow, 'text' | 'metadata' | 'vector' | 'now'>): void {
+    this.updateTx(id, row);
+  }
+
+  delete(ids: readonly number[]): void {
+    this.deleteTx(ids);
+  }
+
+  getMany(ids: readonly number[]): StoredRow[] {
+    const out: StoredRow[] = [];
+    for (const id of ids) {
+      const r = this.stmts.byId.get(id) as Row | undefined;
+      if (r !== undefined) out.push(toStored(r));
+    }
+    return out;
+  }
+
+  findEntity(name: string): StoredRow | undefined {
+    const r = this.stmts.entity.get(name) as Row | undefined;
+    return r === undefined ? undefined : toStored(r);
+  }
+
+  list(selector: MemorySelector, limit: number, offset: number): StoredRow[] {
+    const [w, params] = where(selector);
+    const rows = this.db
+      .prepare(`SELECT ${COLUMNS} FROM weft_memory_items i ${w} ORDER BY i.id LIMIT ? OFFSET ?`)
+      .all(...params, limit === Infinity ? -1 : limit, offset) as Row[];
+    return rows.map(toStored);
+  }
+
+  ids(selector: MemorySelector): number[] {
+    const [w, params] = where(selector);
+    return this.db.prepare(`SELECT i.id FROM weft_memory_items i ${w}`).pluck().all(...params) as number[];
+  }
+
+  count(selector: MemorySelector): number {
+    const [w, params] = where(selector);
+    return this.db.prepare(`SELECT count(*) FROM weft_memory_items i ${w}`).pluck().get(...params) as number;
+  }
+
+  *vectors(): Iterable<{ id: number; vector: Float32Array }> {
+    for (const r of this.stmts.vectors.iterate() as Iterable<{ id: number; vector: Buffer }>) {
+      yield { id: r.id, vector: fromBlob(r.vector) };
+    }
+  }
+
+  keyword(query: string, selector: MemorySelector, limit: number): Hit[] {
+    const words = tokenize(query);
+    if (words.length === 0) return [];
+    // Each word quoted, so FTS5 syntax in user text (AND, NEAR, *, ") is taken literally.
+    const match = words.map((w) => `"${w.replace(/"/g, '""')}"`).join(' OR ');
+    const [w, params] = where(selector);
+    const rows = this.db
+      .prepare(
+        `SELECT f.rowid AS id, bm25(weft_memory_fts) AS rank FROM weft_memory_fts f JOIN weft_memory_items i ON i.id = f.rowid ` +
+          `${w ? `${w} AND` : 'WHERE'} weft_memory_fts MATCH ? ORDER BY rank, f.rowid LIMIT ?`,
+      )
+      .all(...params, match, limit) as { id: number; rank: number }[];
+    return rows.map((r) => ({ id: r.id, score: -r.rank }));
+  }
+
+  loadIndex(): Uint8Array | undefined {
+    const r = this.stmts.indexGet.get() as { bytes: Buffer } | undefined;
+    return r === undefined ? undefined : new Uint8Array(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength);
+  }
+
+  saveIndex(bytes: Uint8Array | undefined): void {
+    if (bytes === undefined) this.stmts.indexDrop.run();
+    else this.stmts.indexSet.run(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  }
+
+  externalVersion(): number {
+    // Changes only when another connection commits (SQLite's data_version).
+    return this.db.pragma('data_version', { simple: true }) as number;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,182 @@
+import type { KernelSet } from '../kernels/types.js';
+import type { MemoryBackend } from './backend.js';
+import { HnswIndex, type HnswParams } from './hnsw-index.js';
+import { loadHnsw, type HnswModule } from './hnsw-loader.js';
+import type { SearchPath } from './types.js';
+import { VectorMatrix, type Hit } from './vector-matrix.js';
+
+/** Vectors added to the HNSW index per slice of a background build (the event loop runs between). */
+const BUILD_SLICE = 512;
+
+/** Settings of {@link VectorSearch}. */
+export interface VectorSearchSettings {
+  readonly dim: number;
+  readonly kernels: KernelSet;
+  readonly hnswThreshold: number;
+  readonly hnsw: HnswParams;
+  readonly exactFilterLimit: number;
+}
+
+/**
+ * The search side of a memory: the exact matrix always (the source of truth for vectors in
+ * memory), plus an HNSW index once the collection reaches the threshold. The index is built in
+ * the background in slices; until it is complete, recall scans exactly, so results never depend
+ * on the build's progress. Items added or deleted during a build are reconciled at its end.
+ */
+export class VectorSearch {
+  readonly matrix: VectorMatrix;
+  private readonly settings: VectorSearchSettings;
+  private index: HnswIndex | undefined;
+  private building: Promise<void> | undefined;
+  private buildAbort = new AbortController();
+  /** How the last search was served. */
+  lastPath: SearchPath = 'exact';
+
+  constructor(settings: VectorSearchSettings) {
+    this.settings = settings;
+    this.matrix = new VectorMatrix(settings.dim, settings.kernels);
+  }
+
+  /** Whether the HNSW index is complete and used by searches. */
+  get indexed(): boolean {
+    return this.index !== undefined;
+  }
+
+  /** Resolves when no build is in progress (rejects if the last build failed). */
+  async whenIndexed(): Promise<void> {
+    await this.building;
+  }
+
+  /** Adds (or replaces) vectors; starts a background build when the threshold is crossed. */
+  add(ids: readonly number[], vectors: readonly Float32Array[]): void {
+    ids.forEach((id, i) => this.matrix.set(id, vectors[i]));
+    if (this.index !== undefined) this.index.add(ids, vectors);
+    else this.maybeBuild();
+  }
+
+  delete(ids: readonly number[]): void {
+    for (const id of ids) {
+      this.matrix.delete(id);
+      this.index?.delete(id);
+    }
+  }
+
+  /** Reloads every vector from `backend` (after another connection wrote), keeping the index in step. */
+  reload(backend: MemoryBackend): void {
+    this.matrix.clear();
+    for (const { id, vector } of backend.vectors()) this.matrix.set(id, vector);
+    if (this.index !== undefined) this.reconcile(this.index);
+    else this.maybeBuild();
+  }
+
+  /**
+   * Opens with a saved index when there is one that reads back; otherwise (missing, corrupt, of
+   * another dimension) builds anew once the collection is large enough.
+   */
+  async open(saved: Uint8Array | undefined, signal?: AbortSignal): Promise<'loaded' | 'rebuilding' | 'none'> {
+    if (this.matrix.size < this.settings.hnswThreshold) return 'none';
+    if (saved !== undefined) {
+      try {
+        const lib = await loadHnsw();
+        signal?.throwIfAborted();
+        const index = await HnswIndex.fromBytes(lib, this.settings.dim, this.settings.hnsw, saved);
+        this.reconcile(index);
+        this.index = index;
+        return 'loaded';
+      } catch (error) {
+        if (signal?.aborted) throw error;
+        // A corrupt or foreign index is not an error for the caller: the vectors are intact.
+      }
+    }
+    this.maybeBuild();
+    return 'rebuilding';
+  }
+
+  /** Makes `index` hold exactly the matrix's ids (vectors of ids it lacks are added). */
+  private reconcile(index: HnswIndex): void {
+    for (const label of [...index.liveLabels()]) if (!this.matrix.has(label)) index.delete(label);
+    const missing = this.matrix.allIds().filter((id) => !index.liveLabels().has(id));
+    if (missing.length > 0) index.add(missing, missing.map((id) => this.matrix.get(id)!));
+  }
+
+  private maybeBuild(): void {
+    if (this.building !== undefined || this.index !== undefined) return;
+    if (this.matrix.size < this.settings.hnswThreshold) return;
+    const signal = this.buildAbort.signal;
+    this.building = this.build(signal).finally(() => {
+      this.building = undefined;
+    });
+    // The promise is kept for whenIndexed(); this handler only stops an unhandled rejection.
+    this.building.catch(() => {});
+  }
+
+  private async build(signal: AbortSignal): Promise<void> {
+    let lib: HnswModule;
+    try {
+      lib = await loadHnsw();
+    } catch {
+      // Without hnswlib-wasm recall stays exact: slower on large collections, never wrong.
+      return;
+    }
+    const ids = this.matrix.allIds();
+    const index = HnswIndex.create(lib, this.settings.dim, this.settings.hnsw, Math.ceil(ids.length * 1.25));
+    for (let start = 0; start < ids.length; start += BUILD_SLICE) {
+      if (signal.aborted) return;
+      const slice = ids.slice(start, start + BUILD_SLICE).filter((id) => this.matrix.has(id));
+      index.add(slice, slice.map((id) => this.matrix.get(id)!));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    if (signal.aborted) return;
+    this.reconcile(index);
+    this.index = index;
+  }
+
+  /** Stops a background build (on close). */
+  async stop(): Promise<void> {
+    this.buildAbort.abort();
+    await this.building?.catch(() => {});
+    this.buildAbort = new AbortController();
+  }
+
+  /** The index bytes to save, or undefined when there is no index. */
+  async indexBytes(): Promise<Uint8Array | undefined> {
+    return this.index?.toBytes();
+  }
+
+  /** The `k` best of all vectors. */
+  search(query: Float32Array, k: number): Hit[] {
+    const want = Math.min(k, this.matrix.size);
+    if (this.index !== undefined) {
+      const hits = this.index.search(query, want);
+      if (hits.length >= want) {
+        this.lastPath = 'hnsw';
+        return hits;
+      }
+    }
+    this.lastPath = 'exact';
+    return this.matrix.search(query, want);
+  }
+
+  /** The `k` best among `ids` (the items a selector matched). */
+  searchAmong(query: Float32Array, ids: readonly number[], k: number): Hit[] {
+    const want = Math.min(k, ids.length);
+    if (this.index !== undefined && ids.length > this.settings.exactFilterLimit) {
+      const allowed = new Set(ids);
+      const hits = this.index.search(query, want, (id) => allowed.has(id));
+      if (hits.length >= want) {
+        this.lastPath = 'hnsw-filtered';
+        return hits;
+      }
+      this.lastPath = 'hnsw-fallback';
+    } else {
+      this.lastPath = 'exact-filtered';
+    }
+    return this.matrix.searchAmong(query, ids, want);
+  }
+
+  /** Frees the kernel buffers. */
+  dispose(): void {
+    this.matrix.clear();
+    this.index = undefined;
+  }
+}
