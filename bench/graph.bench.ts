@@ -13,7 +13,7 @@ import type { BenchCase, BenchSuite } from './types.js';
 
 const NODES = 100_000;
 const PARENTS = 3;
-const TRACES = new URL('../../shared/workflows/', import.meta.url);
+const TRACES = new URL('../examples/traces/', import.meta.url);
 const OPS = ['topoSort', 'upwardRank'] as const;
 
 /**

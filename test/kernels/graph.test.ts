@@ -286,8 +286,8 @@ describe('graph kernels: WASM and TS agree', () => {
     );
   });
 
-  it('on every real trace in ../shared/workflows/: acyclic, identical results', async () => {
-    const dir = new URL('../../../shared/workflows/', import.meta.url);
+  it('on every bundled real trace (examples/traces/): acyclic, identical results', async () => {
+    const dir = new URL('../../examples/traces/', import.meta.url);
     const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
     expect(files.length).toBeGreaterThan(0);
     for (const file of files) {
