@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { reciprocalRankFusion, RRF_K } from '../../src/memory/rrf.js';
+
+describe('reciprocalRankFusion', () => {
+  it('ranks an item found by both lists above items found by one', () => {
+    const vector = [{ id: 1, score: 0.9 }, { id: 2, score: 0.8 }, { id: 3, score: 0.1 }];
+    const keyword = [{ id: 4, score: 12 }, { id: 3, score: 5 }];
+    const fused = reciprocalRankFusion([vector, keyword], 10);
+    expect(fused[0].id).toBe(3);
+    expect(fused[0].score).toBeCloseTo(1 / (RRF_K + 3) + 1 / (RRF_K + 2), 12);
+    expect(fused.map((h) => h.id)).toEqual([3, 1, 4, 2]);
+  });
+
+  it('ignores the scales of the scores and breaks ties by id', () => {
+    const fused = reciprocalRankFusion([[{ id: 9, score: 1e9 }], [{ id: 5, score: -3 }]], 5);
+    expect(fused.map((h) => h.id)).toEqual([5, 9]);
+  });
+
+  it('returns at most k', () => {
+    expect(reciprocalRankFusion([[{ id: 1, score: 1 }, { id: 2, score: 1 }]], 1)).toHaveLength(1);
+  });
+});
