@@ -44,8 +44,10 @@ async function load(): Promise<HnswModule> {
   // rejects when source maps are enabled.
   const patched = source
     .replace(ANCHOR, PATCH)
-    // Its sync callback logs to the console on every write; weft's library output stays quiet.
-    .replace("console.log('b. jsFS synced successfully');", '').replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n');
+    // It logs to the console on mount and on every write; a library's output stays quiet.
+    .replace("console.log('b. jsFS synced successfully');", '')
+    .replace("console.log('EmscriptenFileSystemManager: Mounting IDBFS filesystem...\\n');", '')
+    .replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n');
   const mod = (await import(`data:text/javascript;base64,${Buffer.from(patched).toString('base64')}`)) as {
     default: (overrides: object) => Promise<HnswModule>;
   };
