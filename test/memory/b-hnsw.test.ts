@@ -1,0 +1,98 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createMemory } from '../../src/memory/memory.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+const tmp = tempDir('weft-memory-hnsw-');
+afterAll(() => tmp.remove());
+
+// Clustered unit vectors through a plug-in embedder: the text is the vector's index.
+const DIM = 16;
+function clustered(count: number, seed = 7): Float32Array[] {
+  let s = seed;
+  const rnd = () => ((s = (s * 16807) % 2147483647) / 2147483647) * 2 - 1;
+  const centres = Array.from({ length: 8 }, () => Float32Array.from({ length: DIM }, rnd));
+  return Array.from({ length: count }, (_, i) => {
+    const c = centres[i % centres.length];
+    const v = Float32Array.from(c, (x) => x + 0.3 * rnd());
+    const n = Math.hypot(...v);
+    return v.map((x) => x / n);
+  });
+}
+const vectors = clustered(1500);
+const embedder = async (texts: readonly string[]) => texts.map((t) => vectors[Number(t.split(' ')[1])]);
+const texts = vectors.map((_, i) => ({ text: `v ${i}`, metadata: { tenant: i % 100 === 0 ? 'rare' : 'common', i } }));
+
+describe('memory with an HNSW index', () => {
+  it('starts indexing at the threshold and keeps recall@10 close to exact', async () => {
+    const exact = await createMemory({ dim: DIM, embedder, hnswThreshold: Infinity });
+    const approx = await createMemory({ path: tmp.file('recall.db'), dim: DIM, embedder, hnswThreshold: 1000 });
+    await exact.rememberMany(texts);
+    await approx.rememberMany(texts.slice(0, 999));
+    expect(approx.indexed).toBe(false);
+    await approx.rememberMany(texts.slice(999));
+    await approx.whenIndexed();
+    expect(approx.indexed).toBe(true);
+    let found = 0;
+    for (let q = 0; q < 50; q++) {
+      const query = `v ${q * 29}`;
+      const truth = new Set((await exact.recall(query, { k: 10 })).map((h) => h.text));
+      const got = await approx.recall(query, { k: 10 });
+      expect(approx.lastSearchPath).toBe('hnsw');
+      found += got.filter((h) => truth.has(h.text)).length;
+    }
+    expect(found / 500).toBeGreaterThanOrEqual(0.95);
+    await exact.close();
+    await approx.close();
+  });
+
+  it('serves filters exactly when they are selective and through the index otherwise', async () => {
+    const m = await createMemory({ path: tmp.file('filters.db'), dim: DIM, embedder, hnswThreshold: 1000, exactFilterLimit: 100 });
+    await m.rememberMany(texts);
+    await m.whenIndexed();
+    const rare = await m.recall('v 3', { k: 10, filter: { tenant: 'rare' } });
+    expect(m.lastSearchPath).toBe('exact-filtered');
+    expect(rare).toHaveLength(10);
+    expect(rare.every((h) => h.metadata.tenant === 'rare')).toBe(true);
+    const common = await m.recall('v 3', { k: 10, filter: { tenant: 'common' } });
+    expect(m.lastSearchPath).toBe('hnsw-filtered');
+    expect(common).toHaveLength(10);
+    expect(common.every((h) => h.metadata.tenant === 'common')).toBe(true);
+    await m.close();
+  });
+
+  it('falls back to exact when the filtered index search returns fewer than k', async () => {
+    // A filter passing 1 row in 3 and k equal to all 500 of them, on a sparse graph (m 2): the
+    // filtered graph walk cannot reach every accepted row, which must not shorten the answer.
+    const m = await createMemory({ dim: DIM, embedder, hnswThreshold: 1000, exactFilterLimit: 0, hnsw: { efSearch: 1, m: 2 } });
+    await m.rememberMany(texts.map((t, i) => ({ text: t.text, metadata: { third: i % 3 === 0 } })));
+    await m.whenIndexed();
+    const hits = await m.recall('v 1', { k: 500, filter: { third: true } });
+    expect(hits).toHaveLength(500);
+    expect(hits.every((h) => h.metadata.third === true)).toBe(true);
+    expect(m.lastSearchPath).toBe('hnsw-fallback');
+    const exact = await createMemory({ dim: DIM, embedder, hnswThreshold: Infinity });
+    await exact.rememberMany(texts.map((t, i) => ({ text: t.text, metadata: { third: i % 3 === 0 } })));
+    const truth = await exact.recall('v 1', { k: 500, filter: { third: true } });
+    expect(hits.map((h) => h.text)).toEqual(truth.map((h) => h.text));
+    await m.close();
+    await exact.close();
+  });
+
+  it('keeps the index in step with deletes and entity updates', async () => {
+    const m = await createMemory({ dim: DIM, embedder, hnswThreshold: 1000 });
+    const items = await m.rememberMany(texts);
+    await m.whenIndexed();
+    m.forget(items[5].id);
+    const hits = await m.recall('v 5', { k: 10 });
+    expect(hits.map((h) => h.id)).not.toContain(items[5].id);
+    expect(hits).toHaveLength(10);
+    await m.close();
+  });
+
+  it('stops a background build on close', async () => {
+    const m = await createMemory({ dim: DIM, embedder, hnswThreshold: 1000 });
+    await m.rememberMany(texts);
+    await m.close();
+    expect(m.indexed).toBe(false);
+  });
+});
