@@ -1,0 +1,63 @@
+// The object a task receives. Its AbortSignal is created on first read: most tasks never look
+// at it, and an AbortController per task would dominate the cost of a no-op task.
+
+import { InvalidStateError } from '../errors.js';
+import { addDependency, addTask, suspendTask } from './run-control.js';
+import type { Run } from './run.js';
+import type { TaskContext, TaskSpec } from './types.js';
+
+/** @internal */
+export class TaskContextImpl implements TaskContext {
+  constructor(
+    private readonly run: Run,
+    private readonly index: number,
+    readonly attempt: number,
+  ) {}
+
+  get taskId(): string {
+    return this.run.ids[this.index];
+  }
+
+  get runInput(): unknown {
+    return this.run.runInput;
+  }
+
+  get resumeData(): unknown {
+    return this.run.resumeData.get(this.index);
+  }
+
+  get signal(): AbortSignal {
+    const run = this.run;
+    const i = this.index;
+    if (!run.isCurrent(i, this.attempt)) {
+      // This attempt is over (cancelled, timed out, or the run ended): its signal has fired.
+      return AbortSignal.abort(run.errors.get(i) ?? new InvalidStateError(`attempt ${this.attempt} of task \`${this.taskId}\` is over`));
+    }
+    let controller = run.controllers.get(i);
+    if (!controller) {
+      controller = new AbortController();
+      run.controllers.set(i, controller);
+    }
+    return controller.signal;
+  }
+
+  addTask(spec: TaskSpec, options?: { signal?: AbortSignal }): Promise<void> {
+    return addTask(this.run, spec, options?.signal);
+  }
+
+  addDependency(taskId: string, dependsOn: string): void {
+    addDependency(this.run, taskId, dependsOn);
+  }
+
+  reportTokens(tokens: number): void {
+    if (typeof tokens !== 'number' || !(tokens >= 0) || !Number.isFinite(tokens)) {
+      throw new RangeError(`Expected \`tokens\` to be a finite number >= 0, got \`${String(tokens)}\` (${typeof tokens})`);
+    }
+    const l = this.run.s.limiter[this.index];
+    if (l !== 0) this.run.wf.limiters[l].charge(tokens);
+  }
+
+  suspend(reason: string, payload?: unknown): Promise<unknown> {
+    return suspendTask(this.run, this.index, this.attempt, reason, payload);
+  }
+}

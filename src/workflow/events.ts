@@ -1,0 +1,110 @@
+// Event fan-out for a run. Emitting is skipped entirely (no event object is built) while nobody
+// listens, which keeps the engine's per-task cost flat when events are not consumed.
+
+import type { WorkflowEvent, WorkflowEventType } from './types.js';
+
+/** A listener of run events. */
+export type WorkflowListener = (event: WorkflowEvent) => void;
+
+/** Listeners by type ('*' for all) and async iterators over one run's events. */
+export class EventHub {
+  /** Whether anything listens: the engine checks this before building an event. */
+  active = false;
+  private readonly byType = new Map<string, WorkflowListener[]>();
+  private readonly iterators = new Set<(event: WorkflowEvent | null) => void>();
+  private closed = false;
+
+  /** Subscribes to one type, or every type with `'*'`; returns the unsubscribe function. */
+  on(type: WorkflowEventType | '*', listener: WorkflowListener): () => void {
+    if (typeof listener !== 'function') throw new TypeError(`Expected \`listener\` to be a function, got \`${String(listener)}\` (${typeof listener})`);
+    const list = this.byType.get(type) ?? [];
+    list.push(listener);
+    this.byType.set(type, list);
+    this.active = true;
+    return () => {
+      const at = list.indexOf(listener);
+      if (at >= 0) list.splice(at, 1);
+      this.refresh();
+    };
+  }
+
+  private refresh(): void {
+    let any = this.iterators.size > 0;
+    for (const list of this.byType.values()) any ||= list.length > 0;
+    this.active = any;
+  }
+
+  /** Delivers `event` to its listeners, then the '*' ones, then the iterators. */
+  emit(event: WorkflowEvent): void {
+    const typed = this.byType.get(event.type);
+    if (typed) for (const l of typed.slice()) callSafely(l, event);
+    const all = this.byType.get('*');
+    if (all) for (const l of all.slice()) callSafely(l, event);
+    for (const push of this.iterators) push(event);
+  }
+
+  /**
+   * An async iterator over the events from now on; it ends after `run:end`. Events are buffered
+   * until read, so read it (or `return()` it) rather than abandoning it on a long run.
+   */
+  iterate(): AsyncIterableIterator<WorkflowEvent> {
+    const buffer: WorkflowEvent[] = [];
+    let ended = this.closed;
+    let waiting: ((r: IteratorResult<WorkflowEvent>) => void) | undefined;
+    const push = (event: WorkflowEvent | null): void => {
+      if (event === null) ended = true;
+      else buffer.push(event);
+      if (waiting) {
+        const w = waiting;
+        waiting = undefined;
+        if (buffer.length > 0) w({ value: buffer.shift()!, done: false });
+        else w({ value: undefined, done: true });
+      }
+    };
+    const stop = (): void => {
+      this.iterators.delete(push);
+      this.refresh();
+    };
+    if (!ended) {
+      this.iterators.add(push);
+      this.active = true;
+    }
+    return {
+      next: () => {
+        if (buffer.length > 0) return Promise.resolve({ value: buffer.shift()!, done: false });
+        if (ended) {
+          stop();
+          return Promise.resolve({ value: undefined, done: true });
+        }
+        return new Promise((resolve) => (waiting = resolve));
+      },
+      return: () => {
+        stop();
+        ended = true;
+        buffer.length = 0;
+        return Promise.resolve({ value: undefined, done: true });
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+  }
+
+  /** Ends every iterator (after the run's last event). */
+  close(): void {
+    this.closed = true;
+    for (const push of this.iterators) push(null);
+    this.iterators.clear();
+  }
+}
+
+// A throwing listener must not break the run; report it the way an unhandled error would be.
+function callSafely(listener: WorkflowListener, event: WorkflowEvent): void {
+  try {
+    listener(event);
+  } catch (error) {
+    queueMicrotask(() => {
+      throw error;
+    });
+  }
+}

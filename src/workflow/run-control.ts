@@ -1,0 +1,289 @@
+// Operations on a running run that are not on the hot path: tasks added while it runs, extra
+// dependencies, suspension for human input, and live control of single tasks.
+
+import { CycleDetectedError, InvalidStateError, QueueFullError, TaskCancelledError } from '../errors.js';
+import { getRateLimiter } from '../scheduler/rate-limiter.js';
+import type { Run } from './run.js';
+import { checkTaskSpec } from './spec.js';
+import { CANCELLED, FAILED, PENDING, READY, RESUMING, RETRYING, RUNNING, SKIPPED, SUCCEEDED, SUSPENDED } from './state.js';
+import type { TaskSpec } from './types.js';
+
+function taskIndex(run: Run, id: string): number {
+  const i = typeof id === 'string' ? run.indexOf(id) : undefined;
+  if (i === undefined) throw new RangeError(`Unknown task \`${String(id)}\` in run ${run.runId}`);
+  return i;
+}
+
+function isFinalFailure(status: number): boolean {
+  return status === FAILED || status === SKIPPED || status === CANCELLED;
+}
+
+function waitForRoom(run: Run, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      const at = run.roomWaiters.indexOf(wake);
+      if (at >= 0) run.roomWaiters.splice(at, 1);
+      reject(signal!.reason);
+    };
+    const wake = (): void => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    };
+    if (signal?.aborted) return reject(signal.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    run.roomWaiters.push(wake);
+  });
+}
+
+/** Adds a task to a running run (see `TaskContext.addTask`). */
+export async function addTask(run: Run, spec: TaskSpec, signal?: AbortSignal): Promise<void> {
+  run.clock = performance.now();
+  const retry = checkTaskSpec(spec, run.wf.groupIndex);
+  if (spec.rateLimit !== undefined && !run.wf.limiterIndex.has(spec.rateLimit)) {
+    throw new RangeError(`task \`${spec.id}\`: unknown rate limiter \`${spec.rateLimit}\` (declare it in the workflow's \`rateLimits\`${getRateLimiter(spec.rateLimit) ? ' before the run starts' : ''})`);
+  }
+  const options = run.wf.options;
+  while (!run.settled && run.unfinished >= options.maxPendingTasks) {
+    if (options.backpressure === 'error') throw new QueueFullError(options.maxPendingTasks);
+    await waitForRoom(run, signal);
+  }
+  if (run.settled) throw new InvalidStateError(`cannot add task \`${spec.id}\`: run ${run.runId} has ended (${run.status})`);
+  if (run.indexOf(spec.id) !== undefined) throw new RangeError(`Duplicate task id \`${spec.id}\` in run ${run.runId}`);
+  const deps = [...new Set(spec.dependsOn ?? [])].map((dep) => {
+    const d = run.indexOf(dep);
+    if (d === undefined) throw new RangeError(`Task \`${spec.id}\` depends on unknown task \`${dep}\``);
+    return d;
+  });
+  if (deps.length !== (spec.dependsOn?.length ?? 0)) spec = { ...spec, dependsOn: deps.map((d) => run.ids[d]) };
+  run.own();
+  const i = run.n++;
+  const s = run.s;
+  s.ensure(run.n);
+  run.specs.push(spec);
+  run.ids.push(spec.id);
+  run.fns.push(spec.run);
+  if (spec.timeoutMs !== undefined) run.timeouts.set(i, spec.timeoutMs);
+  run.added.set(spec.id, i);
+  if (retry !== undefined) run.extraRetry.set(i, retry);
+  s.status[i] = PENDING;
+  s.attempts[i] = 0;
+  s.priority[i] = spec.priority ?? spec.estimateMs ?? 1;
+  s.group[i] = spec.group !== undefined ? run.wf.groupIndex.get(spec.group)! : 0;
+  s.limiter[i] = spec.rateLimit !== undefined ? run.wf.limiterIndex.get(spec.rateLimit)! : 0;
+  run.unfinished++;
+  let failedDep = -1;
+  let remaining = 0;
+  for (const d of deps) {
+    const st = s.status[d];
+    if (st === SUCCEEDED) continue;
+    if (isFinalFailure(st)) failedDep = d;
+    else {
+      remaining++;
+      const list = run.extraSucc.get(d);
+      if (list) list.push(i);
+      else run.extraSucc.set(d, [i]);
+    }
+  }
+  s.remaining[i] = remaining;
+  if (failedDep >= 0) {
+    // Depends on a task that already failed: skipped at once, as a defined task would be.
+    run.skipFrom(i, failedDep, STATUS_WORD[s.status[failedDep]]);
+  } else if (remaining === 0) {
+    run.makeReady(i);
+  }
+  run.afterFinish();
+}
+
+const STATUS_WORD: Record<number, string> = { [FAILED]: 'failed', [SKIPPED]: 'skipped', [CANCELLED]: 'cancelled' };
+
+/** Whether `from` reaches `to` along dependency → dependent edges. */
+function reaches(run: Run, from: number, to: number): number[] | undefined {
+  const parent = new Map<number, number>([[from, -1]]);
+  const stack = [from];
+  while (stack.length > 0) {
+    const v = stack.pop()!;
+    if (v === to) {
+      const path: number[] = [];
+      for (let x = v; x !== -1; x = parent.get(x)!) path.push(x);
+      return path.reverse();
+    }
+    run.forEachSucc(v, (d) => {
+      if (!parent.has(d)) {
+        parent.set(d, v);
+        stack.push(d);
+      }
+    });
+  }
+  return undefined;
+}
+
+/** Makes the not-yet-started task `taskId` also wait for `dependsOn`. */
+export function addDependency(run: Run, taskId: string, dependsOn: string): void {
+  if (run.settled) throw new InvalidStateError(`run ${run.runId} has ended (${run.status})`);
+  const i = taskIndex(run, taskId);
+  const d = taskIndex(run, dependsOn);
+  const s = run.s;
+  if (s.status[i] !== PENDING && s.status[i] !== READY) {
+    throw new InvalidStateError(`cannot add a dependency to task \`${taskId}\`: it is ${statusName(s.status[i])}, not pending`);
+  }
+  if (i === d) throw new RangeError(`Task \`${taskId}\` cannot depend on itself`);
+  const cycle = reaches(run, i, d);
+  if (cycle) throw new CycleDetectedError(cycle.map((x) => run.ids[x]));
+  const preds = run.extraPreds.get(i);
+  const statics = run.specs[i].dependsOn ?? [];
+  if (statics.includes(dependsOn) || preds?.includes(d)) return;
+  if (preds) preds.push(d);
+  else run.extraPreds.set(i, [d]);
+  const st = s.status[d];
+  if (st === SUCCEEDED) return;
+  if (isFinalFailure(st)) {
+    run.skipFrom(i, d, STATUS_WORD[st]);
+    run.afterFinish();
+    return;
+  }
+  const list = run.extraSucc.get(d);
+  if (list) list.push(i);
+  else run.extraSucc.set(d, [i]);
+  s.remaining[i]++;
+  s.status[i] = PENDING; // a ready task goes back to waiting; its heap entry becomes stale
+}
+
+function statusName(code: number): string {
+  return ['pending', 'ready', 'running', 'retrying', 'suspended', 'resuming', 'succeeded', 'failed', 'skipped', 'cancelled'][code];
+}
+
+/** Suspends a running task until {@link resumeTask}. */
+export function suspendTask(run: Run, i: number, attempt: number, reason: string, payload: unknown): Promise<unknown> {
+  if (typeof reason !== 'string') return Promise.reject(new TypeError(`Expected \`reason\` to be a string, got \`${String(reason)}\` (${typeof reason})`));
+  if (!run.isCurrent(i, attempt) || run.s.status[i] !== RUNNING) {
+    return Promise.reject(new InvalidStateError(`task \`${run.ids[i]}\` cannot suspend: it is ${statusName(run.s.status[i])}`));
+  }
+  // Leave the slot and stop the attempt's clock: a human's answer does not count against timeoutMs.
+  run.vacate(i);
+  const timer = run.timers.get(i);
+  if (timer !== undefined) {
+    clearTimeout(timer);
+    run.timers.delete(i);
+  }
+  run.s.status[i] = SUSPENDED;
+  run.clock = performance.now();
+  const promise = new Promise<unknown>((resolve, reject) => run.suspensions.set(i, { resolve, reject }));
+  run.emit('task:suspended', i, { reason, payload });
+  run.pump();
+  return promise;
+}
+
+/** Continues a suspended task with `data` (it waits for a slot like any ready task). */
+export function resumeTask(run: Run, taskId: string, data: unknown): void {
+  const i = taskIndex(run, taskId);
+  if (run.s.status[i] !== SUSPENDED || run.settled) {
+    throw new InvalidStateError(`cannot resume task \`${taskId}\`: it is ${run.settled && run.s.status[i] === CANCELLED ? 'cancelled' : statusName(run.s.status[i])}, not suspended`);
+  }
+  run.resumeData.set(i, data);
+  run.clock = performance.now();
+  run.s.status[i] = RESUMING;
+  run.emit('task:resumed', i);
+  run.heap.push(i);
+  run.pump();
+}
+
+/** Cancels one task; its dependents are skipped. Returns false if it had already finished. */
+export function cancelTask(run: Run, taskId: string, reason?: unknown): boolean {
+  const i = taskIndex(run, taskId);
+  const s = run.s;
+  const st = s.status[i];
+  if (st >= SUCCEEDED || run.settled) return false;
+  const error = new TaskCancelledError(taskId, reason === undefined ? 'cancelled by cancelTask()' : String(reason instanceof Error ? reason.message : reason), { cause: reason });
+  if (st === RUNNING || st === SUSPENDED || st === RESUMING) {
+    run.endAttempt(i, error);
+    run.controllers.get(i)?.abort(error);
+    run.suspensions.get(i)?.reject(error);
+    run.suspensions.delete(i);
+  }
+  const timer = run.timers.get(i);
+  if (timer !== undefined) {
+    clearTimeout(timer);
+    run.timers.delete(i);
+  }
+  s.status[i] = CANCELLED;
+  s.t1[i] = run.clock = performance.now();
+  run.errors.set(i, error);
+  run.unfinished--;
+  run.emit('task:cancelled', i, { error });
+  run.skipDependents(i, 'cancelled');
+  run.afterFinish();
+  return true;
+}
+
+/**
+ * Runs a task again: a running or retrying one restarts now (its current attempt is aborted);
+ * a failed, cancelled or skipped one is reopened together with the dependents it caused to be
+ * skipped, as long as the run has not ended.
+ */
+export function retryTask(run: Run, taskId: string): void {
+  const i = taskIndex(run, taskId);
+  if (run.settled) throw new InvalidStateError(`cannot retry task \`${taskId}\`: run ${run.runId} has ended (${run.status})`);
+  const s = run.s;
+  const st = s.status[i];
+  if (st === RUNNING || st === RETRYING) {
+    const error = new TaskCancelledError(taskId, 'restarted by retryTask()');
+    if (st === RUNNING) {
+      run.controllers.get(i)?.abort(error);
+      run.endAttempt(i, error);
+    } else {
+      clearTimeout(run.timers.get(i));
+      run.timers.delete(i);
+    }
+    run.makeReady(i);
+    run.pump();
+    return;
+  }
+  if (!isFinalFailure(st)) throw new InvalidStateError(`cannot retry task \`${taskId}\`: it is ${statusName(st)}`);
+  const blocked = failedPredecessor(run, i);
+  if (blocked >= 0) throw new InvalidStateError(`cannot retry task \`${taskId}\`: its dependency \`${run.ids[blocked]}\` is ${statusName(s.status[blocked])}; retry that one`);
+  reopen(run, i);
+  const stack: number[] = [];
+  run.forEachSucc(i, (d) => stack.push(d));
+  while (stack.length > 0) {
+    const d = stack.pop()!;
+    if (s.status[d] !== SKIPPED || failedPredecessor(run, d) >= 0) continue;
+    reopen(run, d);
+    run.forEachSucc(d, (e) => stack.push(e));
+  }
+  run.pump();
+}
+
+function predecessors(run: Run, i: number): number[] {
+  const out = (run.specs[i].dependsOn ?? []).map((id) => run.indexOf(id)!);
+  const extra = run.extraPreds.get(i);
+  return extra ? out.concat(extra) : out;
+}
+
+function failedPredecessor(run: Run, i: number): number {
+  for (const p of predecessors(run, i)) if (isFinalFailure(run.s.status[p])) return p;
+  return -1;
+}
+
+function reopen(run: Run, i: number): void {
+  const s = run.s;
+  run.errors.delete(i);
+  run.unfinished++;
+  let remaining = 0;
+  for (const p of predecessors(run, i)) if (s.status[p] !== SUCCEEDED) remaining++;
+  s.remaining[i] = remaining;
+  s.status[i] = PENDING;
+  if (remaining === 0) run.makeReady(i);
+}
+
+/** Changes a task's priority (takes effect for the next dispatch). */
+export function setPriority(run: Run, taskId: string, priority: number): void {
+  const i = taskIndex(run, taskId);
+  if (typeof priority !== 'number' || !Number.isFinite(priority)) {
+    throw new RangeError(`Expected \`priority\` to be a finite number, got \`${String(priority)}\` (${typeof priority})`);
+  }
+  run.s.priority[i] = priority;
+  run.heap.rebuild();
+  for (const h of run.groupHeaps) h.rebuild();
+}
+
+export { READY };

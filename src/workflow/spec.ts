@@ -1,0 +1,116 @@
+// Validation of task specs and workflow options: one place, one message shape, so a bad option
+// is reported the same way whether the task was defined up front or added while running.
+
+import { checkInteger, checkOneOf, expectedMessage } from '../internal/validate.js';
+import { resolveRetry, type ResolvedRetryPolicy } from '../scheduler/retry.js';
+import type { TaskSpec, WorkflowOptions } from './types.js';
+
+/** Workflow options with defaults applied. */
+export interface ResolvedWorkflowOptions {
+  readonly name: string;
+  readonly concurrency: number;
+  /** Group names; index 0 is "no group", so `groupNames[0]` is unused. */
+  readonly groupNames: readonly string[];
+  readonly groupCaps: readonly number[];
+  readonly rateLimits: NonNullable<WorkflowOptions['rateLimits']>;
+  readonly maxPendingTasks: number;
+  readonly backpressure: 'wait' | 'error';
+  readonly tracer: WorkflowOptions['tracer'];
+}
+
+/** Defaults of {@link WorkflowOptions}. */
+export const DEFAULT_WORKFLOW_OPTIONS = Object.freeze({
+  name: 'workflow',
+  concurrency: Infinity,
+  maxPendingTasks: 100_000,
+  backpressure: 'wait' as const,
+});
+
+function checkCap(name: string, value: unknown): number {
+  if (value === Infinity) return Infinity;
+  return checkInteger(name, value, 1);
+}
+
+/** Validates workflow options and fills in the defaults. */
+export function resolveWorkflowOptions(options: WorkflowOptions): ResolvedWorkflowOptions {
+  if (typeof options !== 'object' || options === null) throw new TypeError(expectedMessage('options', 'an options object', options));
+  const name = options.name ?? DEFAULT_WORKFLOW_OPTIONS.name;
+  if (typeof name !== 'string' || name.length === 0) throw new TypeError(expectedMessage('name', 'a non-empty string', name));
+  const groups = options.groups ?? {};
+  if (typeof groups !== 'object' || groups === null) throw new TypeError(expectedMessage('groups', 'an object of group caps', groups));
+  const groupNames = [''];
+  const groupCaps = [Infinity];
+  for (const [g, cap] of Object.entries(groups)) {
+    groupNames.push(g);
+    groupCaps.push(checkCap(`groups.${g}`, cap));
+  }
+  if (groupNames.length > 0xffff) throw new RangeError(`Expected at most 65535 groups, got ${groupNames.length - 1}`);
+  const rateLimits = options.rateLimits ?? {};
+  if (typeof rateLimits !== 'object' || rateLimits === null) throw new TypeError(expectedMessage('rateLimits', 'an object of rate limit options', rateLimits));
+  const tracer = options.tracer;
+  if (tracer !== undefined && typeof tracer?.startSpan !== 'function') throw new TypeError(expectedMessage('tracer', 'an OpenTelemetry Tracer', tracer));
+  return Object.freeze({
+    name,
+    concurrency: checkCap('concurrency', options.concurrency ?? DEFAULT_WORKFLOW_OPTIONS.concurrency),
+    groupNames,
+    groupCaps,
+    rateLimits,
+    maxPendingTasks: checkCap('maxPendingTasks', options.maxPendingTasks ?? DEFAULT_WORKFLOW_OPTIONS.maxPendingTasks),
+    backpressure: checkOneOf('backpressure', options.backpressure ?? DEFAULT_WORKFLOW_OPTIONS.backpressure, ['wait', 'error']),
+    tracer,
+  });
+}
+
+function checkFinite(name: string, value: unknown, min = -Infinity): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+    throw new RangeError(expectedMessage(name, min === -Infinity ? 'a finite number' : `a finite number >= ${min}`, value));
+  }
+  return value;
+}
+
+/**
+ * Checks one task spec (everything that does not need the other tasks) and returns its retry
+ * policy resolved. Dependencies are checked against the graph when the run starts (or, for an
+ * added task, when it is added).
+ */
+export function checkTaskSpec(spec: TaskSpec, groupIndex: ReadonlyMap<string, number>): ResolvedRetryPolicy {
+  if (typeof spec !== 'object' || spec === null) throw new TypeError(expectedMessage('task', 'a task spec object', spec));
+  const id = spec.id;
+  if (typeof id !== 'string' || id.length === 0) throw new TypeError(expectedMessage('task.id', 'a non-empty string', id));
+  const at = `task \`${id}\`: `;
+  const wrap = <T>(fn: () => T): T => {
+    try {
+      return fn();
+    } catch (error) {
+      if (error instanceof TypeError) throw new TypeError(at + error.message);
+      if (error instanceof RangeError) throw new RangeError(at + error.message);
+      throw error;
+    }
+  };
+  return wrap(() => {
+    if (typeof spec.run !== 'function') throw new TypeError(expectedMessage('run', 'a function', spec.run));
+    const deps = spec.dependsOn;
+    if (deps !== undefined) {
+      if (!Array.isArray(deps)) throw new TypeError(expectedMessage('dependsOn', 'an array of task ids', deps));
+      for (let k = 0; k < deps.length; k++) {
+        if (typeof deps[k] !== 'string' || deps[k].length === 0) throw new TypeError(expectedMessage(`dependsOn[${k}]`, 'a task id string', deps[k]));
+      }
+    }
+    if (spec.priority !== undefined) checkFinite('priority', spec.priority);
+    if (spec.estimateMs !== undefined) checkFinite('estimateMs', spec.estimateMs, 0);
+    if (spec.timeoutMs !== undefined) {
+      if (typeof spec.timeoutMs !== 'number' || !(spec.timeoutMs > 0) || spec.timeoutMs > 2 ** 31 - 1) {
+        throw new RangeError(expectedMessage('timeoutMs', 'a number in (0, 2147483647]', spec.timeoutMs));
+      }
+    }
+    if (spec.critical !== undefined && typeof spec.critical !== 'boolean') throw new TypeError(expectedMessage('critical', 'a boolean', spec.critical));
+    if (spec.group !== undefined && !groupIndex.has(spec.group)) {
+      const known = [...groupIndex.keys()].filter((g) => g !== '');
+      throw new RangeError(`unknown concurrency group \`${String(spec.group)}\` (declared: ${known.length ? known.join(', ') : 'none'}; declare it in \`groups\`)`);
+    }
+    if (spec.rateLimit !== undefined && (typeof spec.rateLimit !== 'string' || spec.rateLimit.length === 0)) {
+      throw new TypeError(expectedMessage('rateLimit', 'a rate limiter name', spec.rateLimit));
+    }
+    return resolveRetry(spec.retry, 'retry');
+  });
+}

@@ -1,0 +1,76 @@
+// Per-task state of a run as parallel typed arrays (structure of arrays): a pending task costs
+// a few dozen bytes and no object, and the hot loops touch contiguous memory.
+
+/** Status codes (ordered: everything from SUCCEEDED on is final). */
+export const PENDING = 0;
+export const READY = 1;
+export const RUNNING = 2;
+export const RETRYING = 3;
+export const SUSPENDED = 4;
+export const RESUMING = 5;
+export const SUCCEEDED = 6;
+export const FAILED = 7;
+export const SKIPPED = 8;
+export const CANCELLED = 9;
+
+/** Public names of the status codes (a resuming task waits for a slot: `ready`). */
+export const STATUS_NAMES = ['pending', 'ready', 'running', 'retrying', 'suspended', 'ready', 'succeeded', 'failed', 'skipped', 'cancelled'] as const;
+
+/** Growable structure-of-arrays task state. */
+export class TaskState {
+  status: Uint8Array;
+  /** Dependencies not yet succeeded. */
+  remaining: Uint32Array;
+  priority: Float64Array;
+  attempts: Uint16Array;
+  /** Ready time while waiting, then the last attempt's start (performance.now()). */
+  t0: Float64Array;
+  /** When the task reached its final status. */
+  t1: Float64Array;
+  group: Uint16Array;
+  limiter: Uint16Array;
+  outputs: unknown[];
+
+  constructor(capacity: number) {
+    const c = Math.max(capacity, 8);
+    this.status = new Uint8Array(c);
+    this.remaining = new Uint32Array(c);
+    this.priority = new Float64Array(c);
+    this.attempts = new Uint16Array(c);
+    this.t0 = new Float64Array(c);
+    this.t1 = new Float64Array(c);
+    this.group = new Uint16Array(c);
+    this.limiter = new Uint16Array(c);
+    this.outputs = new Array(capacity);
+  }
+
+  /** Capacity in tasks. */
+  get capacity(): number {
+    return this.status.length;
+  }
+
+  /** Makes room for at least `n` tasks (doubling), keeping the contents. */
+  ensure(n: number): void {
+    if (n <= this.status.length) return;
+    let c = this.status.length * 2;
+    while (c < n) c *= 2;
+    const grow = <T extends Uint8Array | Uint16Array | Uint32Array | Float64Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(c);
+      b.set(a);
+      return b;
+    };
+    this.status = grow(this.status);
+    this.remaining = grow(this.remaining);
+    this.priority = grow(this.priority);
+    this.attempts = grow(this.attempts);
+    this.t0 = grow(this.t0);
+    this.t1 = grow(this.t1);
+    this.group = grow(this.group);
+    this.limiter = grow(this.limiter);
+  }
+
+  /** Bytes held by the typed arrays (the per-task engine state). */
+  get byteLength(): number {
+    return this.status.byteLength + this.remaining.byteLength + this.priority.byteLength + this.attempts.byteLength + this.t0.byteLength + this.t1.byteLength + this.group.byteLength + this.limiter.byteLength;
+  }
+}

@@ -1,0 +1,185 @@
+import type { RetryPolicy } from '../scheduler/retry.js';
+import type { RateLimitOptions } from '../scheduler/rate-limiter.js';
+
+/**
+ * Where a task stands. `pending`: waiting for dependencies; `ready`: runnable, waiting for a
+ * slot, a group or a rate limiter; `retrying`: waiting out a backoff delay.
+ */
+export type TaskStatus = 'pending' | 'ready' | 'running' | 'retrying' | 'suspended' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
+
+/** The outputs of a task's dependencies, by task id. */
+export type TaskInput = Readonly<Record<string, unknown>>;
+
+/** A task's work: receives its dependencies' outputs and its context; returns its output. */
+export type TaskFn<O = unknown> = (input: TaskInput, ctx: TaskContext) => O | PromiseLike<O>;
+
+/** One task of a workflow. */
+export interface TaskSpec<O = unknown> {
+  /** Unique within the workflow (and the run, for tasks added while it runs). */
+  readonly id: string;
+  /** The work. */
+  readonly run: TaskFn<O>;
+  /** Ids of the tasks whose outputs this one needs. @default [] */
+  readonly dependsOn?: readonly string[];
+  /**
+   * Explicit priority: higher starts first among ready tasks. Without it, the priority is the
+   * task's upward rank (the longest path of `estimateMs` from it to the end of the graph), so
+   * the critical path goes first.
+   * @default the upward rank
+   */
+  readonly priority?: number;
+  /** Expected duration, in ms, used to weigh the critical path. @default 1 */
+  readonly estimateMs?: number;
+  /** Concurrency group (declared in `WorkflowOptions.groups`) whose cap this task counts against. */
+  readonly group?: string;
+  /** Name of a process-wide rate limiter (see `defineRateLimit` / `WorkflowOptions.rateLimits`). */
+  readonly rateLimit?: string;
+  /** Retry policy. @default a single attempt */
+  readonly retry?: RetryPolicy;
+  /** Per-attempt time limit, in ms: the task's signal aborts and the attempt fails with `TASK_TIMEOUT`. @default none */
+  readonly timeoutMs?: number;
+  /** When this task fails for good, the whole run is cancelled. @default false */
+  readonly critical?: boolean;
+}
+
+/** Options of {@link workflow}. */
+export interface WorkflowOptions {
+  /** Name, shown in events and diagrams. @default 'workflow' */
+  readonly name?: string;
+  /** Tasks running at once (suspended tasks do not count). @default Infinity */
+  readonly concurrency?: number;
+  /** Named concurrency groups and their caps, e.g. `{ io: 4 }`. @default {} */
+  readonly groups?: Readonly<Record<string, number>>;
+  /** Rate limiters to define (process-wide, see `defineRateLimit`) when a run starts. @default {} */
+  readonly rateLimits?: Readonly<Record<string, RateLimitOptions>>;
+  /**
+   * Bound on unfinished tasks of a run that tasks added while it runs (`ctx.addTask`) must
+   * respect: beyond it, `addTask` waits for room (`backpressure: 'wait'`) or rejects with
+   * `QUEUE_FULL` (`'error'`). Tasks defined before the run are not limited.
+   * @default 100000
+   */
+  readonly maxPendingTasks?: number;
+  /** What `ctx.addTask` does when the run is at `maxPendingTasks`. @default 'wait' */
+  readonly backpressure?: 'wait' | 'error';
+  /**
+   * Optional OpenTelemetry tracer (`trace.getTracer(...)` from `@opentelemetry/api`): each task
+   * attempt becomes a span.
+   * @default none
+   */
+  readonly tracer?: SpanTracer;
+}
+
+/** The part of an OpenTelemetry `Tracer` weft uses (so `@opentelemetry/api` stays optional). */
+export interface SpanTracer {
+  startSpan(name: string, options?: { attributes?: Record<string, string | number | boolean> }): {
+    setAttribute(key: string, value: string | number | boolean): unknown;
+    setStatus(status: { code: number; message?: string }): unknown;
+    recordException(error: Error | string): unknown;
+    end(): void;
+  };
+}
+
+/** Options of one run. */
+export interface RunOptions {
+  /** Aborting it cancels the run. */
+  readonly signal?: AbortSignal;
+  /** A value every task can read as `ctx.runInput`. */
+  readonly input?: unknown;
+  /** Id of the run, in events. @default a counter (`run-1`, `run-2`, ...) */
+  readonly runId?: string;
+}
+
+/** What a task can do while it runs. */
+export interface TaskContext {
+  /** This task's id. */
+  readonly taskId: string;
+  /** This attempt's number, from 1. */
+  readonly attempt: number;
+  /** Aborts when the run or this task is cancelled, or the attempt times out (the reason says which). */
+  readonly signal: AbortSignal;
+  /** `RunOptions.input`. */
+  readonly runInput: unknown;
+  /** The data given to `resume()` the last time this task was suspended, else `undefined`. */
+  readonly resumeData: unknown;
+  /**
+   * Adds a task to this run (validated like defined ones: unique id, known dependencies, no
+   * cycle). Waits (or rejects with `QUEUE_FULL`) while the run is at `maxPendingTasks`.
+   */
+  addTask(spec: TaskSpec, options?: { signal?: AbortSignal }): Promise<void>;
+  /** Makes the not-yet-started task `taskId` also wait for `dependsOn` (rejected if it would close a cycle). */
+  addDependency(taskId: string, dependsOn: string): void;
+  /** Charges `tokens` to this task's rate limiter's token budget. */
+  reportTokens(tokens: number): void;
+  /**
+   * Suspends this task for human input: it leaves its concurrency slot, the rest of the run goes
+   * on, and the promise resolves with the data passed to `handle.resume(taskId, data)`.
+   */
+  suspend(reason: string, payload?: unknown): Promise<unknown>;
+}
+
+/** Event types, in the order a task meets them. */
+export type WorkflowEventType =
+  | 'run:start'
+  | 'task:ready'
+  | 'task:start'
+  | 'task:retry'
+  | 'task:suspended'
+  | 'task:resumed'
+  | 'task:succeeded'
+  | 'task:failed'
+  | 'task:skipped'
+  | 'task:cancelled'
+  | 'run:end';
+
+/** One event of a run. Fields beyond `type`, `time` and `runId` are set where they apply. */
+export interface WorkflowEvent {
+  readonly type: WorkflowEventType;
+  /** Epoch milliseconds (sub-millisecond precision). */
+  readonly time: number;
+  readonly runId: string;
+  readonly taskId?: string;
+  readonly attempt?: number;
+  /** `task:failed`, `task:retry`, `task:skipped`, `task:cancelled`: why. */
+  readonly error?: unknown;
+  /** `task:retry`: the backoff before the next attempt. */
+  readonly delayMs?: number;
+  /** `task:suspended`: the reason and payload given to `ctx.suspend`. */
+  readonly reason?: string;
+  readonly payload?: unknown;
+  /** `run:end`: the run's status. */
+  readonly status?: RunStatus;
+}
+
+/** How a run ended: `failed` when any task failed or was skipped. */
+export type RunStatus = 'succeeded' | 'failed' | 'cancelled';
+
+/** A task's outcome (or state, in a snapshot). */
+export interface TaskResult {
+  readonly id: string;
+  readonly status: TaskStatus;
+  readonly output?: unknown;
+  /** Failure, skip or cancellation reason, with its `cause` chain. */
+  readonly error?: unknown;
+  readonly attempts: number;
+  /** Epoch ms of the last attempt's start, if it started. */
+  readonly startedAt?: number;
+  /** Epoch ms when it reached its final status. */
+  readonly endedAt?: number;
+}
+
+/** What a run returns. */
+export interface RunResult {
+  readonly runId: string;
+  readonly status: RunStatus;
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly durationMs: number;
+  /** Tasks per status. */
+  readonly counts: Readonly<Record<TaskStatus, number>>;
+  /** Every task, in definition (then addition) order; built on first access. */
+  readonly tasks: readonly TaskResult[];
+  /** One task's result by id. */
+  task(id: string): TaskResult | undefined;
+  /** One task's output by id (`undefined` unless it succeeded). */
+  output(id: string): unknown;
+}

@@ -1,0 +1,151 @@
+// The definition side: tasks are checked as they are added; the graph (CSR), cycle check and
+// default priorities are computed once per definition and reused by every run.
+
+import { CycleDetectedError } from '../errors.js';
+import { csrFromDependencies, reverseCsr } from '../graph/csr.js';
+import { getKernels } from '../kernels/index.js';
+import { defineRateLimit, type RateLimiter } from '../scheduler/rate-limiter.js';
+import type { ResolvedRetryPolicy } from '../scheduler/retry.js';
+import { expectedMessage } from '../internal/validate.js';
+import { RunHandle } from './handle.js';
+import { toMermaid } from './mermaid.js';
+import { Run, type CompiledWorkflow, type CompleteHook } from './run.js';
+import { checkTaskSpec, resolveWorkflowOptions, type ResolvedWorkflowOptions } from './spec.js';
+import type { RunOptions, RunResult, TaskSpec, WorkflowOptions } from './types.js';
+
+/** A workflow definition: tasks and their dependencies. Run it any number of times. */
+export class Workflow {
+  /** Resolved options. */
+  readonly options: ResolvedWorkflowOptions;
+  private readonly specs: TaskSpec[] = [];
+  private readonly index = new Map<string, number>();
+  private readonly retry = new Map<number, ResolvedRetryPolicy>();
+  private readonly groupIndex: Map<string, number>;
+  private readonly hooks = new Map<string, CompleteHook[]>();
+  private compiled: CompiledWorkflow | undefined;
+
+  /** @param options - see {@link WorkflowOptions} */
+  constructor(options: WorkflowOptions = {}) {
+    this.options = resolveWorkflowOptions(options);
+    this.groupIndex = new Map(this.options.groupNames.map((g, i) => [g, i]));
+    this.groupIndex.delete('');
+  }
+
+  /** The workflow's name. */
+  get name(): string {
+    return this.options.name;
+  }
+
+  /** Number of tasks defined. */
+  get size(): number {
+    return this.specs.length;
+  }
+
+  /**
+   * Adds a task. Its own fields are checked now (a clear `TypeError`/`RangeError` naming the task
+   * and the option); dependencies and cycles when the workflow runs or {@link validate}s.
+   */
+  task<O>(spec: TaskSpec<O>): this {
+    const retry = checkTaskSpec(spec as TaskSpec, this.groupIndex);
+    if (this.index.has(spec.id)) throw new RangeError(`Duplicate task id \`${spec.id}\` (already defined at position ${this.index.get(spec.id)})`);
+    const i = this.specs.length;
+    this.index.set(spec.id, i);
+    this.specs.push(spec as TaskSpec);
+    if (spec.retry !== undefined) this.retry.set(i, retry);
+    this.compiled = undefined;
+    return this;
+  }
+
+  /**
+   * Runs `handler` after task `taskId` succeeds and before its dependents start; it can add
+   * tasks and dependencies to the run. A throwing handler fails the task.
+   */
+  onTaskComplete(taskId: string, handler: CompleteHook): this {
+    if (typeof taskId !== 'string' || taskId.length === 0) throw new TypeError(expectedMessage('taskId', 'a task id', taskId));
+    if (typeof handler !== 'function') throw new TypeError(expectedMessage('handler', 'a function', handler));
+    const list = this.hooks.get(taskId) ?? [];
+    list.push(handler);
+    this.hooks.set(taskId, list);
+    this.compiled = undefined;
+    return this;
+  }
+
+  /**
+   * Checks the whole graph: unknown dependencies, self-dependencies, cycles (a
+   * `CycleDetectedError` listing the cycle's ids in order), unknown rate limiters and hooks on
+   * unknown tasks. Runs do this themselves; call it to fail earlier.
+   */
+  validate(): void {
+    this.compile();
+  }
+
+  private compile(): CompiledWorkflow {
+    if (this.compiled) return this.compiled;
+    const specs = this.specs;
+    const n = specs.length;
+    const { graph } = csrFromDependencies(
+      specs.map((t) => t.id),
+      specs.map((t) => t.dependsOn),
+    );
+    const kernels = getKernels().graph;
+    const order = new Uint32Array(n);
+    if (kernels.topoSort(graph, order) < n) {
+      const cycle = new Uint32Array(n);
+      const len = kernels.findCycle(graph, cycle);
+      throw new CycleDetectedError(Array.from(cycle.subarray(0, len), (v) => specs[v].id));
+    }
+    const weights = new Float64Array(n);
+    for (let i = 0; i < n; i++) weights[i] = specs[i].estimateMs ?? 1;
+    const priority = new Float64Array(n);
+    kernels.upwardRank(graph, weights, priority);
+    for (let i = 0; i < n; i++) if (specs[i].priority !== undefined) priority[i] = specs[i].priority!;
+    for (const id of this.hooks.keys()) if (!this.index.has(id)) throw new RangeError(`onTaskComplete: unknown task \`${id}\``);
+    const timeouts = new Map<number, number>();
+    for (let i = 0; i < n; i++) if (specs[i].timeoutMs !== undefined) timeouts.set(i, specs[i].timeoutMs!);
+    const limiterIndex = new Map<string, number>();
+    const limiters: RateLimiter[] = [undefined as never];
+    const declared = this.options.rateLimits;
+    for (const t of specs) {
+      if (t.rateLimit === undefined || limiterIndex.has(t.rateLimit)) continue;
+      if (!Object.hasOwn(declared, t.rateLimit)) {
+        throw new RangeError(`task \`${t.id}\`: unknown rate limiter \`${t.rateLimit}\` (declared: ${Object.keys(declared).join(', ') || 'none'}; declare it in \`rateLimits\`)`);
+      }
+    }
+    for (const [name, options] of Object.entries(declared)) {
+      limiterIndex.set(name, limiters.length);
+      limiters.push(defineRateLimit(name, options));
+    }
+    this.compiled = { options: this.options, specs, ids: specs.map((t) => t.id), fns: specs.map((t) => t.run), index: this.index, graph, preds: reverseCsr(graph), priority, retry: this.retry, timeouts, groupIndex: this.groupIndex, limiters, limiterIndex, hooks: this.hooks };
+    return this.compiled;
+  }
+
+  /** Starts a run and returns its handle at once (validation errors throw here). */
+  start(options: RunOptions = {}): RunHandle {
+    if (typeof options !== 'object' || options === null) throw new TypeError(expectedMessage('options', 'a run options object', options));
+    if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw new TypeError(expectedMessage('signal', 'an AbortSignal', options.signal));
+    if (options.runId !== undefined && (typeof options.runId !== 'string' || options.runId.length === 0)) throw new TypeError(expectedMessage('runId', 'a non-empty string', options.runId));
+    const run = new Run(this.compile(), options.input, options.runId);
+    const handle = new RunHandle(run);
+    // Begin on the next microtask, so that listeners attached right after start() see every event.
+    queueMicrotask(() => run.begin(options.signal));
+    return handle;
+  }
+
+  /** Runs to the end: `start(options).result`. */
+  run(options: RunOptions = {}): Promise<RunResult> {
+    return this.start(options).result;
+  }
+
+  /** The graph as a Mermaid flowchart. */
+  toMermaid(): string {
+    return toMermaid(
+      this.specs.map((t) => t.id),
+      (i) => (this.specs[i].dependsOn ?? []).map((id) => this.index.get(id) ?? -1).filter((d) => d >= 0),
+    );
+  }
+}
+
+/** Creates a workflow definition (see {@link WorkflowOptions} for the defaults). */
+export function workflow(options: WorkflowOptions = {}): Workflow {
+  return new Workflow(options);
+}
