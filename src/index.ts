@@ -98,3 +98,31 @@ export type {
   SearchPath,
 } from './memory/index.js';
 export { EmbedderMismatchError, InvalidFilterError, EmptyTextError, EmbeddingFailedError } from './errors.js';
+
+export { workflow, Workflow, RunHandle, DEFAULT_WORKFLOW_OPTIONS } from './workflow/index.js';
+export type {
+  WorkflowOptions,
+  RunOptions,
+  TaskSpec,
+  TaskFn,
+  TaskInput,
+  TaskContext,
+  TaskStatus,
+  TaskResult,
+  RunResult,
+  RunStatus,
+  RunMetrics,
+  WorkflowEvent,
+  WorkflowEventType,
+  WorkflowListener,
+  SpanTracer,
+  Timeline,
+  TimelineEntry,
+  HookControl,
+  CompleteHook,
+} from './workflow/index.js';
+export { defineRateLimit, getRateLimiter, RateLimiter } from './scheduler/rate-limiter.js';
+export type { RateLimitOptions, RateLimiterState } from './scheduler/rate-limiter.js';
+export { defaultRetryOn } from './scheduler/retry.js';
+export type { RetryPolicy } from './scheduler/retry.js';
+export type { HistogramSummary } from './observe/histogram.js';
