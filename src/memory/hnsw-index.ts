@@ -1,5 +1,6 @@
 import type { HierarchicalNSW } from 'hnswlib-wasm/dist/index.js';
 import type { Hit } from './vector-matrix.js';
+import { hnswBytesProblem } from './hnsw-format.js';
 import { HNSW_FS_DIR, type HnswModule } from './hnsw-loader.js';
 
 /** HNSW parameters. */
@@ -46,6 +47,8 @@ export class HnswIndex {
    * a readable index of dimension `dim`.
    */
   static async fromBytes(lib: HnswModule, dim: number, params: HnswParams, bytes: Uint8Array): Promise<HnswIndex> {
+    const problem = hnswBytesProblem(bytes, dim);
+    if (problem !== undefined) throw new Error(`not an HNSW index of dimension ${dim}: ${problem}`);
     const name = `weft-${fileCounter++}.bin`;
     const path = `${HNSW_FS_DIR}/${name}`;
     lib.FS.writeFile(path, bytes);
@@ -56,7 +59,6 @@ export class HnswIndex {
     } finally {
       lib.FS.unlink(path);
     }
-    if (index.getNumDimensions() !== dim) throw new Error(`index dimension ${index.getNumDimensions()}, expected ${dim}`);
     const out = new HnswIndex(lib, index, params);
     const deleted = new Set(index.getDeletedLabels());
     for (const label of index.getUsedLabels()) if (!deleted.has(label)) out.labels.add(label);

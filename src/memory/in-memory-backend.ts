@@ -119,7 +119,8 @@ export class InMemoryBackend implements MemoryBackend {
       for (const t of terms) {
         const tf = d.words.filter((w) => w === t).length;
         if (tf === 0) continue;
-        const idf = Math.log((n - df.get(t)! + 0.5) / (df.get(t)! + 0.5) + 1);
+        // FTS5's idf: no +1 smoothing, but never below 1e-6 (a word in most rows still counts a little).
+        const idf = Math.max(1e-6, Math.log((n - df.get(t)! + 0.5) / (df.get(t)! + 0.5)));
         score += (idf * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * d.words.length) / avg));
       }
       if (score > 0) hits.push({ id: d.row.id, score });
