@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -82,7 +83,6 @@ describe('replayTrace', () => {
     // Only the measured run reports progress.
     expect(seen).toHaveLength(2 * 103);
     expect(s.tasks).toBe(103);
-    const { getEventListeners } = await import('node:events');
     expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
   });
 
