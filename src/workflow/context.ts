@@ -8,6 +8,10 @@ import type { TaskContext, TaskSpec } from './types.js';
 
 /** @internal */
 export class TaskContextImpl implements TaskContext {
+  // Kept here as well as in the run: the signal a task holds must stay the same object, with the
+  // same reason, after the attempt ends.
+  private controller: AbortController | undefined;
+
   constructor(
     private readonly run: Run,
     private readonly index: number,
@@ -27,18 +31,17 @@ export class TaskContextImpl implements TaskContext {
   }
 
   get signal(): AbortSignal {
+    if (this.controller) return this.controller.signal;
     const run = this.run;
     const i = this.index;
+    this.controller = new AbortController();
     if (!run.isCurrent(i, this.attempt)) {
-      // This attempt is over (cancelled, timed out, or the run ended): its signal has fired.
-      return AbortSignal.abort(run.errors.get(i) ?? new InvalidStateError(`attempt ${this.attempt} of task \`${this.taskId}\` is over`));
+      // First read after the attempt ended (cancelled, timed out, or the run is over).
+      this.controller.abort(run.errors.get(i) ?? new InvalidStateError(`attempt ${this.attempt} of task \`${this.taskId}\` is over`));
+    } else {
+      run.controllers.set(i, this.controller);
     }
-    let controller = run.controllers.get(i);
-    if (!controller) {
-      controller = new AbortController();
-      run.controllers.set(i, controller);
-    }
-    return controller.signal;
+    return this.controller.signal;
   }
 
   addTask(spec: TaskSpec, options?: { signal?: AbortSignal }): Promise<void> {

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { defineRateLimit, getRateLimiter } from '../../src/scheduler/rate-limiter.js';
+
+let k = 0;
+const fresh = (): string => `limiter-${process.pid}-${++k}`;
+
+describe('rate limiters', () => {
+  it('grant requests while the budget lasts, then refuse', () => {
+    const rl = defineRateLimit(fresh(), { requestsPerInterval: 2, intervalMs: 60_000 });
+    expect(rl.tryAcquire()).toBe(true);
+    expect(rl.tryAcquire()).toBe(true);
+    expect(rl.tryAcquire()).toBe(false);
+    expect(rl.state().requests).toBeLessThan(1);
+  });
+
+  it('are process-wide by name, and redefining keeps one limiter', () => {
+    const name = fresh();
+    const a = defineRateLimit(name, { requestsPerInterval: 5 });
+    expect(getRateLimiter(name)).toBe(a);
+    expect(defineRateLimit(name, { requestsPerInterval: 1 })).toBe(a);
+    expect(a.tryAcquire()).toBe(true);
+    expect(a.tryAcquire()).toBe(false);
+  });
+
+  it('refuse while the token balance is not positive', () => {
+    const rl = defineRateLimit(fresh(), { tokensPerInterval: 100, intervalMs: 60_000 });
+    expect(rl.tryAcquire()).toBe(true);
+    rl.charge(150);
+    expect(rl.state().tokens).toBeLessThan(0);
+    expect(rl.tryAcquire()).toBe(false);
+  });
+
+  it('hold every request during a pause, and wake waiters when budget returns', async () => {
+    const rl = defineRateLimit(fresh(), { requestsPerInterval: 100, intervalMs: 1000 });
+    rl.pause(30);
+    expect(rl.tryAcquire()).toBe(false);
+    expect(rl.state().pausedUntil).toBeGreaterThan(Date.now() - 1);
+    await new Promise<void>((resolve) => rl.wait(resolve));
+    expect(rl.tryAcquire()).toBe(true);
+    expect(rl.state().waiting).toBe(0);
+  });
+
+  it('reject bad options with messages naming them', () => {
+    expect(() => defineRateLimit('', { requestsPerInterval: 1 })).toThrow('Expected `name` to be a non-empty string, got `""` (string)');
+    expect(() => defineRateLimit(fresh(), {})).toThrow(/set `requestsPerInterval` or `tokensPerInterval`/);
+    expect(() => defineRateLimit('x', { requestsPerInterval: 0 })).toThrow('Expected `rateLimits.x.requestsPerInterval` to be a number > 0, got `0` (number)');
+    expect(() => defineRateLimit('y', { requestsPerInterval: 1, intervalMs: -1 })).toThrow('Expected `rateLimits.y.intervalMs` to be a finite number > 0, got `-1` (number)');
+  });
+});
