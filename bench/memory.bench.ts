@@ -1,0 +1,219 @@
+// The memory store: exact top-10 (WASM SIMD and TS scans of the same chunked matrix) against
+// HNSW (hnswlib-wasm, as the store uses it, and hnswlib-node, native, as a peer) on clustered
+// unit vectors; insert throughput through the API with and without the index; recall latency
+// through the full API (hashing embedder included). Recall@10 and build times are printed as
+// each case is prepared. 100K-row cases need WEFT_BENCH_LARGE=1 (building them takes minutes).
+import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTsKernels } from '../src/kernels/ts/index.js';
+import { loadWeftModule } from '../src/kernels/index.js';
+import type { KernelSet } from '../src/kernels/types.js';
+import { createWasmKernels } from '../src/kernels/wasm/index.js';
+import { DEFAULT_HNSW_PARAMS, HnswIndex } from '../src/memory/hnsw-index.js';
+import { loadHnsw } from '../src/memory/hnsw-loader.js';
+import { createMemory, type Memory } from '../src/memory/memory.js';
+import { VectorMatrix } from '../src/memory/vector-matrix.js';
+import { rng } from './data.js';
+import type { BenchCase, BenchSuite } from './types.js';
+
+const LARGE = process.env.WEFT_BENCH_LARGE === '1';
+const ROWS = LARGE ? [10_000, 100_000] : [10_000];
+const DIMS = [128, 384];
+const K = 10;
+const QUERIES = 200;
+const CLUSTERS = 100;
+const EF = DEFAULT_HNSW_PARAMS.efSearch;
+
+function gaussian(next: () => number): () => number {
+  return () => Math.sqrt(-2 * Math.log(next() || 1e-12)) * Math.cos(2 * Math.PI * next());
+}
+
+/**
+ * `rows` unit vectors around `CLUSTERS` centres (centre components N(0,1), noise N(0, 0.5²)),
+ * row-major. Queries come from the same distribution with another seed.
+ */
+function clustered(rows: number, dim: number, seed: number): Float32Array {
+  const g = gaussian(rng(1234));
+  const centres = Float32Array.from({ length: CLUSTERS * dim }, g);
+  const n = gaussian(rng(seed));
+  const pick = rng(seed + 1);
+  const out = new Float32Array(rows * dim);
+  for (let r = 0; r < rows; r++) {
+    const c = Math.floor(pick() * CLUSTERS) * dim;
+    let norm = 0;
+    for (let j = 0; j < dim; j++) {
+      const x = centres[c + j] + 0.5 * n();
+      out[r * dim + j] = x;
+      norm += x * x;
+    }
+    const inv = 1 / Math.sqrt(norm);
+    for (let j = 0; j < dim; j++) out[r * dim + j] *= inv;
+  }
+  return out;
+}
+
+const row = (m: Float32Array, dim: number, i: number) => m.subarray(i * dim, (i + 1) * dim);
+
+function recallAt(found: (q: number) => number[], truth: number[][]): number {
+  let hit = 0;
+  truth.forEach((t, q) => {
+    const f = new Set(found(q));
+    hit += t.filter((id) => f.has(id)).length;
+  });
+  return hit / (truth.length * K);
+}
+
+function seconds(t0: number): string {
+  return `${((performance.now() - t0) / 1000).toFixed(1)} s`;
+}
+
+interface HnswNodeIndex {
+  initIndex(maxElements: number, m?: number, efConstruction?: number, randomSeed?: number): void;
+  addPoint(point: number[] | Float32Array, label: number): void;
+  setEf(ef: number): void;
+  searchKnn(q: number[] | Float32Array, k: number): { neighbors: number[]; distances: number[] };
+}
+
+async function queryCase(rows: number, dim: number, wasm: KernelSet, ts: KernelSet): Promise<BenchCase> {
+  const data = clustered(rows, dim, rows + dim);
+  const queries = clustered(QUERIES, dim, 99);
+  const exactW = new VectorMatrix(dim, wasm);
+  const exactT = new VectorMatrix(dim, ts);
+  for (let i = 0; i < rows; i++) {
+    exactW.set(i, row(data, dim, i));
+    exactT.set(i, row(data, dim, i));
+  }
+  const qs = Array.from({ length: QUERIES }, (_, q) => row(queries, dim, q));
+  const truth = qs.map((q) => exactT.search(q, K).map((h) => h.id));
+
+  let t0 = performance.now();
+  const lib = await loadHnsw();
+  const hw = HnswIndex.create(lib, dim, DEFAULT_HNSW_PARAMS, rows);
+  for (let start = 0; start < rows; start += 1000) {
+    const ids = Array.from({ length: Math.min(1000, rows - start) }, (_, i) => start + i);
+    hw.add(ids, ids.map((i) => row(data, dim, i)));
+  }
+  const buildWasm = seconds(t0);
+
+  const require = createRequire(import.meta.url);
+  const { HierarchicalNSW } = require('hnswlib-node') as { HierarchicalNSW: new (space: string, dim: number) => HnswNodeIndex };
+  t0 = performance.now();
+  const hn = new HierarchicalNSW('ip', dim);
+  hn.initIndex(rows, DEFAULT_HNSW_PARAMS.m, DEFAULT_HNSW_PARAMS.efConstruction, 100);
+  for (let i = 0; i < rows; i++) hn.addPoint(Array.from(row(data, dim, i)), i);
+  hn.setEf(EF);
+  const buildNode = seconds(t0);
+  const qArrays = qs.map((q) => Array.from(q));
+
+  const recall = {
+    wasm: recallAt((q) => exactW.search(qs[q], K).map((h) => h.id), truth),
+    ts: recallAt((q) => exactT.search(qs[q], K).map((h) => h.id), truth),
+    'hnswlib-wasm': recallAt((q) => hw.search(qs[q], K).map((h) => h.id), truth),
+    'hnswlib-node': recallAt((q) => hn.searchKnn(qArrays[q], K).neighbors, truth),
+  };
+  const name = `query k=${K} rows=${rows} dim=${dim} clustered ef=${EF}`;
+  console.log(
+    `  ${name}: recall@10 ${Object.entries(recall)
+      .map(([v, r]) => `${v} ${r.toFixed(4)}`)
+      .join(', ')}; HNSW build hnswlib-wasm ${buildWasm}, hnswlib-node ${buildNode}`,
+  );
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  let d = 0;
+  return {
+    name,
+    timeMs: rows >= 100_000 ? 3000 : 1000,
+    variants: {
+      wasm: () => exactW.search(qs[a++ % QUERIES], K),
+      ts: () => exactT.search(qs[b++ % QUERIES], K),
+      'hnswlib-wasm': () => hw.search(qs[c++ % QUERIES], K),
+      'hnswlib-node': () => hn.searchKnn(qArrays[d++ % QUERIES], K),
+    },
+  };
+}
+
+const BATCH = 100;
+
+async function insertCase(rows: number, dim: number, dir: string, cleanup: Memory[]): Promise<BenchCase> {
+  const pool = clustered(rows + 50_000, dim, 7);
+  const embed = async (texts: readonly string[]) => texts.map((t) => row(pool, dim, Number(t) % (rows + 50_000)));
+  const open = async (file: string, hnswThreshold: number) => {
+    const m = await createMemory({ path: join(dir, file), dim, embedder: embed, hnswThreshold });
+    for (let s = 0; s < rows; s += 1000) await m.rememberMany(Array.from({ length: Math.min(1000, rows - s) }, (_, i) => String(s + i)));
+    await m.whenIndexed();
+    cleanup.push(m);
+    return m;
+  };
+  const t0 = performance.now();
+  const plain = await open(`insert-${rows}-${dim}.db`, Infinity);
+  const tPlain = seconds(t0);
+  const t1 = performance.now();
+  const indexed = await open(`insert-${rows}-${dim}-hnsw.db`, 1);
+  console.log(`  insert prefill ${rows} × ${dim} through the API: no index ${tPlain}, with HNSW ${seconds(t1)} (indexed: ${indexed.indexed})`);
+  let next = rows;
+  const batch = () => Array.from({ length: BATCH }, () => String(next++));
+  return {
+    name: `insert batch=${BATCH} rows=${rows} dim=${dim} clustered sqlite`,
+    opsPerCall: BATCH,
+    timeMs: 1500,
+    variants: {
+      wasm: () => plain.rememberMany(batch()),
+      'hnswlib-wasm': () => indexed.rememberMany(batch()),
+    },
+  };
+}
+
+const WORDS = 'agent task memory vector search index query result cache store run graph node edge tool model prompt answer error retry limit queue worker batch token plan step goal fact user data file report'.split(' ');
+
+async function apiCase(items: number, wasm: KernelSet, ts: KernelSet, dir: string, cleanup: Memory[]): Promise<BenchCase> {
+  const pick = rng(5);
+  const sentence = () => Array.from({ length: 8 + Math.floor(pick() * 8) }, () => WORDS[Math.floor(pick() * WORDS.length)]).join(' ');
+  const texts = Array.from({ length: items }, sentence);
+  const queries = Array.from({ length: QUERIES }, sentence);
+  const make = async (kernels: KernelSet, file: string) => {
+    const m = await createMemory({ path: join(dir, file), kernels });
+    for (let s = 0; s < items; s += 1000) await m.rememberMany(texts.slice(s, s + 1000));
+    cleanup.push(m);
+    return m;
+  };
+  const mw = await make(wasm, 'api-wasm.db');
+  const mt = await make(ts, 'api-ts.db');
+  let a = 0;
+  let b = 0;
+  return {
+    name: `api recall k=${K} items=${items} dim=256 hashing-embedder sqlite`,
+    timeMs: 1500,
+    variants: {
+      wasm: () => mw.recall(queries[a++ % QUERIES], { k: K }),
+      ts: () => mt.recall(queries[b++ % QUERIES], { k: K }),
+    },
+  };
+}
+
+const suite: BenchSuite = {
+  name: 'memory',
+  async cases(wanted) {
+    const wasm = await createWasmKernels(await loadWeftModule());
+    const ts = createTsKernels();
+    const dir = mkdtempSync(join(tmpdir(), 'weft-bench-memory-'));
+    const cleanup: Memory[] = [];
+    // The databases are only read and written by the cases; removed when the process exits.
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    const cases: BenchCase[] = [];
+    for (const rows of ROWS) {
+      for (const dim of DIMS) {
+        if (wanted(`query k=${K} rows=${rows} dim=${dim} clustered ef=${EF}`)) cases.push(await queryCase(rows, dim, wasm, ts));
+      }
+    }
+    for (const rows of ROWS) {
+      if (wanted(`insert batch=${BATCH} rows=${rows} dim=128 clustered sqlite`)) cases.push(await insertCase(rows, 128, dir, cleanup));
+    }
+    if (wanted(`api recall k=${K} items=10000 dim=256 hashing-embedder sqlite`)) cases.push(await apiCase(10_000, wasm, ts, dir, cleanup));
+    return cases;
+  },
+};
+
+export default suite;
