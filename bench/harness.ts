@@ -15,9 +15,16 @@ export interface HarnessOptions {
 // would dominate, so fast functions are run in a loop and the time divided.
 const TARGET_CALL_NS = 20_000;
 
-function calibrate(fn: () => unknown): number {
+const isThenable = (x: unknown): x is PromiseLike<unknown> => typeof (x as PromiseLike<unknown> | null)?.then === 'function';
+
+async function calibrate(fn: () => unknown): Promise<number> {
   const t0 = process.hrtime.bigint();
-  fn();
+  const first = fn();
+  // Asynchronous variants (a whole workflow run) are timed one call per sample, awaited.
+  if (isThenable(first)) {
+    await first;
+    return 1;
+  }
   let ns = Number(process.hrtime.bigint() - t0);
   if (ns > TARGET_CALL_NS / 2) return 1;
   const probe = 200;
@@ -53,7 +60,7 @@ async function runCase(suite: string, c: BenchCase, timeMs: number): Promise<Ben
   const budget = (c.timeMs ?? timeMs) / ROUNDS;
   const repeats = new Map<string, number>();
   const ops = c.opsPerCall ?? 1;
-  for (const [variant, fn] of Object.entries(c.variants)) repeats.set(variant, calibrate(fn));
+  for (const [variant, fn] of Object.entries(c.variants)) repeats.set(variant, await calibrate(fn));
   const rounds: Map<string, { p50: number; mean: number; p99: number; samples: number }>[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const bench = new Bench({ time: budget, warmupTime: Math.min(100, budget / 4), throws: true });
@@ -86,6 +93,7 @@ async function runCase(suite: string, c: BenchCase, timeMs: number): Promise<Ben
       p99Ns: median(per.map((p) => p.p99)),
       samples: per.reduce((a, p) => a + p.samples, 0),
       ...(c.bytesRead === undefined ? {} : { gbPerSec: c.bytesRead / medianNs }),
+      ...(c.metrics?.[variant] ? { metrics: c.metrics[variant] } : {}),
     };
   });
 }
@@ -117,7 +125,9 @@ function formatNs(ns: number): string {
  */
 export function formatCase(records: readonly BenchRecord[]): string {
   const by = new Map(records.map((r) => [r.variant, r]));
-  const parts = records.map((r) => `${r.variant} ${formatNs(r.medianNs)}${r.gbPerSec ? ` (${r.gbPerSec.toFixed(2)} GB/s)` : ''}`);
+  const extra = (r: BenchRecord): string =>
+    r.metrics ? ` [${Object.entries(r.metrics).map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toPrecision(4)}`).join(', ')}]` : '';
+  const parts = records.map((r) => `${r.variant} ${formatNs(r.medianNs)}${r.gbPerSec ? ` (${r.gbPerSec.toFixed(2)} GB/s)` : ''}${extra(r)}`);
   const wasm = by.get('wasm');
   const ratios: string[] = [];
   if (wasm) {

@@ -7,6 +7,11 @@ export interface BenchCase {
    * Each function does one iteration; inputs are prepared before, outputs preallocated.
    */
   readonly variants: Readonly<Record<string, () => unknown>>;
+  /**
+   * Figures the case measured itself, by variant (bytes per task, p99 settle time, makespan
+   * ratio, ...): copied into that variant's record as `metrics` and printed. Names carry units.
+   */
+  readonly metrics?: Readonly<Record<string, Readonly<Record<string, number>>>>;
   /** Bytes of memory each iteration must read, when it is bandwidth-bound (prints GB/s). */
   readonly bytesRead?: number;
   /**
@@ -41,4 +46,6 @@ export interface BenchRecord {
   readonly samples: number;
   /** Effective read bandwidth (GB/s) at the median, for bandwidth-bound cases. */
   readonly gbPerSec?: number;
+  /** Figures the case measured itself (see `BenchCase.metrics`), names with units. */
+  readonly metrics?: Readonly<Record<string, number>>;
 }
