@@ -5,7 +5,8 @@
  * @packageDocumentation
  */
 
-export { createMemory, Memory } from './memory.js';
+export { createMemory } from './create-memory.js';
+export { Memory } from './memory.js';
 export { DEFAULT_MEMORY_OPTIONS } from './options.js';
 export type { CreateMemoryOptions } from './options.js';
 export { runMemory } from './run-memory.js';

@@ -1,13 +1,12 @@
-import { DimensionMismatchError, EmbedderMismatchError, EmptyTextError, InvalidStateError } from '../errors.js';
+import { DimensionMismatchError, InvalidStateError } from '../errors.js';
 import { checkInteger, expectedMessage } from '../internal/validate.js';
-import { getKernels, initKernels } from '../kernels/index.js';
 import type { KernelSet } from '../kernels/types.js';
 import type { MemoryBackend, StoredRow } from './backend.js';
 import { isEmptySelector } from './backend.js';
 import { embedChecked, type Embedder } from './embedder.js';
-import { checkFilter, checkMetadata } from './filter.js';
-import { InMemoryBackend } from './in-memory-backend.js';
-import { checkScope, resolveMemoryOptions, type CreateMemoryOptions } from './options.js';
+import { checkSelector, checkText } from './checks.js';
+import { checkMetadata } from './filter.js';
+import { checkScope } from './options.js';
 import { reciprocalRankFusion } from './rrf.js';
 import type {
   ListOptions,
@@ -37,21 +36,6 @@ function toItem(r: StoredRow): MemoryItem {
   };
 }
 
-function checkText(what: string, text: unknown): string {
-  if (typeof text !== 'string') throw new TypeError(expectedMessage(what, 'a string', text));
-  if (text.trim() === '') throw new EmptyTextError(what);
-  return text;
-}
-
-function checkSelector(s: MemorySelector): MemorySelector {
-  if (typeof s !== 'object' || s === null) throw new TypeError(expectedMessage('selector', 'an object', s));
-  if (s.scope !== undefined) checkScope(s.scope);
-  if (s.runId !== undefined && typeof s.runId !== 'string') throw new TypeError(expectedMessage('runId', 'a string', s.runId));
-  if (s.entity !== undefined && typeof s.entity !== 'string') throw new TypeError(expectedMessage('entity', 'a string', s.entity));
-  if (s.filter !== undefined) checkFilter(s.filter);
-  return { scope: s.scope, runId: s.runId, entity: s.entity, filter: s.filter };
-}
-
 /** Facts of an entity are the lines of its text; a fact already known is not added twice. */
 function mergeFacts(old: string, fact: string): string {
   const facts = old.split('\n');
@@ -61,7 +45,7 @@ function mergeFacts(old: string, fact: string): string {
 /**
  * A searchable memory for agents: short-term (per run), long-term and entity items, recalled by
  * meaning (exact SIMD scan, HNSW on large collections), by keyword (BM25) or both (hybrid).
- * Create it with {@link createMemory}.
+ * Create it with `createMemory`.
  */
 export class Memory {
   /** The embedder in use. */
@@ -75,7 +59,7 @@ export class Memory {
   private version: number;
   private closed = false;
 
-  /** @internal use {@link createMemory} */
+  /** @internal use `createMemory` */
   constructor(backend: MemoryBackend, embedder: Embedder, search: VectorSearch, kernels: KernelSet) {
     this.backend = backend;
     this.embedder = embedder;
@@ -338,41 +322,5 @@ export class Memory {
     this.closed = true;
     this.search.dispose();
     this.backend.close();
-  }
-}
-
-/**
- * Opens (or creates) a memory. With `path`, items live in that SQLite file, which records the
- * embedder and dimension and refuses to open with others; without it, in memory.
- *
- * @throws `EmbedderMismatchError` (`EMBEDDER_MISMATCH`) or `DimensionMismatchError`
- *   (`DIMENSION_MISMATCH`) when the file was written with another embedder or dimension;
- *   `TypeError`/`RangeError` for bad options.
- */
-export async function createMemory(options: CreateMemoryOptions = {}): Promise<Memory> {
-  const o = resolveMemoryOptions(options);
-  const signal = options.signal;
-  signal?.throwIfAborted();
-  const kernels: KernelSet = o.kernels ?? (await initKernels({ signal }).then(() => getKernels()));
-  let backend: MemoryBackend;
-  if (o.path === undefined) backend = new InMemoryBackend();
-  else {
-    const { SqliteBackend } = await import('./sqlite-backend.js');
-    backend = new SqliteBackend(o.path);
-  }
-  try {
-    const meta = backend.readMeta();
-    if (meta === undefined) backend.writeMeta({ dim: o.dim, embedder: o.embedder.id });
-    else {
-      if (meta.dim !== o.dim) throw new DimensionMismatchError(`memory ${backend.source} was written with a dimension that`, meta.dim, o.dim);
-      if (meta.embedder !== o.embedder.id) throw new EmbedderMismatchError(backend.source, meta.embedder, o.embedder.id);
-    }
-    const search = new VectorSearch({ ...o, kernels });
-    for (const { id, vector } of backend.vectors()) search.matrix.set(id, vector);
-    await search.open(backend.loadIndex(), signal);
-    return new Memory(backend, o.embedder, search, kernels);
-  } catch (error) {
-    backend.close();
-    throw error;
   }
 }

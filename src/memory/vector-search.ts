@@ -29,6 +29,8 @@ export class VectorSearch {
   private index: HnswIndex | undefined;
   private building: Promise<void> | undefined;
   private buildAbort = new AbortController();
+  // Set when hnswlib-wasm cannot load (a browser without it, a broken install): no retry per insert.
+  private hnswUnavailable = false;
   /** How the last search was served. */
   lastPath: SearchPath = 'exact';
 
@@ -100,7 +102,7 @@ export class VectorSearch {
   }
 
   private maybeBuild(): void {
-    if (this.building !== undefined || this.index !== undefined) return;
+    if (this.building !== undefined || this.index !== undefined || this.hnswUnavailable) return;
     if (this.matrix.size < this.settings.hnswThreshold) return;
     const signal = this.buildAbort.signal;
     this.building = this.build(signal).finally(() => {
@@ -116,6 +118,7 @@ export class VectorSearch {
       lib = await loadHnsw();
     } catch {
       // Without hnswlib-wasm recall stays exact: slower on large collections, never wrong.
+      this.hnswUnavailable = true;
       return;
     }
     const ids = this.matrix.allIds();

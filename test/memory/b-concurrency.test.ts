@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createMemory } from '../../src/memory/memory.js';
+import { createMemory } from '../../src/memory/create-memory.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const tmp = tempDir('weft-memory-conc-');

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isWeftError } from '../../src/errors.js';
 import { createHashingEmbedder } from '../../src/memory/hashing-embedder.js';
-import { createMemory } from '../../src/memory/memory.js';
+import { createMemory } from '../../src/memory/create-memory.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const tmp = tempDir('weft-memory-persist-');

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { isWeftError } from '../../src/errors.js';
-import { createMemory, type Memory } from '../../src/memory/memory.js';
+import { createMemory } from '../../src/memory/create-memory.js';
+import type { Memory } from '../../src/memory/memory.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const tmp = tempDir('weft-memory-');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMemory } from '../../src/memory/memory.js';
+import { createMemory } from '../../src/memory/create-memory.js';
 import { runMemory } from '../../src/memory/run-memory.js';
 
 describe('runMemory', () => {
