@@ -25,14 +25,19 @@ let fileCounter = 0;
 export class HnswIndex {
   private readonly lib: HnswModule;
   private readonly index: HierarchicalNSW;
-  private readonly params: HnswParams;
+  private efSearch: number;
   private readonly labels = new Set<number>();
   private currentEf = 0;
 
   private constructor(lib: HnswModule, index: HierarchicalNSW, params: HnswParams) {
     this.lib = lib;
     this.index = index;
-    this.params = params;
+    this.efSearch = params.efSearch;
+  }
+
+  /** Changes the search candidate list size (recall against speed) for later searches. */
+  setEfSearch(ef: number): void {
+    this.efSearch = ef;
   }
 
   /** An empty index with room for `capacity` vectors. */
@@ -102,7 +107,7 @@ export class HnswIndex {
   search(query: Float32Array, k: number, accept?: (id: number) => boolean): Hit[] {
     const want = Math.min(k, this.labels.size);
     if (want === 0) return [];
-    const ef = Math.max(this.params.efSearch, want);
+    const ef = Math.max(this.efSearch, want);
     if (ef !== this.currentEf) {
       this.index.setEfSearch(ef);
       this.currentEf = ef;
