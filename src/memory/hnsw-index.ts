@@ -9,12 +9,15 @@ export interface HnswParams {
   readonly m: number;
   /** Candidate list size while building. @default 200 */
   readonly efConstruction: number;
-  /** Candidate list size while searching (raised to `k` when smaller). @default 50 */
+  /** Candidate list size while searching (raised to `k` when smaller). @default 100 */
   readonly efSearch: number;
 }
 
-/** Defaults of {@link HnswParams} (hnswlib's recommended values; ef 50 gives recall@10 ≥ 0.99 on clustered 128-d data). */
-export const DEFAULT_HNSW_PARAMS: Readonly<HnswParams> = Object.freeze({ m: 16, efConstruction: 200, efSearch: 50 });
+/**
+ * Defaults of {@link HnswParams}. efSearch 100, not hnswlib's usual 50: on the bench's clustered
+ * 100K × 128 set, ef 50 gives recall@10 0.9745 and ef 100 gives 0.9985 (for ~1.3x the query time).
+ */
+export const DEFAULT_HNSW_PARAMS: Readonly<HnswParams> = Object.freeze({ m: 16, efConstruction: 200, efSearch: 100 });
 
 let fileCounter = 0;
 

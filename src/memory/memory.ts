@@ -79,9 +79,9 @@ export class Memory {
     return this.search.indexed;
   }
 
-  /** Resolves once a background HNSW build (if any) has finished. */
-  whenIndexed(): Promise<void> {
-    return this.search.whenIndexed();
+  /** Resolves once a background HNSW build (if any) has finished; `signal` stops the wait, not the build. */
+  whenIndexed(signal?: AbortSignal): Promise<void> {
+    return this.search.whenIndexed(signal);
   }
 
   private live(): void {

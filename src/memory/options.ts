@@ -37,7 +37,7 @@ export interface CreateMemoryOptions {
    * @default 20000
    */
   readonly hnswThreshold?: number;
-  /** HNSW parameters. @default { m: 16, efConstruction: 200, efSearch: 50 } */
+  /** HNSW parameters. @default { m: 16, efConstruction: 200, efSearch: 100 } */
   readonly hnsw?: Partial<HnswParams>;
   /**
    * A filtered recall whose filter matches at most this many items scans them exactly (always

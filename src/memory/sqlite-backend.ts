@@ -136,6 +136,8 @@ export class SqliteBackend implements MemoryBackend {
     indexSet: Statement;
     indexDrop: Statement;
   };
+  // Statements whose WHERE depends on the selector's shape: prepared once per distinct SQL.
+  private readonly dynamic = new Map<string, Statement>();
   private readonly insertTx: (rows: readonly NewRow[]) => number[];
   private readonly deleteTx: (ids: readonly number[]) => void;
   private readonly updateTx: (id: number, row: Pick<NewRow, 'text' | 'metadata' | 'vector' | 'now'>) => void;
@@ -190,6 +192,15 @@ export class SqliteBackend implements MemoryBackend {
     });
   }
 
+  private prepare(sql: string): Statement {
+    let stmt = this.dynamic.get(sql);
+    if (stmt === undefined) {
+      stmt = this.db.prepare(sql);
+      this.dynamic.set(sql, stmt);
+    }
+    return stmt;
+  }
+
   readMeta(): StoreMeta | undefined {
     const rows = this.stmts.metaGet.all() as { key: string; value: string }[];
     const m = new Map(rows.map((r) => [r.key, r.value]));
@@ -233,7 +244,7 @@ export class SqliteBackend implements MemoryBackend {
 
   list(selector: MemorySelector, limit: number, offset: number): StoredRow[] {
     const [w, params] = where(selector);
-    const rows = this.db
+    const rows = this
       .prepare(`SELECT ${COLUMNS} FROM weft_memory_items i ${w} ORDER BY i.id LIMIT ? OFFSET ?`)
       .all(...params, limit === Infinity ? -1 : limit, offset) as Row[];
     return rows.map(toStored);
@@ -241,12 +252,12 @@ export class SqliteBackend implements MemoryBackend {
 
   ids(selector: MemorySelector): number[] {
     const [w, params] = where(selector);
-    return this.db.prepare(`SELECT i.id FROM weft_memory_items i ${w}`).pluck().all(...params) as number[];
+    return this.prepare(`SELECT i.id FROM weft_memory_items i ${w}`).pluck().all(...params) as number[];
   }
 
   count(selector: MemorySelector): number {
     const [w, params] = where(selector);
-    return this.db.prepare(`SELECT count(*) FROM weft_memory_items i ${w}`).pluck().get(...params) as number;
+    return this.prepare(`SELECT count(*) FROM weft_memory_items i ${w}`).pluck().get(...params) as number;
   }
 
   *vectors(): Iterable<{ id: number; vector: Float32Array }> {
@@ -261,7 +272,7 @@ export class SqliteBackend implements MemoryBackend {
     // Each word quoted, so FTS5 syntax in user text (AND, NEAR, *, ") is taken literally.
     const match = words.map((w) => `"${w.replace(/"/g, '""')}"`).join(' OR ');
     const [w, params] = where(selector);
-    const rows = this.db
+    const rows = this
       .prepare(
         `SELECT f.rowid AS id, bm25(weft_memory_fts) AS rank FROM weft_memory_fts f JOIN weft_memory_items i ON i.id = f.rowid ` +
           `${w ? `${w} AND` : 'WHERE'} weft_memory_fts MATCH ? ORDER BY rank, f.rowid LIMIT ?`,

@@ -44,9 +44,16 @@ export class VectorSearch {
     return this.index !== undefined;
   }
 
-  /** Resolves when no build is in progress (rejects if the last build failed). */
-  async whenIndexed(): Promise<void> {
-    await this.building;
+  /** Resolves when no build is in progress (rejects if the last build failed, or on abort). */
+  async whenIndexed(signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
+    if (this.building === undefined) return;
+    if (signal === undefined) return this.building;
+    await new Promise<void>((resolve, reject) => {
+      const onAbort = () => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.building!.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
   }
 
   /** Adds (or replaces) vectors; starts a background build when the threshold is crossed. */

@@ -76,6 +76,19 @@ describe('VectorSearch', () => {
     s.dispose();
   });
 
+  it('stops waiting, not building, when the wait is aborted', async () => {
+    const s = make(20);
+    const ids = Array.from({ length: 500 }, (_, i) => i);
+    s.add(ids, ids.map(vec));
+    const controller = new AbortController();
+    const waiting = s.whenIndexed(controller.signal);
+    controller.abort(new Error('enough'));
+    await expect(waiting).rejects.toThrow('enough');
+    await s.whenIndexed();
+    expect(s.indexed).toBe(true);
+    s.dispose();
+  });
+
   it('stops a build in progress', async () => {
     const s = make(20);
     const ids = Array.from({ length: 2000 }, (_, i) => i);
