@@ -7,7 +7,7 @@ import { buildCsr } from '../../src/graph/csr.js';
 import { parseTrace } from '../../src/graph/wfcommons.js';
 import type { CsrGraph } from '../../src/kernels/types.js';
 import { getKernels } from '../../src/kernels/index.js';
-import { simulate } from '../../src/replay/simulate.js';
+import { ANCESTOR_BOUND_MAX_NODES, ancestorLowerBound, lookaheadPriority, simulate } from '../../src/replay/simulate.js';
 
 const f64 = (xs: number[]) => Float64Array.from(xs);
 
@@ -175,5 +175,51 @@ describe('simulate', () => {
     expect(() => simulate(g, f64([1, 1]), { schedule: 1 as unknown as boolean })).toThrow(new TypeError('Expected `schedule` to be a boolean, got `1` (number)'));
     expect(() => simulate(g, f64([1, 1]), { priority: f64([1]) })).toThrow(new TypeError('Expected `priority` to be a Float64Array of length 2, got `Float64Array(1)` (object)'));
     expect(() => simulate(g, f64([1, 1]), null as never)).toThrow(new TypeError('Expected `options` to be an object, got `null` (null)'));
+  });
+});
+
+describe('ancestorLowerBound', () => {
+  it('sees that a join waits for all its parents\' work (the soykb shape)', () => {
+    // 8 tasks of 1 ms, then a join of 10 ms: the trivial bound is max(11, 18 / 4) = 11, but the
+    // join cannot start before 8 ms of work is done on 4 lanes.
+    const edges = Array.from({ length: 8 }, (_, i) => [i, 8]).flat();
+    const g = buildCsr(9, edges);
+    const d = f64([1, 1, 1, 1, 1, 1, 1, 1, 10]);
+    expect(simulate(g, d).lowerBoundMs).toBe(11);
+    expect(ancestorLowerBound(g, d, 4)).toBe(12);
+    expect(simulate(g, d).idealMs).toBe(12);
+  });
+
+  it('lies between the trivial bound and every list schedule, whatever its priority', () => {
+    fc.assert(
+      fc.property(dagArb, fc.array(fc.double({ min: 0, max: 100, noNaN: true }), { minLength: 30, maxLength: 30 }), ({ graph, d, workers }, noise) => {
+        const bound = ancestorLowerBound(graph, d, workers);
+        const sim = simulate(graph, d, { workers });
+        expect(bound).toBeGreaterThanOrEqual(sim.lowerBoundMs);
+        expect(bound).toBeLessThanOrEqual(sim.idealMs + 1e-9);
+        const random = Float64Array.from({ length: graph.nodeCount }, (_, i) => noise[i]);
+        expect(bound).toBeLessThanOrEqual(simulate(graph, d, { workers, priority: random }).idealMs + 1e-9);
+        expect(bound).toBeLessThanOrEqual(simulate(graph, d, { workers, priority: lookaheadPriority(graph, d, workers) }).idealMs + 1e-9);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('refuses graphs beyond ANCESTOR_BOUND_MAX_NODES (it needs n² bits)', () => {
+    const n = ANCESTOR_BOUND_MAX_NODES + 1;
+    expect(() => ancestorLowerBound(buildCsr(n, []), new Float64Array(n))).toThrow(
+      new RangeError(`Expected \`graph.nodeCount\` to be at most ${ANCESTOR_BOUND_MAX_NODES}, got \`${n}\` (number)`),
+    );
+  });
+});
+
+describe('lookaheadPriority', () => {
+  it('is the upward rank, raised where wide work hangs below a task', () => {
+    // 0 (1 ms) fans out to 4 tasks of 2 ms; 5 is a lone 4 ms task. On 2 lanes: rank 0 = 3 < 5's
+    // 4, but 0's lookahead is 1 + 8 / 2 = 5.
+    const g = buildCsr(6, [0, 1, 0, 2, 0, 3, 0, 4]);
+    const d = f64([1, 2, 2, 2, 2, 4]);
+    expect([...lookaheadPriority(g, d, 2)]).toEqual([5, 2, 2, 2, 2, 4]);
+    expect([...lookaheadPriority(g, d, 8)]).toEqual([3, 2, 2, 2, 2, 4]);
   });
 });
