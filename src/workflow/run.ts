@@ -4,6 +4,7 @@
 
 import { DependencyFailedError, isWeftError, TaskCancelledError, TaskTimeoutError } from '../errors.js';
 import type { CsrGraph } from '../kernels/types.js';
+import { macrotask } from '../internal/macrotask.js';
 import { Histogram } from '../observe/histogram.js';
 import type { RateLimiter } from '../scheduler/rate-limiter.js';
 import { NO_RETRY, retryDelay, shouldRetry, type ResolvedRetryPolicy } from '../scheduler/retry.js';
@@ -202,7 +203,7 @@ export class Run {
           // Many synchronous tasks in a row: let timers, I/O and aborts in between.
           if (!this.pumpQueued) {
             this.pumpQueued = true;
-            setImmediate(() => {
+            macrotask(() => {
               this.pumpQueued = false;
               this.pump();
             });

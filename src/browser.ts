@@ -1,0 +1,91 @@
+/**
+ * weft for browsers: everything in the Node entry (index.ts) that runs without Node's modules
+ * and native addons: kernels, codec, graphs, the task engine. Bundlers pick it through the
+ * package's `browser` export condition.
+ *
+ * Every export is listed here explicitly; anything not listed is internal.
+ *
+ * @packageDocumentation
+ */
+
+export {
+  WeftError,
+  DimensionMismatchError,
+  CycleDetectedError,
+  WasmUnavailableError,
+  WasmTrapError,
+  BufferTooSmallError,
+  BufferFreedError,
+  EncodeUnsupportedError,
+  DecodeInvalidError,
+  TraceInvalidError,
+  TaskTimeoutError,
+  TaskCancelledError,
+  RateLimitError,
+  NonRetryableError,
+  DependencyFailedError,
+  QueueFullError,
+  InvalidStateError,
+  isWeftError,
+} from './errors.js';
+export type { WeftErrorCode } from './errors.js';
+
+export { initKernels, getKernels, kernelInfo, loadWeftModule, AUTO_BACKENDS, AUTO_CODEC_OPS } from './kernels/index.js';
+export type { InitKernelsOptions, KernelInfo, Kernels, KernelFamily, FamilyBackend, BackendChoice } from './kernels/index.js';
+export { createTsKernels } from './kernels/ts/index.js';
+export { createWasmKernels } from './kernels/wasm/index.js';
+export { wasmUnsupportedReason } from './kernels/wasm/load.js';
+export type { WasmSource } from './kernels/wasm/load.js';
+export type {
+  BackendName,
+  Metric,
+  F32Buffer,
+  F32Input,
+  VectorKernels,
+  CsrGraph,
+  GraphKernels,
+  CodecKernels,
+  KernelMemory,
+  KernelSet,
+} from './kernels/types.js';
+
+export { buildCsr, csrFromDependencies, reverseCsr, criticalPath, MAX_NODES } from './graph/csr.js';
+export type { IdGraph, EdgeList } from './graph/csr.js';
+export { parseTrace, readTrace } from './graph/wfcommons.js';
+export type { WorkflowTrace } from './graph/wfcommons.js';
+
+export { createCodec, encode, decode } from './codec/index.js';
+export type { Codec } from './codec/index.js';
+export { MsgpackExt } from './codec/ext.js';
+export type { Extension } from './codec/ext.js';
+export { DEFAULT_CODEC_OPTIONS } from './codec/options.js';
+export type { CodecOptions, EncodeOptions, DecodeOptions, Int64Mode, ResolvedCodecOptions } from './codec/options.js';
+
+
+export { workflow, Workflow, RunHandle, DEFAULT_WORKFLOW_OPTIONS } from './workflow/index.js';
+export type {
+  WorkflowOptions,
+  RunOptions,
+  TaskSpec,
+  TaskFn,
+  TaskInput,
+  TaskContext,
+  TaskStatus,
+  TaskResult,
+  RunResult,
+  RunStatus,
+  RunMetrics,
+  WorkflowEvent,
+  WorkflowEventType,
+  WorkflowListener,
+  SpanTracer,
+  Timeline,
+  TimelineEntry,
+  HookControl,
+  CompleteHook,
+} from './workflow/index.js';
+export { defineRateLimit, getRateLimiter, RateLimiter } from './scheduler/rate-limiter.js';
+export type { RateLimitOptions, RateLimiterState } from './scheduler/rate-limiter.js';
+export { defaultRetryOn } from './scheduler/retry.js';
+export type { RetryPolicy } from './scheduler/retry.js';
+export type { HistogramSummary } from './observe/histogram.js';
