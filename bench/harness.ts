@@ -63,7 +63,12 @@ async function runCase(suite: string, c: BenchCase, timeMs: number): Promise<Ben
   for (const [variant, fn] of Object.entries(c.variants)) repeats.set(variant, await calibrate(fn));
   const rounds: Map<string, { p50: number; mean: number; p99: number; samples: number }>[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const bench = new Bench({ time: budget, warmupTime: Math.min(100, budget / 4), throws: true });
+    const bench = new Bench({
+      time: budget,
+      warmupTime: Math.min(100, budget / 4),
+      throws: true,
+      ...(c.minSamples === undefined ? {} : { iterations: c.minSamples, warmupIterations: Math.min(16, c.minSamples) }),
+    });
     for (const [variant, fn] of Object.entries(c.variants)) bench.add(variant, repeated(fn, repeats.get(variant)!));
     await bench.run();
     const results = new Map<string, { p50: number; mean: number; p99: number; samples: number }>();

@@ -21,6 +21,13 @@ export interface BenchCase {
   readonly opsPerCall?: number;
   /** Time budget per variant in ms (default: the harness's). Raise it for slow cases. */
   readonly timeMs?: number;
+  /**
+   * Fewest samples per round (tinybench's `iterations`, which it reaches even when `timeMs` is
+   * spent; its warm-up then takes at most as many). Lower it for calls that take seconds: with
+   * tinybench's default of 64 (+16 warm-up) in each of 3 rounds, a 1-second call costs 4 minutes.
+   * @default 64
+   */
+  readonly minSamples?: number;
 }
 
 /** A suite of cases, in `bench/<suite>.bench.ts` as its default export. */
