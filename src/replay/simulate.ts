@@ -210,7 +210,7 @@ export const ANCESTOR_BOUND_MAX_NODES = 16384;
  * @throws `RangeError` beyond {@link ANCESTOR_BOUND_MAX_NODES} nodes, and as {@link simulate}
  *   for bad arguments or a cyclic graph.
  */
-export function ancestorLowerBound(graph: CsrGraph, durationsMs: Float64Array, workers = DEFAULT_SIMULATE_OPTIONS.workers): number {
+export function ancestorLowerBound(graph: CsrGraph, durationsMs: Float64Array, workers: number = DEFAULT_SIMULATE_OPTIONS.workers): number {
   const { rank, lowerBoundMs } = simulateBounds(graph, durationsMs, workers);
   const n = graph.nodeCount;
   const before = ancestorWork(graph, durationsMs);
@@ -238,7 +238,7 @@ export function ancestorLowerBound(graph: CsrGraph, durationsMs: Float64Array, w
  *
  * @throws as {@link ancestorLowerBound}.
  */
-export function lookaheadPriority(graph: CsrGraph, durationsMs: Float64Array, workers = DEFAULT_SIMULATE_OPTIONS.workers): Float64Array {
+export function lookaheadPriority(graph: CsrGraph, durationsMs: Float64Array, workers: number = DEFAULT_SIMULATE_OPTIONS.workers): Float64Array {
   const { rank } = simulateBounds(graph, durationsMs, workers);
   const below = ancestorWork(reverseCsr(graph), durationsMs);
   const priority = new Float64Array(graph.nodeCount);
