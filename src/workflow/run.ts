@@ -109,6 +109,7 @@ export class Run {
   private pumping = false;
   private pumpQueued = false;
   private settle!: () => void;
+  private detach: (() => void) | undefined;
   readonly done: Promise<void>;
 
   constructor(
@@ -174,7 +175,12 @@ export class Run {
       this.cancel(signal.reason, undefined);
       return;
     }
-    signal?.addEventListener('abort', () => this.cancel(signal.reason, undefined), { once: true });
+    if (signal) {
+      // Removed when the run ends: a long-lived signal shared by many runs must not collect listeners.
+      const onAbort = (): void => this.cancel(signal.reason, undefined);
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.detach = () => signal.removeEventListener('abort', onAbort);
+    }
     const { remaining } = this.s;
     for (let i = 0; i < this.n; i++) if (remaining[i] === 0) this.makeReady(i);
     this.pump();
@@ -539,6 +545,7 @@ export class Run {
   private finish(status: RunStatus): void {
     this.status = status;
     this.endedAt = this.clock = now();
+    this.detach?.();
     this.emit('run:end', -1, { status });
     this.hub.close();
     this.settle();

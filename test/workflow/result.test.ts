@@ -1,3 +1,5 @@
+import { trace } from '@opentelemetry/api';
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { workflow, type SpanTracer } from '../../src/workflow/index.js';
 import { deferred } from '../helpers/deferred.js';
@@ -61,5 +63,17 @@ describe('run results, timeline and tracing', () => {
       ['task flaky', 2, 1, true],
     ]);
     expect(spans[0].attrs['weft.run.id']).toBe('traced');
+  });
+
+  it('accepts the real @opentelemetry/api tracer (no SDK: spans are no-ops)', async () => {
+    const result = await workflow({ tracer: trace.getTracer('weft-test') }).task({ id: 'a', run: () => 1 }).run();
+    expect(result.output('a')).toBe(1);
+  });
+
+  it('a signal shared by many runs keeps no listener once they end', async () => {
+    const controller = new AbortController();
+    const wf = workflow().task({ id: 'a', run: async () => 1 });
+    for (let k = 0; k < 20; k++) await wf.run({ signal: controller.signal });
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 });
