@@ -16,7 +16,8 @@ import { isWeftError } from './errors.js';
 import { readTrace } from './graph/wfcommons.js';
 import { initKernels } from './kernels/index.js';
 import { createProgressBar } from './replay/progress.js';
-import { DEFAULT_REPLAY_OPTIONS, replayTrace } from './replay/replay.js';
+import { DEFAULT_REPLAY_OPTIONS, replayDurations, replayTrace } from './replay/replay.js';
+import { ANCESTOR_BOUND_MAX_NODES, ancestorLowerBound } from './replay/simulate.js';
 import { formatSummary } from './replay/summary.js';
 
 const USAGE = `Usage: weft replay <trace.json> [--workers N] [--scale S] [--json] [--no-warmup]
@@ -112,8 +113,15 @@ async function replayCommand(args: string[], io: Io): Promise<number> {
     } finally {
       bar.finish();
     }
-    if (values.json) io.stdout.write(`${JSON.stringify(summary)}\n`);
-    else io.stdout.write(`${formatSummary(summary, { title: `replay of ${trace.name} (${positionals[0]})`, scale })}\n`);
+    if (values.json) {
+      io.stdout.write(`${JSON.stringify(summary)}\n`);
+    } else {
+      // The tighter bound needs n² bits: shown for traces up to ANCESTOR_BOUND_MAX_NODES tasks.
+      const ancestorBoundMs =
+        trace.ids.length <= ANCESTOR_BOUND_MAX_NODES ? ancestorLowerBound(trace.graph, replayDurations(trace, scale), workers) : undefined;
+      const title = `replay of ${trace.name} (${positionals[0]})`;
+      io.stdout.write(`${formatSummary(summary, { title, scale, ancestorBoundMs })}\n`);
+    }
     return 0;
   } catch (error) {
     if (controller.signal.aborted) {

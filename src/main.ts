@@ -5,7 +5,8 @@
 import { fileURLToPath } from 'node:url';
 import { readTrace } from './graph/wfcommons.js';
 import { initKernels } from './kernels/index.js';
-import { replayTrace } from './replay/replay.js';
+import { replayDurations, replayTrace } from './replay/replay.js';
+import { ancestorLowerBound } from './replay/simulate.js';
 import { formatSummary } from './replay/summary.js';
 
 const TRACE = new URL('../examples/traces/montage-chameleon-2mass-01d-001.json', import.meta.url);
@@ -21,7 +22,8 @@ async function main(): Promise<void> {
   const measured = trace.makespanSeconds === undefined ? '' : `; the real run took ${trace.makespanSeconds} s`;
   console.log(`\nreplaying ${trace.name} (examples/traces, a real WfCommons run${measured}): each task sleeps its recorded runtime × ${SCALE}`);
   const summary = await replayTrace(trace, { workers: WORKERS, scale: SCALE });
-  console.log(formatSummary(summary, { title: `replay of ${trace.name} on ${WORKERS} workers`, scale: SCALE }));
+  const ancestorBoundMs = ancestorLowerBound(trace.graph, replayDurations(trace, SCALE), WORKERS);
+  console.log(formatSummary(summary, { title: `replay of ${trace.name} on ${WORKERS} workers`, scale: SCALE, ancestorBoundMs }));
   console.log('\nweft replay <trace.json> [--workers N] [--scale S] [--json] replays any WfCommons trace;');
   console.log('npm run bench compares every kernel, WASM beside TS, with peers; npm test runs the tests.');
 }

@@ -76,6 +76,7 @@ describe('weft (dist/cli.js)', () => {
     expect(r.stdout).toMatch(/\n {2}makespan {7}[\d.]+ ms \([\d.]+× lower bound\)\n/);
     expect(r.stdout).toMatch(/\n {2}efficiency {5}[\d.]+% {2}ideal \/ makespan\n/);
     expect(r.stdout).toMatch(/\n {2}overhead {7}-?[\d.]+ µs per task/);
+    expect(r.stdout).toMatch(/\n {2}tighter bound  [\d.]+ ms {2}a task waits for its ancestors' work \/ 4; ideal is [\d.]+× it\n/);
   });
 
   it('an unreadable trace file: a clear message and exit code 2', async () => {

@@ -76,6 +76,8 @@ export interface FormatSummaryOptions {
   readonly title?: string;
   /** The scale used, shown with the times. */
   readonly scale?: number;
+  /** A tighter lower bound (`ancestorLowerBound`), shown on its own line when given. */
+  readonly ancestorBoundMs?: number;
 }
 
 const ms = (x: number) => (x >= 100 ? `${x.toFixed(0)} ms` : x >= 1 ? `${x.toFixed(1)} ms` : `${x.toFixed(3)} ms`);
@@ -91,6 +93,9 @@ export function formatSummary(s: ReplaySummary, options: FormatSummaryOptions = 
     `  critical path  ${ms(s.criticalPathMs)}`,
     `  total work     ${ms(s.totalWorkMs)}`,
     `  lower bound    ${ms(s.lowerBoundMs)}  max(critical path, total work / ${s.workers})`,
+    ...(options.ancestorBoundMs !== undefined
+      ? [`  tighter bound  ${ms(options.ancestorBoundMs)}  a task waits for its ancestors' work / ${s.workers}; ideal is ${(s.idealMs / options.ancestorBoundMs).toFixed(3)}× it`]
+      : []),
     `  efficiency     ${(s.efficiency * 100).toFixed(1)}%  ideal / makespan`,
     `  overhead       ${s.overheadUsPerTask.toFixed(1)} µs per task  (makespan − ideal) / tasks`,
   ];

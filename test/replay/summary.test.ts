@@ -42,3 +42,11 @@ describe('formatSummary', () => {
     ]);
   });
 });
+
+describe('formatSummary with a tighter bound', () => {
+  it('adds the ancestor bound and how far the ideal schedule is from it', () => {
+    const simulation = simulate(buildCsr(4, [0, 1]), Float64Array.from([2, 3, 4, 1]), { workers: 2 });
+    const text = formatSummary(makeSummary({ tasks: 4, edges: 1, makespanMs: 6.25, simulation }), { ancestorBoundMs: 5 });
+    expect(text.split('\n')).toContain("  tighter bound  5.0 ms  a task waits for its ancestors' work / 2; ideal is 1.000× it");
+  });
+});
