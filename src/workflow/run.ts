@@ -350,27 +350,33 @@ export class Run {
   /** Ends the live attempt of `i`: slot, timer, signal controller, span. */
   endAttempt(i: number, error?: unknown): void {
     if (this.s.status[i] === RUNNING) this.vacate(i);
-    const timer = this.timers.get(i);
-    if (timer !== undefined) {
-      clearTimeout(timer);
-      this.timers.delete(i);
+    // Size checks first: most tasks have no timer, no signal and no span, and these maps are
+    // touched on every completion.
+    if (this.timers.size > 0) {
+      const timer = this.timers.get(i);
+      if (timer !== undefined) {
+        clearTimeout(timer);
+        this.timers.delete(i);
+      }
     }
-    this.controllers.delete(i);
-    const span = this.spans.get(i);
-    if (span) {
-      this.spans.delete(i);
-      if (error !== undefined) {
-        span.recordException(error instanceof Error ? error : String(error));
-        span.setStatus({ code: 2, message: String((error as Error)?.message ?? error) });
-      } else span.setStatus({ code: 1 });
-      span.end();
+    if (this.controllers.size > 0) this.controllers.delete(i);
+    if (this.spans.size > 0) {
+      const span = this.spans.get(i);
+      if (span) {
+        this.spans.delete(i);
+        if (error !== undefined) {
+          span.recordException(error instanceof Error ? error : String(error));
+          span.setStatus({ code: 2, message: String((error as Error)?.message ?? error) });
+        } else span.setStatus({ code: 1 });
+        span.end();
+      }
     }
   }
 
   onSuccess(i: number, attempt: number, value: unknown): void {
     if (!this.isCurrent(i, attempt)) return;
     this.endAttempt(i);
-    const hooks = this.wf.hooks.get(this.ids[i]);
+    const hooks = this.wf.hooks.size > 0 ? this.wf.hooks.get(this.ids[i]) : undefined;
     if (hooks) {
       try {
         for (const hook of hooks) hook(value, this.hookControl(i));
@@ -396,8 +402,10 @@ export class Run {
         if (--remaining[d] === 0 && status[d] === PENDING) this.makeReady(d);
       }
     }
-    const extra = this.extraSucc.get(i);
-    if (extra) for (const d of extra) if (--s.remaining[d] === 0 && s.status[d] === PENDING) this.makeReady(d);
+    if (this.extraSucc.size > 0) {
+      const extra = this.extraSucc.get(i);
+      if (extra) for (const d of extra) if (--s.remaining[d] === 0 && s.status[d] === PENDING) this.makeReady(d);
+    }
     this.afterFinish();
   }
 
