@@ -84,6 +84,9 @@ interface Entry {
   signal: AbortSignal | undefined;
 }
 
+/** The longest delay `setTimeout` takes as given. */
+const MAX_TIMER_MS = 0x7fffffff;
+
 const before = (a: Entry, b: Entry) => a.deadline < b.deadline || (a.deadline === b.deadline && a.seq < b.seq);
 
 /**
@@ -200,7 +203,8 @@ export function createSleepDriver(hooks: SleepDriverHooks = {}): SleepDriver {
     }
     const remaining = heap[0].deadline - now();
     // Node would clamp anything below 1 ms to 1 ms anyway; past that point only turns are precise.
-    const coarse = Math.floor(remaining - margin);
+    // Node turns delays beyond 2^31 - 1 ms into 1 ms: a long sleep re-arms on the way instead.
+    const coarse = Math.min(Math.floor(remaining - margin), MAX_TIMER_MS);
     if (coarse >= 1) {
       const due = now() + coarse;
       if (immediateHandle !== undefined) {

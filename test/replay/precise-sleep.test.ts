@@ -101,6 +101,12 @@ describe('createSleepDriver: the mechanism', () => {
     expect(loop.driver.stats()).toMatchObject({ pending: 101, timersArmed: 2 });
   });
 
+  it('arms at most the longest delay setTimeout accepts for a very long sleep', () => {
+    const loop = fakeLoop();
+    void loop.driver.sleep(1e12);
+    expect(loop.liveTimers().map((h) => h.ms)).toEqual([0x7fffffff]);
+  });
+
   it('resolves in deadline order, equal deadlines first-in first-out', async () => {
     const loop = fakeLoop();
     const order: number[] = [];
