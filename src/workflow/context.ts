@@ -56,7 +56,7 @@ export class TaskContextImpl implements TaskContext {
     if (typeof tokens !== 'number' || !(tokens >= 0) || !Number.isFinite(tokens)) {
       throw new RangeError(`Expected \`tokens\` to be a finite number >= 0, got \`${String(tokens)}\` (${typeof tokens})`);
     }
-    const l = this.run.s.limiter[this.index];
+    const l = this.run.s.limiter.length > 0 ? this.run.s.limiter[this.index] : 0;
     if (l !== 0) this.run.wf.limiters[l].charge(tokens);
   }
 

@@ -5,8 +5,6 @@ import type { Run } from './run.js';
 import { STATUS_NAMES } from './state.js';
 import type { RunResult, RunStatus, TaskResult, TaskStatus } from './types.js';
 
-const epoch = (t: number): number => performance.timeOrigin + t;
-
 /** One task's result (or current state) from the run's arrays. */
 export function taskResult(run: Run, i: number): TaskResult {
   const s = run.s;
@@ -19,8 +17,8 @@ export function taskResult(run: Run, i: number): TaskResult {
     ...(status === 'succeeded' ? { output: s.outputs[i] } : {}),
     ...(run.errors.has(i) ? { error: run.errors.get(i) } : {}),
     attempts: s.attempts[i],
-    ...(started ? { startedAt: epoch(s.t0[i]) } : {}),
-    ...(final ? { endedAt: epoch(s.t1[i]) } : {}),
+    ...(started ? { startedAt: run.epoch(s.t0[i]) } : {}),
+    ...(final ? { endedAt: run.epoch(s.t1[i]) } : {}),
   };
 }
 
@@ -36,12 +34,12 @@ export function countStatuses(run: Run): Record<TaskStatus, number> {
 export function runResult(run: Run, status: RunStatus): RunResult {
   let tasks: TaskResult[] | undefined;
   let counts: Record<TaskStatus, number> | undefined;
-  const end = run.settled ? run.endedAt : performance.now();
+  const end = run.settled ? run.endedAt : performance.now() - run.origin;
   return {
     runId: run.runId,
     status,
-    startedAt: epoch(run.startedAt),
-    endedAt: epoch(end),
+    startedAt: run.epoch(run.startedAt),
+    endedAt: run.epoch(end),
     durationMs: end - run.startedAt,
     get counts() {
       return (counts ??= countStatuses(run));
@@ -96,6 +94,6 @@ export function timeline(run: Run): Timeline {
     laneEnd[lane] = s.t1[i];
     entries.push({ id: run.ids[i], lane, start: s.t0[i] - t0, end: s.t1[i] - t0, status: STATUS_NAMES[s.status[i]] });
   }
-  const end = run.settled ? run.endedAt : performance.now();
+  const end = run.settled ? run.endedAt : performance.now() - run.origin;
   return { runId: run.runId, lanes: laneEnd.length, durationMs: end - t0, entries };
 }

@@ -37,7 +37,7 @@ function waitForRoom(run: Run, signal: AbortSignal | undefined): Promise<void> {
 
 /** Adds a task to a running run (see `TaskContext.addTask`). */
 export async function addTask(run: Run, spec: TaskSpec, signal?: AbortSignal): Promise<void> {
-  run.clock = performance.now();
+  run.tick();
   const retry = checkTaskSpec(spec, run.wf.groupIndex);
   if (spec.rateLimit !== undefined && !run.wf.limiterIndex.has(spec.rateLimit)) {
     throw new RangeError(`task \`${spec.id}\`: unknown rate limiter \`${spec.rateLimit}\` (declare it in the workflow's \`rateLimits\`${getRateLimiter(spec.rateLimit) ? ' before the run starts' : ''})`);
@@ -68,8 +68,8 @@ export async function addTask(run: Run, spec: TaskSpec, signal?: AbortSignal): P
   s.status[i] = PENDING;
   s.attempts[i] = 0;
   s.priority[i] = spec.priority ?? spec.estimateMs ?? 1;
-  s.group[i] = spec.group !== undefined ? run.wf.groupIndex.get(spec.group)! : 0;
-  s.limiter[i] = spec.rateLimit !== undefined ? run.wf.limiterIndex.get(spec.rateLimit)! : 0;
+  if (s.group.length > 0) s.group[i] = spec.group !== undefined ? run.wf.groupIndex.get(spec.group)! : 0;
+  if (s.limiter.length > 0) s.limiter[i] = spec.rateLimit !== undefined ? run.wf.limiterIndex.get(spec.rateLimit)! : 0;
   run.unfinished++;
   let failedDep = -1;
   let remaining = 0;
@@ -166,7 +166,7 @@ export function suspendTask(run: Run, i: number, attempt: number, reason: string
     run.timers.delete(i);
   }
   run.s.status[i] = SUSPENDED;
-  run.clock = performance.now();
+  run.tick();
   const promise = new Promise<unknown>((resolve, reject) => run.suspensions.set(i, { resolve, reject }));
   run.emit('task:suspended', i, { reason, payload });
   run.pump();
@@ -180,7 +180,7 @@ export function resumeTask(run: Run, taskId: string, data: unknown): void {
     throw new InvalidStateError(`cannot resume task \`${taskId}\`: it is ${run.settled && run.s.status[i] === CANCELLED ? 'cancelled' : statusName(run.s.status[i])}, not suspended`);
   }
   run.resumeData.set(i, data);
-  run.clock = performance.now();
+  run.tick();
   run.s.status[i] = RESUMING;
   run.emit('task:resumed', i);
   run.heap.push(i);
@@ -206,7 +206,7 @@ export function cancelTask(run: Run, taskId: string, reason?: unknown): boolean 
     run.timers.delete(i);
   }
   s.status[i] = CANCELLED;
-  s.t1[i] = run.clock = performance.now();
+  s.t1[i] = run.tick();
   run.errors.set(i, error);
   run.unfinished--;
   run.emit('task:cancelled', i, { error });

@@ -19,7 +19,6 @@ import type { RunStatus, TaskInput, TaskSpec, WorkflowEvent, WorkflowEventType }
 // ~25x faster to build than a literal when every task has different dependency ids (measured
 // 50 vs 1290 ns for three keys), and no dependency id can collide with an Object.prototype member.
 const EMPTY_INPUT: TaskInput = Object.freeze(Object.create(null) as TaskInput);
-const now = (): number => performance.now();
 /** Tasks started in one synchronous burst before yielding to the event loop. */
 const BURST = 4096;
 
@@ -106,6 +105,8 @@ export class Run {
    * event causes with it: times are exact to the last event, not to the instruction.
    */
   clock = 0;
+  /** performance.now() when the run was created: times are stored relative to it, as float32. */
+  readonly origin = performance.now();
   private pumping = false;
   private pumpQueued = false;
   private settle!: () => void;
@@ -125,7 +126,7 @@ export class Run {
     this.ids = wf.ids as string[];
     this.fns = wf.fns as TaskSpec['run'][];
     this.timeouts = new Map(wf.timeouts);
-    this.s = new TaskState(n);
+    this.s = new TaskState(n, wf.options.groupNames.length > 1, wf.limiters.length > 1);
     this.s.priority.set(wf.priority);
     this.heap = new TaskHeap(() => this.s.priority, 64);
     const groups = wf.options.groupNames.length;
@@ -138,8 +139,19 @@ export class Run {
       const spec = this.specs[i];
       if (spec.group !== undefined) group[i] = wf.groupIndex.get(spec.group)!;
       if (spec.rateLimit !== undefined) limiter[i] = wf.limiterIndex.get(spec.rateLimit)!;
+      if (group.length === 0 && limiter.length === 0) break;
     }
     this.done = new Promise((resolve) => (this.settle = resolve));
+  }
+
+  /** Reads the clock (ms since the run's origin) into {@link clock}. */
+  tick(): number {
+    return (this.clock = performance.now() - this.origin);
+  }
+
+  /** Epoch milliseconds of a run-relative time. */
+  epoch(t: number): number {
+    return performance.timeOrigin + this.origin + t;
   }
 
   /** Makes the per-task arrays this run's own before it adds tasks. */
@@ -160,7 +172,7 @@ export class Run {
   emit(type: WorkflowEventType, i: number, extra?: Partial<WorkflowEvent>): void {
     this.counters[EVENT_CODES[type]]++;
     if (!this.hub.active) return;
-    const time = performance.timeOrigin + this.clock;
+    const time = this.epoch(this.clock);
     let event: WorkflowEvent =
       i >= 0 ? { type, time, runId: this.runId, taskId: this.ids[i], attempt: this.s.attempts[i] } : { type, time, runId: this.runId };
     if (extra !== undefined) event = Object.assign(event, extra);
@@ -169,7 +181,7 @@ export class Run {
 
   /** Starts the run: sources become ready. */
   begin(signal: AbortSignal | undefined): void {
-    this.startedAt = this.clock = now();
+    this.startedAt = Math.fround(this.tick()); // rounded like the tasks' times, so no task starts before its run
     this.emit('run:start', -1);
     if (signal?.aborted) {
       this.cancel(signal.reason, undefined);
@@ -198,10 +210,12 @@ export class Run {
   pump(): void {
     if (this.pumping || this.settled) return;
     this.pumping = true;
-    this.clock = now();
+    this.tick();
     const s = this.s;
     const caps = this.wf.options.groupCaps;
     const concurrency = this.wf.options.concurrency;
+    const hasGroups = s.group.length > 0;
+    const hasLimiters = s.limiter.length > 0;
     let burst = BURST;
     try {
       while (this.running < concurrency && this.heap.size > 0 && !this.settled) {
@@ -219,12 +233,12 @@ export class Run {
         const i = this.heap.pop();
         const st = s.status[i];
         if (st !== READY && st !== RESUMING) continue; // stale entry (cancelled, re-queued)
-        const g = s.group[i];
+        const g = hasGroups ? s.group[i] : 0;
         if (g !== 0 && this.groupRunning[g] >= caps[g]) {
           this.groupHeaps[g].push(i);
           continue;
         }
-        const l = s.limiter[i];
+        const l = hasLimiters ? s.limiter[i] : 0;
         if (l !== 0 && st === READY) {
           const limiter = this.wf.limiters[l];
           if (!limiter.tryAcquire()) {
@@ -248,7 +262,7 @@ export class Run {
   private occupy(i: number): void {
     this.s.status[i] = RUNNING;
     this.running++;
-    const g = this.s.group[i];
+    const g = this.s.group.length > 0 ? this.s.group[i] : 0;
     if (g !== 0) this.groupRunning[g]++;
     if (this.timeouts.size > 0) {
       const timeoutMs = this.timeouts.get(i);
@@ -259,7 +273,7 @@ export class Run {
   /** Frees the slot (and group slot) of a running task. */
   vacate(i: number): void {
     this.running--;
-    const g = this.s.group[i];
+    const g = this.s.group.length > 0 ? this.s.group[i] : 0;
     if (g !== 0) {
       this.groupRunning[g]--;
       const waiting = this.groupHeaps[g];
@@ -273,7 +287,7 @@ export class Run {
       i,
       setTimeout(() => {
         this.timers.delete(i);
-        this.clock = now();
+        this.tick();
         const error = new TaskTimeoutError(this.ids[i], ms);
         this.controllers.get(i)?.abort(error);
         this.onError(i, attempt, error);
@@ -388,7 +402,7 @@ export class Run {
     const s = this.s;
     s.status[i] = SUCCEEDED;
     s.outputs[i] = value;
-    const t = (this.clock = now());
+    const t = (this.tick());
     s.t1[i] = t;
     this.runTime.record(t - s.t0[i]);
     this.unfinished--;
@@ -427,10 +441,10 @@ export class Run {
 
   onError(i: number, attempt: number, error: unknown): void {
     if (!this.isCurrent(i, attempt)) return;
-    this.clock = now();
+    this.tick();
     this.endAttempt(i, error);
     const retryAfter = retryAfterMs(error);
-    const l = this.s.limiter[i];
+    const l = this.s.limiter.length > 0 ? this.s.limiter[i] : 0;
     if (retryAfter !== undefined && l !== 0) this.wf.limiters[l].pause(retryAfter);
     const policy = this.retryPolicy(i);
     if (shouldRetry(policy, error, attempt)) {
@@ -441,7 +455,7 @@ export class Run {
         i,
         setTimeout(() => {
           this.timers.delete(i);
-          this.clock = now();
+          this.tick();
           if (!this.settled && this.s.status[i] === RETRYING) {
             this.makeReady(i);
             this.pump();
@@ -458,7 +472,7 @@ export class Run {
   finalFail(i: number, error: unknown): void {
     const s = this.s;
     s.status[i] = FAILED;
-    s.t1[i] = this.clock = now();
+    s.t1[i] = this.tick();
     this.errors.set(i, error);
     this.unfinished--;
     this.emit('task:failed', i, { error });
@@ -511,7 +525,7 @@ export class Run {
     if (this.settled) return;
     const error = isWeftError(reason, 'TASK_CANCELLED') ? reason : new TaskCancelledError(undefined, describeReason(reason), { cause: reason });
     const s = this.s;
-    const t = (this.clock = now());
+    const t = (this.tick());
     this.settled = true; // stale callbacks from here on are ignored
     for (let i = 0; i < this.n; i++) {
       const st = s.status[i];
@@ -552,7 +566,7 @@ export class Run {
 
   private finish(status: RunStatus): void {
     this.status = status;
-    this.endedAt = this.clock = now();
+    this.endedAt = Math.fround(this.tick());
     this.detach?.();
     this.emit('run:end', -1, { status });
     this.hub.close();

@@ -23,24 +23,30 @@ export class TaskState {
   remaining: Uint32Array;
   priority: Float64Array;
   attempts: Uint16Array;
-  /** Ready time while waiting, then the last attempt's start (performance.now()). */
-  t0: Float64Array;
-  /** When the task reached its final status. */
-  t1: Float64Array;
+  /**
+   * Ready time while waiting, then the last attempt's start, in ms since the run's origin. Float32
+   * keeps a pending task within 64 bytes; its resolution is below 8 µs for runs under 100 s and
+   * 0.25 ms at an hour.
+   */
+  t0: Float32Array;
+  /** When the task reached its final status (same clock). */
+  t1: Float32Array;
+  /** Concurrency group (0 = none); empty when the workflow declares no groups. */
   group: Uint16Array;
+  /** Rate limiter (0 = none); empty when the workflow uses no limiter. */
   limiter: Uint16Array;
   outputs: unknown[];
 
-  constructor(capacity: number) {
+  constructor(capacity: number, groups = true, limiters = true) {
     const c = Math.max(capacity, 8);
     this.status = new Uint8Array(c);
     this.remaining = new Uint32Array(c);
     this.priority = new Float64Array(c);
     this.attempts = new Uint16Array(c);
-    this.t0 = new Float64Array(c);
-    this.t1 = new Float64Array(c);
-    this.group = new Uint16Array(c);
-    this.limiter = new Uint16Array(c);
+    this.t0 = new Float32Array(c);
+    this.t1 = new Float32Array(c);
+    this.group = new Uint16Array(groups ? c : 0);
+    this.limiter = new Uint16Array(limiters ? c : 0);
     this.outputs = new Array(capacity);
   }
 
@@ -54,7 +60,8 @@ export class TaskState {
     if (n <= this.status.length) return;
     let c = this.status.length * 2;
     while (c < n) c *= 2;
-    const grow = <T extends Uint8Array | Uint16Array | Uint32Array | Float64Array>(a: T): T => {
+    const grow = <T extends Uint8Array | Uint16Array | Uint32Array | Float32Array | Float64Array>(a: T): T => {
+      if (a.length === 0) return a;
       const b = new (a.constructor as new (n: number) => T)(c);
       b.set(a);
       return b;
