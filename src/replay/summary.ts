@@ -94,7 +94,10 @@ export function formatSummary(s: ReplaySummary, options: FormatSummaryOptions = 
     `  total work     ${ms(s.totalWorkMs)}`,
     `  lower bound    ${ms(s.lowerBoundMs)}  max(critical path, total work / ${s.workers})`,
     ...(options.ancestorBoundMs !== undefined
-      ? [`  tighter bound  ${ms(options.ancestorBoundMs)}  a task waits for its ancestors' work / ${s.workers}; ideal is ${(s.idealMs / options.ancestorBoundMs).toFixed(3)}× it`]
+      ? [
+          `  tighter bound  ${ms(options.ancestorBoundMs)}  a task waits for its ancestors' work / ${s.workers}` +
+            (options.ancestorBoundMs > 0 ? `; ideal is ${(s.idealMs / options.ancestorBoundMs).toFixed(3)}× it` : ''),
+        ]
       : []),
     `  efficiency     ${(s.efficiency * 100).toFixed(1)}%  ideal / makespan`,
     `  overhead       ${s.overheadUsPerTask.toFixed(1)} µs per task  (makespan − ideal) / tasks`,

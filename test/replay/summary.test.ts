@@ -49,4 +49,12 @@ describe('formatSummary with a tighter bound', () => {
     const text = formatSummary(makeSummary({ tasks: 4, edges: 1, makespanMs: 6.25, simulation }), { ancestorBoundMs: 5 });
     expect(text.split('\n')).toContain("  tighter bound  5.0 ms  a task waits for its ancestors' work / 2; ideal is 1.000× it");
   });
+
+  it('prints no ratios against a zero bound (scale 0)', () => {
+    const simulation = simulate(buildCsr(2, []), new Float64Array(2), { workers: 2 });
+    const text = formatSummary(makeSummary({ tasks: 2, edges: 0, makespanMs: 0.05, simulation }), { ancestorBoundMs: 0 });
+    expect(text).not.toMatch(/NaN|Infinity/);
+    expect(text.split('\n')).toContain("  tighter bound  0.000 ms  a task waits for its ancestors' work / 2");
+    expect(text.split('\n')).toContain('  makespan       0.050 ms');
+  });
 });
