@@ -67,8 +67,8 @@ function recallAt(found: (q: number) => number[], truth: number[][]): number {
   return hit / (truth.length * K);
 }
 
-function seconds(t0: number): string {
-  return `${((performance.now() - t0) / 1000).toFixed(1)} s`;
+function seconds(t0: number): number {
+  return (performance.now() - t0) / 1000;
 }
 
 interface HnswNodeIndex {
@@ -109,7 +109,8 @@ async function queryCases(rows: number, dim: number, wasm: KernelSet, ts: Kernel
   for (let i = 0; i < rows; i++) hn.addPoint(Array.from(row(data, dim, i)), i);
   const buildNode = seconds(t0);
   const qArrays = qs.map((q) => Array.from(q));
-  console.log(`  rows=${rows} dim=${dim}: HNSW build (M 16, efConstruction 200) hnswlib-wasm ${buildWasm}, hnswlib-node ${buildNode}`);
+  console.log(`  rows=${rows} dim=${dim}: HNSW build (M 16, efConstruction 200) hnswlib-wasm ${buildWasm.toFixed(1)} s, hnswlib-node ${buildNode.toFixed(1)} s`);
+  const build: Record<string, number> = { 'hnswlib-wasm': buildWasm, 'hnswlib-node': buildNode };
 
   const exactRecall = {
     wasm: recallAt((q) => exactW.search(qs[q], K).map((h) => h.id), truth),
@@ -144,6 +145,9 @@ async function queryCases(rows: number, dim: number, wasm: KernelSet, ts: Kernel
     cases.push({
       name: names[e],
       timeMs: rows >= 100_000 ? 3000 : 1000,
+      metrics: Object.fromEntries(
+        Object.entries(recall).map(([v, r]) => [v, { 'recall@10': r, ...(build[v] === undefined ? {} : { 'build s': build[v] }) }]),
+      ),
       variants:
         ef === DEFAULT_HNSW_PARAMS.efSearch
           ? { wasm: () => exactW.search(qs[a++ % QUERIES], K), ts: () => exactT.search(qs[b++ % QUERIES], K), ...hnsw }
@@ -170,13 +174,16 @@ async function insertCase(rows: number, dim: number, dir: string, cleanup: Memor
   const tPlain = seconds(t0);
   const t1 = performance.now();
   const indexed = await open(`insert-${rows}-${dim}-hnsw.db`, 1);
-  console.log(`  insert prefill ${rows} × ${dim} through the API: no index ${tPlain}, with HNSW ${seconds(t1)} (indexed: ${indexed.indexed})`);
+  const tIndexed = seconds(t1);
+  console.log(`  insert prefill ${rows} × ${dim} through the API: no index ${tPlain.toFixed(1)} s, with HNSW ${tIndexed.toFixed(1)} s (indexed: ${indexed.indexed})`);
   let next = rows;
   const batch = () => Array.from({ length: BATCH }, () => String(next++));
   return {
     name: `insert batch=${BATCH} rows=${rows} dim=${dim} clustered sqlite`,
     opsPerCall: BATCH,
     timeMs: 1500,
+    // Items per second while filling the store to `rows`, in batches of 1000 (the index built as it grows).
+    metrics: { wasm: { 'prefill items/s': rows / tPlain }, 'hnswlib-wasm': { 'prefill items/s': rows / tIndexed } },
     variants: {
       wasm: () => plain.rememberMany(batch()),
       'hnswlib-wasm': () => indexed.rememberMany(batch()),

@@ -307,9 +307,19 @@ export class Memory {
   async flush(signal?: AbortSignal): Promise<void> {
     this.live();
     if (!this.backend.persistent) return;
-    await this.search.whenIndexed().catch(() => {});
-    signal?.throwIfAborted();
-    this.backend.saveIndex(await this.search.indexBytes());
+    await this.search.whenIndexed(signal).catch((error: unknown) => {
+      if (signal?.aborted) throw error;
+    });
+    await this.saveIndex();
+  }
+
+  private async saveIndex(): Promise<void> {
+    if (!this.backend.persistent || !this.search.indexDirty) return;
+    // Without an index of its own (below the threshold, or a build cut short) a connection keeps
+    // whatever index is saved: a stale one is brought up to date on open, so it is never wrong.
+    const bytes = await this.search.indexBytes();
+    if (bytes !== undefined) this.backend.saveIndex(bytes);
+    this.search.markSaved();
   }
 
   /** Stops a background index build, saves the index and closes the database. Idempotent. */
@@ -318,7 +328,7 @@ export class Memory {
     await Promise.allSettled([...this.entityLocks.values()]);
     await this.search.stop();
     signal?.throwIfAborted();
-    if (this.backend.persistent) this.backend.saveIndex(await this.search.indexBytes());
+    await this.saveIndex();
     this.closed = true;
     this.search.dispose();
     this.backend.close();

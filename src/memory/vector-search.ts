@@ -31,6 +31,9 @@ export class VectorSearch {
   private buildAbort = new AbortController();
   // Set when hnswlib-wasm cannot load (a browser without it, a broken install): no retry per insert.
   private hnswUnavailable = false;
+  // Whether the vectors changed since the index was last loaded or saved: saving a large index
+  // (tens of MB) on every close would cost more than the work it records.
+  private dirty = false;
   /** How the last search was served. */
   lastPath: SearchPath = 'exact';
 
@@ -58,12 +61,14 @@ export class VectorSearch {
 
   /** Adds (or replaces) vectors; starts a background build when the threshold is crossed. */
   add(ids: readonly number[], vectors: readonly Float32Array[]): void {
+    this.dirty = true;
     ids.forEach((id, i) => this.matrix.set(id, vectors[i]));
     if (this.index !== undefined) this.index.add(ids, vectors);
     else this.maybeBuild();
   }
 
   delete(ids: readonly number[]): void {
+    if (ids.length > 0) this.dirty = true;
     for (const id of ids) {
       this.matrix.delete(id);
       this.index?.delete(id);
@@ -72,6 +77,7 @@ export class VectorSearch {
 
   /** Reloads every vector from `backend` (after another connection wrote), keeping the index in step. */
   reload(backend: MemoryBackend): void {
+    this.dirty = true;
     this.matrix.clear();
     for (const { id, vector } of backend.vectors()) this.matrix.set(id, vector);
     if (this.index !== undefined) this.reconcile(this.index);
@@ -89,7 +95,7 @@ export class VectorSearch {
         const lib = await loadHnsw();
         signal?.throwIfAborted();
         const index = await HnswIndex.fromBytes(lib, this.settings.dim, this.settings.hnsw, saved);
-        this.reconcile(index);
+        this.dirty = this.reconcile(index);
         this.index = index;
         return 'loaded';
       } catch (error) {
@@ -101,11 +107,13 @@ export class VectorSearch {
     return 'rebuilding';
   }
 
-  /** Makes `index` hold exactly the matrix's ids (vectors of ids it lacks are added). */
-  private reconcile(index: HnswIndex): void {
-    for (const label of [...index.liveLabels()]) if (!this.matrix.has(label)) index.delete(label);
+  /** Makes `index` hold exactly the matrix's ids (vectors of ids it lacks are added); returns whether it changed. */
+  private reconcile(index: HnswIndex): boolean {
+    const extra = [...index.liveLabels()].filter((label) => !this.matrix.has(label));
+    for (const label of extra) index.delete(label);
     const missing = this.matrix.allIds().filter((id) => !index.liveLabels().has(id));
     if (missing.length > 0) index.add(missing, missing.map((id) => this.matrix.get(id)!));
+    return extra.length > 0 || missing.length > 0;
   }
 
   private maybeBuild(): void {
@@ -139,6 +147,7 @@ export class VectorSearch {
     if (signal.aborted) return;
     this.reconcile(index);
     this.index = index;
+    this.dirty = true;
   }
 
   /** Stops a background build (on close). */
@@ -151,6 +160,16 @@ export class VectorSearch {
   /** The index bytes to save, or undefined when there is no index. */
   async indexBytes(): Promise<Uint8Array | undefined> {
     return this.index?.toBytes();
+  }
+
+  /** Whether the saved index (or its absence) no longer matches the vectors. */
+  get indexDirty(): boolean {
+    return this.dirty;
+  }
+
+  /** Records that the current index was saved. */
+  markSaved(): void {
+    this.dirty = false;
   }
 
   /** The `k` best of all vectors. */

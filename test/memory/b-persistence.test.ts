@@ -111,6 +111,21 @@ describe('memory persistence', () => {
     await again.close();
   });
 
+  it('keeps the saved index when a connection without one closes', async () => {
+    const path = tmp.file('keep.db');
+    const m = await createMemory({ path, dim: 32, hnswThreshold: 50 });
+    await m.rememberMany(notes(60));
+    await m.whenIndexed();
+    await m.close();
+    const small = await createMemory({ path, dim: 32, hnswThreshold: Infinity });
+    await small.remember('one more');
+    await small.close();
+    const again = await createMemory({ path, dim: 32, hnswThreshold: 50 });
+    expect(again.indexed).toBe(true);
+    expect((await again.recall('one more', { k: 1 }))[0].text).toBe('one more');
+    await again.close();
+  });
+
   it('sees writes made by another connection to the same file', async () => {
     const path = tmp.file('shared.db');
     const a = await createMemory({ path, dim: 32 });

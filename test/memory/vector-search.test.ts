@@ -57,6 +57,10 @@ describe('VectorSearch', () => {
     const b = make(10);
     ids.forEach((id) => b.matrix.set(id, vec(id)));
     expect(await b.open(bytes)).toBe('loaded');
+    // Loaded and unchanged: nothing to save on close.
+    expect(b.indexDirty).toBe(false);
+    b.add([5], [vec(5)]);
+    expect(b.indexDirty).toBe(true);
     const c = make(10);
     ids.forEach((id) => c.matrix.set(id, vec(id)));
     expect(await c.open(new Uint8Array(100))).toBe('rebuilding');
