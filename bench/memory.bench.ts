@@ -157,6 +157,51 @@ async function queryCases(rows: number, dim: number, wasm: KernelSet, ts: Kernel
   return cases;
 }
 
+// Why hnswlib-wasm trails native hnswlib: the same brute-force scan (distance cost: its build has
+// no WebAssembly SIMD) and a 16-point search (the fixed cost of a call: embind conversions).
+async function whyCases(wasm: KernelSet, wanted: (n: string) => boolean): Promise<BenchCase[]> {
+  const dim = 128;
+  const rows = 10_000;
+  const names = [`why brute-force k=${K} rows=${rows} dim=${dim}`, `why call overhead k=${K} rows=16 dim=${dim}`];
+  if (!names.some(wanted)) return [];
+  const lib = await loadHnsw();
+  const require = createRequire(import.meta.url);
+  const hnswNode = require('hnswlib-node') as {
+    BruteforceSearch: new (space: string, dim: number) => { initIndex(n: number): void; addPoint(p: number[], l: number): void; searchKnn(q: number[], k: number): unknown };
+    HierarchicalNSW: new (space: string, dim: number) => HnswNodeIndex;
+  };
+  const data = clustered(rows, dim, 3);
+  const q = clustered(1, dim, 4);
+  const qa = Array.from(q);
+  const cases: BenchCase[] = [];
+  if (wanted(names[0])) {
+    const exact = new VectorMatrix(dim, wasm);
+    const bw = new lib.BruteforceSearch('ip', dim);
+    bw.initIndex(rows);
+    const bn = new hnswNode.BruteforceSearch('ip', dim);
+    bn.initIndex(rows);
+    for (let i = 0; i < rows; i++) {
+      exact.set(i, row(data, dim, i));
+      bw.addPoint(row(data, dim, i), i);
+      bn.addPoint(Array.from(row(data, dim, i)), i);
+    }
+    cases.push({
+      name: names[0],
+      variants: { wasm: () => exact.search(q, K), 'hnswlib-wasm': () => bw.searchKnn(q, K, undefined), 'hnswlib-node': () => bn.searchKnn(qa, K) },
+    });
+  }
+  if (wanted(names[1])) {
+    const tw = HnswIndex.create(lib, dim, DEFAULT_HNSW_PARAMS, 16);
+    const ids = Array.from({ length: 16 }, (_, i) => i);
+    tw.add(ids, ids.map((i) => row(data, dim, i)));
+    const tn = new hnswNode.HierarchicalNSW('ip', dim);
+    tn.initIndex(16, DEFAULT_HNSW_PARAMS.m, DEFAULT_HNSW_PARAMS.efConstruction, 100);
+    ids.forEach((i) => tn.addPoint(Array.from(row(data, dim, i)), i));
+    cases.push({ name: names[1], variants: { 'hnswlib-wasm': () => tw.search(q, K), 'hnswlib-node': () => tn.searchKnn(qa, K) } });
+  }
+  return cases;
+}
+
 const BATCH = 100;
 
 async function insertCase(rows: number, dim: number, dir: string, cleanup: Memory[]): Promise<BenchCase> {
@@ -236,6 +281,7 @@ const suite: BenchSuite = {
     for (const rows of ROWS) {
       if (wanted(`insert batch=${BATCH} rows=${rows} dim=128 clustered sqlite`)) cases.push(await insertCase(rows, 128, dir, cleanup));
     }
+    cases.push(...(await whyCases(wasm, wanted)));
     if (wanted(`api recall k=${K} items=10000 dim=256 hashing-embedder sqlite`)) cases.push(await apiCase(10_000, wasm, ts, dir, cleanup));
     return cases;
   },
