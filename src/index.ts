@@ -126,3 +126,12 @@ export type { RateLimitOptions, RateLimiterState } from './scheduler/rate-limite
 export { defaultRetryOn } from './scheduler/retry.js';
 export type { RetryPolicy } from './scheduler/retry.js';
 export type { HistogramSummary } from './observe/histogram.js';
+
+export { replayTrace, replayDurations, DEFAULT_REPLAY_OPTIONS } from './replay/replay.js';
+export type { ReplayOptions, ReplayProgress } from './replay/replay.js';
+export { simulate, ancestorLowerBound, lookaheadPriority, DEFAULT_SIMULATE_OPTIONS, ANCESTOR_BOUND_MAX_NODES } from './replay/simulate.js';
+export type { SimulateOptions, Simulation, ScheduledTask } from './replay/simulate.js';
+export { makeSummary, formatSummary } from './replay/summary.js';
+export type { ReplaySummary, SummaryInput, FormatSummaryOptions } from './replay/summary.js';
+export { sleep, createSleepDriver } from './replay/precise-sleep.js';
+export type { SleepDriver, SleepDriverHooks, SleepDriverStats } from './replay/precise-sleep.js';
