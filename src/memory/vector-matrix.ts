@@ -1,7 +1,11 @@
 import type { F32Buffer, KernelSet } from '../kernels/types.js';
 
-/** Rows per chunk once the first chunk has grown to full size. */
-export const CHUNK_ROWS = 16_384;
+/**
+ * Bytes per full chunk (8 MiB: 16,384 rows at dim 128, 5,461 at dim 384): large enough that the
+ * per-chunk call and merge cost nothing next to the scan, small enough that a nearly empty last
+ * chunk wastes little memory at large dimensions.
+ */
+export const CHUNK_BYTES = 8 << 20;
 const FIRST_ROWS = 64;
 
 interface Chunk {
@@ -20,13 +24,15 @@ export interface Hit {
  * backend), scanned in place with `scanTopK` and the `dot` metric (cosine on unit vectors).
  *
  * The kernels scan a whole buffer, so a buffer's unused rows are filled with NaN, which `topK`
- * never selects. Storage is a list of chunks: the first doubles (copying) up to `CHUNK_ROWS`, then
+ * never selects. Storage is a list of chunks: the first doubles (copying) up to a full chunk, then
  * full chunks are appended without copying, so growth never copies more than one chunk and at
  * most one chunk's spare rows are scanned in vain (doubling one buffer would scan up to 2x).
  * Deleting moves the last row into the hole, keeping rows dense.
  */
 export class VectorMatrix {
   readonly dim: number;
+  /** Rows per full chunk. */
+  readonly chunkRows: number;
   private readonly kernels: KernelSet;
   private readonly chunks: Chunk[] = [];
   private ids: Float64Array = new Float64Array(FIRST_ROWS);
@@ -38,10 +44,12 @@ export class VectorMatrix {
   /**
    * @param dim - vector dimension
    * @param kernels - the kernel set whose buffers and scan are used
+   * @param chunkRows - rows per full chunk @default `CHUNK_BYTES / (4 · dim)`, at least 1024
    */
-  constructor(dim: number, kernels: KernelSet) {
+  constructor(dim: number, kernels: KernelSet, chunkRows = Math.max(1024, Math.floor(CHUNK_BYTES / (4 * dim)))) {
     this.dim = dim;
     this.kernels = kernels;
+    this.chunkRows = Math.max(FIRST_ROWS, chunkRows);
   }
 
   /** Number of rows. */
@@ -75,13 +83,13 @@ export class VectorMatrix {
     const first = this.chunks[0];
     if (first === undefined) {
       this.chunks.push(this.alloc(FIRST_ROWS));
-    } else if (this.chunks.length === 1 && first.rows < CHUNK_ROWS) {
-      const next = this.alloc(Math.min(CHUNK_ROWS, first.rows * 2));
+    } else if (this.chunks.length === 1 && first.rows < this.chunkRows) {
+      const next = this.alloc(Math.min(this.chunkRows, first.rows * 2));
       next.buffer.array.set(first.buffer.array.subarray(0, this.rowCount * this.dim));
       first.buffer.free();
       this.chunks[0] = next;
     } else {
-      this.chunks.push(this.alloc(CHUNK_ROWS));
+      this.chunks.push(this.alloc(this.chunkRows));
     }
     const cap = this.capacity();
     if (this.ids.length < cap) {
@@ -95,7 +103,7 @@ export class VectorMatrix {
     const first = this.chunks[0];
     if (slot < first.rows) return [first, slot];
     const rest = slot - first.rows;
-    return [this.chunks[1 + Math.floor(rest / CHUNK_ROWS)], rest % CHUNK_ROWS];
+    return [this.chunks[1 + Math.floor(rest / this.chunkRows)], rest % this.chunkRows];
   }
 
   /** Adds (or replaces) the row of `id`; `vector` must be unit length (not checked). */

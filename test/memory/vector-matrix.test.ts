@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { KernelSet } from '../../src/kernels/types.js';
-import { CHUNK_ROWS, VectorMatrix } from '../../src/memory/vector-matrix.js';
+import { VectorMatrix } from '../../src/memory/vector-matrix.js';
 import { tsKernels, wasmKernels } from '../helpers/backends.js';
 
 function unit(v: number[]): Float32Array {
@@ -63,11 +63,12 @@ describe.each(backends)('VectorMatrix (%s kernels)', (_name, make) => {
 
   it('grows past one chunk and still agrees with brute force (also after deletes)', () => {
     const dim = 4;
-    const m = new VectorMatrix(dim, kernels);
+    // Small chunks (256 rows): the first doubles 64 -> 256, then full chunks are appended.
+    const m = new VectorMatrix(dim, kernels, 256);
     const rows = new Map<number, Float32Array>();
     let seed = 1;
     const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1;
-    const n = CHUNK_ROWS + 300;
+    const n = 3 * 256 + 100;
     for (let id = 0; id < n; id++) {
       const v = unit([rnd(), rnd(), rnd(), rnd()]);
       rows.set(id, v);
@@ -89,7 +90,7 @@ describe.each(backends)('VectorMatrix (%s kernels)', (_name, make) => {
     const vec = fc.array(fc.integer({ min: -100, max: 100 }), { minLength: 3, maxLength: 3 }).map((v) => unit(v.map((x) => x + 0.5)));
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), vec, fc.boolean()), { maxLength: 120 }), vec, fc.integer({ min: 1, max: 12 }), (ops, q, k) => {
-        const m = new VectorMatrix(3, kernels);
+        const m = new VectorMatrix(3, kernels, 64);
         const rows = new Map<number, Float32Array>();
         for (const [id, v, del] of ops) {
           if (del) {
