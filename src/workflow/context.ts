@@ -37,7 +37,7 @@ export class TaskContextImpl implements TaskContext {
     this.controller = new AbortController();
     if (!run.isCurrent(i, this.attempt)) {
       // First read after the attempt ended (cancelled, timed out, or the run is over).
-      this.controller.abort(run.errors.get(i) ?? new InvalidStateError(`attempt ${this.attempt} of task \`${this.taskId}\` is over`));
+      this.controller.abort(run.errorOf(i) ?? new InvalidStateError(`attempt ${this.attempt} of task \`${this.taskId}\` is over`));
     } else {
       run.controllers.set(i, this.controller);
     }

@@ -15,7 +15,7 @@ export function taskResult(run: Run, i: number): TaskResult {
     id: run.ids[i],
     status,
     ...(status === 'succeeded' ? { output: s.outputs[i] } : {}),
-    ...(run.errors.has(i) ? { error: run.errors.get(i) } : {}),
+    ...(run.hasError(i) ? { error: run.errorOf(i) } : {}),
     attempts: s.attempts[i],
     ...(started ? { startedAt: run.epoch(s.t0[i]) } : {}),
     ...(final ? { endedAt: run.epoch(s.t1[i]) } : {}),
