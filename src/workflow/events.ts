@@ -10,37 +10,50 @@ export type WorkflowListener = (event: WorkflowEvent) => void;
 export class EventHub {
   /** Whether anything listens: the engine checks this before building an event. */
   active = false;
-  private readonly byType = new Map<string, WorkflowListener[]>();
+  // Copy-on-write arrays: emit() iterates them as they are, with no copy per event, and a
+  // listener that unsubscribes during dispatch does not disturb the loop.
+  private byType = new Map<string, readonly WorkflowListener[]>();
+  private all: readonly WorkflowListener[] = [];
   private readonly iterators = new Set<(event: WorkflowEvent | null) => void>();
   private closed = false;
 
   /** Subscribes to one type, or every type with `'*'`; returns the unsubscribe function. */
   on(type: WorkflowEventType | '*', listener: WorkflowListener): () => void {
     if (typeof listener !== 'function') throw new TypeError(`Expected \`listener\` to be a function, got \`${String(listener)}\` (${typeof listener})`);
-    const list = this.byType.get(type) ?? [];
-    list.push(listener);
-    this.byType.set(type, list);
+    this.set(type, [...this.get(type), listener]);
     this.active = true;
     return () => {
+      const list = this.get(type);
       const at = list.indexOf(listener);
-      if (at >= 0) list.splice(at, 1);
+      if (at >= 0) this.set(type, [...list.slice(0, at), ...list.slice(at + 1)]);
       this.refresh();
     };
   }
 
+  private get(type: string): readonly WorkflowListener[] {
+    return type === '*' ? this.all : (this.byType.get(type) ?? []);
+  }
+
+  private set(type: string, list: readonly WorkflowListener[]): void {
+    if (type === '*') this.all = list;
+    else this.byType.set(type, list);
+  }
+
   private refresh(): void {
-    let any = this.iterators.size > 0;
+    let any = this.iterators.size > 0 || this.all.length > 0;
     for (const list of this.byType.values()) any ||= list.length > 0;
     this.active = any;
   }
 
   /** Delivers `event` to its listeners, then the '*' ones, then the iterators. */
   emit(event: WorkflowEvent): void {
-    const typed = this.byType.get(event.type);
-    if (typed) for (const l of typed.slice()) callSafely(l, event);
-    const all = this.byType.get('*');
-    if (all) for (const l of all.slice()) callSafely(l, event);
-    for (const push of this.iterators) push(event);
+    if (this.byType.size > 0) {
+      const typed = this.byType.get(event.type);
+      if (typed !== undefined) for (let k = 0; k < typed.length; k++) callSafely(typed[k], event);
+    }
+    const all = this.all;
+    for (let k = 0; k < all.length; k++) callSafely(all[k], event);
+    if (this.iterators.size > 0) for (const push of this.iterators) push(event);
   }
 
   /**

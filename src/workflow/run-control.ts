@@ -168,7 +168,7 @@ export function suspendTask(run: Run, i: number, attempt: number, reason: string
   run.s.status[i] = SUSPENDED;
   run.tick();
   const promise = new Promise<unknown>((resolve, reject) => run.suspensions.set(i, { resolve, reject }));
-  run.emit('task:suspended', i, { reason, payload });
+  run.emit(4 /* task:suspended */, i, { reason, payload });
   run.pump();
   return promise;
 }
@@ -182,7 +182,7 @@ export function resumeTask(run: Run, taskId: string, data: unknown): void {
   run.resumeData.set(i, data);
   run.tick();
   run.s.status[i] = RESUMING;
-  run.emit('task:resumed', i);
+  run.emit(5 /* task:resumed */, i);
   run.heap.push(i);
   run.pump();
 }
@@ -209,7 +209,7 @@ export function cancelTask(run: Run, taskId: string, reason?: unknown): boolean 
   s.t1[i] = run.tick();
   run.errors.set(i, error);
   run.unfinished--;
-  run.emit('task:cancelled', i, { error });
+  run.emit(9 /* task:cancelled */, i, { error });
   run.skipDependents(i, 'cancelled');
   run.afterFinish();
   return true;

@@ -58,7 +58,6 @@ let runCounter = 0;
 
 /** Every event type, in the order of the counters. */
 export const EVENT_TYPES: readonly WorkflowEventType[] = ['run:start', 'task:ready', 'task:start', 'task:retry', 'task:suspended', 'task:resumed', 'task:succeeded', 'task:failed', 'task:skipped', 'task:cancelled', 'run:end'];
-const EVENT_CODES = Object.fromEntries(EVENT_TYPES.map((t, k) => [t, k])) as Record<WorkflowEventType, number>;
 
 /** @internal One run's state and scheduling. Public surface: {@link RunHandle} in handle.ts. */
 export class Run {
@@ -68,7 +67,7 @@ export class Run {
   readonly groupRunning: Int32Array;
   readonly groupHeaps: TaskHeap[];
   readonly hub = new EventHub();
-  /** Events emitted, by type code (see EVENT_CODES). */
+  /** Events emitted, by type code (an index into EVENT_TYPES). */
   readonly counters = new Float64Array(EVENT_TYPES.length);
   readonly queueWait = new Histogram();
   readonly runTime = new Histogram();
@@ -171,9 +170,11 @@ export class Run {
     return this.wf.index.get(id) ?? this.added.get(id);
   }
 
-  emit(type: WorkflowEventType, i: number, extra?: Partial<WorkflowEvent>): void {
-    this.counters[EVENT_CODES[type]]++;
+  /** Counts event `code` (an index into EVENT_TYPES: numbers, not strings, on the hot path) and delivers it if anyone listens. */
+  emit(code: number, i: number, extra?: Partial<WorkflowEvent>): void {
+    this.counters[code]++;
     if (!this.hub.active) return;
+    const type = EVENT_TYPES[code];
     const time = this.epoch(this.clock);
     let event: WorkflowEvent =
       i >= 0 ? { type, time, runId: this.runId, taskId: this.ids[i], attempt: this.s.attempts[i] } : { type, time, runId: this.runId };
@@ -184,7 +185,7 @@ export class Run {
   /** Starts the run: sources become ready. */
   begin(signal: AbortSignal | undefined): void {
     this.startedAt = Math.fround(this.tick()); // rounded like the tasks' times, so no task starts before its run
-    this.emit('run:start', -1);
+    this.emit(0 /* run:start */, -1);
     if (signal?.aborted) {
       this.cancel(signal.reason, undefined);
       return;
@@ -204,7 +205,7 @@ export class Run {
   makeReady(i: number): void {
     this.s.status[i] = READY;
     this.s.t0[i] = this.clock;
-    this.emit('task:ready', i);
+    this.emit(1 /* task:ready */, i);
     this.heap.push(i);
   }
 
@@ -304,7 +305,7 @@ export class Run {
     this.queueWait.record(t - s.t0[i]);
     s.t0[i] = t;
     this.occupy(i);
-    this.emit('task:start', i);
+    this.emit(2 /* task:start */, i);
     const tracer = this.wf.options.tracer;
     if (tracer) this.spans.set(i, tracer.startSpan(`task ${this.ids[i]}`, { attributes: { 'weft.run.id': this.runId, 'weft.task.id': this.ids[i], 'weft.task.attempt': attempt } }));
     let result: unknown;
@@ -408,7 +409,7 @@ export class Run {
     s.t1[i] = t;
     this.runTime.record(t - s.t0[i]);
     this.unfinished--;
-    this.emit('task:succeeded', i);
+    this.emit(6 /* task:succeeded */, i);
     if (i < this.wf.specs.length) {
       const { offsets, targets } = this.wf.graph;
       const remaining = s.remaining;
@@ -452,7 +453,7 @@ export class Run {
     if (shouldRetry(policy, error, attempt)) {
       const delayMs = Math.max(retryDelay(policy, attempt), retryAfter ?? 0);
       this.s.status[i] = RETRYING;
-      this.emit('task:retry', i, { error, delayMs });
+      this.emit(3 /* task:retry */, i, { error, delayMs });
       this.timers.set(
         i,
         setTimeout(() => {
@@ -477,7 +478,7 @@ export class Run {
     s.t1[i] = this.tick();
     this.errors.set(i, error);
     this.unfinished--;
-    this.emit('task:failed', i, { error });
+    this.emit(7 /* task:failed */, i, { error });
     if (this.specs[i].critical) {
       this.cancel(new Error(`critical task \`${this.ids[i]}\` failed`, { cause: error }), 'failed');
       return;
@@ -517,7 +518,7 @@ export class Run {
       s.t1[d] = this.clock;
       this.errors.set(d, new DependencyFailedError(this.ids[d], this.ids[parent], reason));
       this.unfinished--;
-      this.emit('task:skipped', d, { error: this.errors.get(d) });
+      this.emit(8 /* task:skipped */, d, { error: this.errors.get(d) });
       this.forEachSucc(d, (e) => stack.push([e, d, 'skipped']));
     }
   }
@@ -548,7 +549,7 @@ export class Run {
       }
       s.status[i] = CANCELLED;
       s.t1[i] = t;
-      this.emit('task:cancelled', i, { error });
+      this.emit(9 /* task:cancelled */, i, { error });
     }
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
@@ -593,7 +594,7 @@ export class Run {
     this.status = status;
     this.endedAt = Math.fround(this.tick());
     this.detach?.();
-    this.emit('run:end', -1, { status });
+    this.emit(10 /* run:end */, -1, { status });
     this.hub.close();
     this.settle();
   }
