@@ -5,6 +5,7 @@ import { InvalidStateError } from '../errors.js';
 import { addDependency, addTask, suspendTask } from './run-control.js';
 import type { Run } from './run.js';
 import type { TaskContext, TaskSpec } from './types.js';
+import type { RunMemory } from '../memory/run-memory.js';
 
 /** @internal */
 export class TaskContextImpl implements TaskContext {
@@ -24,6 +25,10 @@ export class TaskContextImpl implements TaskContext {
 
   get runInput(): unknown {
     return this.run.runInput;
+  }
+
+  get memory(): RunMemory | undefined {
+    return this.run.memory();
   }
 
   get resumeData(): unknown {

@@ -9,6 +9,7 @@ import { Histogram } from '../observe/histogram.js';
 import type { RateLimiter } from '../scheduler/rate-limiter.js';
 import { NO_RETRY, retryDelay, shouldRetry, type ResolvedRetryPolicy } from '../scheduler/retry.js';
 import { TaskHeap } from '../scheduler/task-heap.js';
+import { runMemory, type RunMemory } from '../memory/run-memory.js';
 import { TaskContextImpl } from './context.js';
 import { EventHub } from './events.js';
 import type { ResolvedWorkflowOptions } from './spec.js';
@@ -143,6 +144,15 @@ export class Run {
       if (group.length === 0 && limiter.length === 0) break;
     }
     this.done = new Promise((resolve) => (this.settle = resolve));
+  }
+
+  private memoryView: RunMemory | undefined;
+
+  /** The workflow's memory as this run sees it, created on first use. */
+  memory(): RunMemory | undefined {
+    const m = this.wf.options.memory;
+    if (m === undefined) return undefined;
+    return (this.memoryView ??= runMemory(m, this.runId));
   }
 
   /** Reads the clock (ms since the run's origin) into {@link clock}. */
@@ -310,7 +320,10 @@ export class Run {
     if (tracer) this.spans.set(i, tracer.startSpan(`task ${this.ids[i]}`, { attributes: { 'weft.run.id': this.runId, 'weft.task.id': this.ids[i], 'weft.task.attempt': attempt } }));
     let result: unknown;
     try {
-      result = this.fns[i](this.inputOf(i), new TaskContextImpl(this, i, attempt));
+      const ctx = new TaskContextImpl(this, i, attempt);
+      result = this.fns[i](this.inputOf(i), ctx);
+      const remember = this.specs[i].rememberOutput;
+      if (remember) result = this.storeOutput(i, result, remember === true ? {} : remember, ctx);
     } catch (error) {
       this.onError(i, attempt, error);
       return;
@@ -323,6 +336,15 @@ export class Run {
     } else {
       this.onSuccess(i, attempt, result);
     }
+  }
+
+  /** The task's result, once its output is in memory (the opt-in `rememberOutput`). */
+  private async storeOutput(i: number, result: unknown, options: Exclude<TaskSpec['rememberOutput'], boolean | undefined>, ctx: TaskContextImpl): Promise<unknown> {
+    const value = await result;
+    const memory = this.memory();
+    if (memory === undefined) throw new TypeError(`task \`${this.ids[i]}\`: \`rememberOutput\` needs the workflow's \`memory\` option`);
+    await memory.rememberOutput(this.ids[i], value, { ...options, signal: options.signal ?? ctx.signal });
+    return value;
   }
 
   private resumeNow(i: number): void {
@@ -594,6 +616,12 @@ export class Run {
     this.status = status;
     this.endedAt = Math.fround(this.tick());
     this.detach?.();
+    // Short-term memory lives as long as its run.
+    try {
+      this.wf.options.memory?.endRun(this.runId);
+    } catch {
+      // A closed memory has nothing left to clear.
+    }
     this.emit(10 /* run:end */, -1, { status });
     this.hub.close();
     this.settle();

@@ -16,6 +16,7 @@ export interface ResolvedWorkflowOptions {
   readonly maxPendingTasks: number;
   readonly backpressure: 'wait' | 'error';
   readonly tracer: WorkflowOptions['tracer'];
+  readonly memory: WorkflowOptions['memory'];
 }
 
 /** Defaults of {@link WorkflowOptions}. */
@@ -58,7 +59,15 @@ export function resolveWorkflowOptions(options: WorkflowOptions): ResolvedWorkfl
     maxPendingTasks: checkCap('maxPendingTasks', options.maxPendingTasks ?? DEFAULT_WORKFLOW_OPTIONS.maxPendingTasks),
     backpressure: checkOneOf('backpressure', options.backpressure ?? DEFAULT_WORKFLOW_OPTIONS.backpressure, ['wait', 'error']),
     tracer,
+    memory: checkMemory(options.memory),
   });
+}
+
+function checkMemory(memory: WorkflowOptions['memory']): WorkflowOptions['memory'] {
+  if (memory !== undefined && (typeof memory !== 'object' || memory === null || typeof memory.recall !== 'function' || typeof memory.endRun !== 'function')) {
+    throw new TypeError(expectedMessage('memory', 'a Memory (createMemory)', memory));
+  }
+  return memory;
 }
 
 function checkFinite(name: string, value: unknown, min = -Infinity): number {
@@ -103,6 +112,8 @@ export function checkTaskSpec(spec: TaskSpec, groupIndex: ReadonlyMap<string, nu
         throw new RangeError(expectedMessage('timeoutMs', 'a number in (0, 2147483647]', spec.timeoutMs));
       }
     }
+    const ro = spec.rememberOutput;
+    if (ro !== undefined && typeof ro !== 'boolean' && (typeof ro !== 'object' || ro === null)) throw new TypeError(expectedMessage('rememberOutput', 'a boolean or remember options', ro));
     if (spec.critical !== undefined && typeof spec.critical !== 'boolean') throw new TypeError(expectedMessage('critical', 'a boolean', spec.critical));
     if (spec.group !== undefined && !groupIndex.has(spec.group)) {
       const known = [...groupIndex.keys()].filter((g) => g !== '');

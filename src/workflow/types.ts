@@ -1,5 +1,7 @@
 import type { RetryPolicy } from '../scheduler/retry.js';
 import type { RateLimitOptions } from '../scheduler/rate-limiter.js';
+import type { Memory } from '../memory/memory.js';
+import type { RememberOutputOptions, RunMemory } from '../memory/run-memory.js';
 
 /**
  * Where a task stands. `pending`: waiting for dependencies; `ready`: runnable, waiting for a
@@ -40,6 +42,13 @@ export interface TaskSpec<O = unknown> {
   readonly timeoutMs?: number;
   /** When this task fails for good, the whole run is cancelled. @default false */
   readonly critical?: boolean;
+  /**
+   * Store the task's output in the workflow's `memory` when it succeeds (`true`: the run's
+   * short-term scope; or options such as `{ scope: 'long-term' }`). The task succeeds only once
+   * the output is stored. Requires `WorkflowOptions.memory`.
+   * @default false
+   */
+  readonly rememberOutput?: boolean | RememberOutputOptions;
 }
 
 /** Options of {@link workflow}. */
@@ -67,6 +76,12 @@ export interface WorkflowOptions {
    * @default none
    */
   readonly tracer?: SpanTracer;
+  /**
+   * A memory store (`createMemory`) the run's tasks reach as `ctx.memory`; the run's
+   * short-term items are deleted when the run ends.
+   * @default none
+   */
+  readonly memory?: Memory;
 }
 
 /** The part of an OpenTelemetry `Tracer` weft uses (so `@opentelemetry/api` stays optional). */
@@ -99,6 +114,8 @@ export interface TaskContext {
   readonly signal: AbortSignal;
   /** `RunOptions.input`. */
   readonly runInput: unknown;
+  /** The workflow's memory as this run sees it (short-term items are this run's), if it has one. */
+  readonly memory: RunMemory | undefined;
   /** The data given to `resume()` the last time this task was suspended, else `undefined`. */
   readonly resumeData: unknown;
   /**
