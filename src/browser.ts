@@ -1,6 +1,8 @@
 /**
- * weft for browsers: everything in the Node entry (index.ts) that runs without Node's modules
- * and native addons: kernels, codec, graphs, the task engine. Bundlers pick it through the
+ * weft for browsers: the Node entry (index.ts) minus what needs Node (the trace file reader and
+ * replay's CLI parts stay importable but read files only when called): kernels, codec, graphs,
+ * the task engine, and the memory store with its in-memory backend (SQLite and hnswlib-wasm
+ * load only in Node, on demand; without them recall stays exact). Bundlers pick it through the
  * package's `browser` export condition.
  *
  * Every export is listed here explicitly; anything not listed is internal.
@@ -61,6 +63,46 @@ export type { Extension } from './codec/ext.js';
 export { DEFAULT_CODEC_OPTIONS } from './codec/options.js';
 export type { CodecOptions, EncodeOptions, DecodeOptions, Int64Mode, ResolvedCodecOptions } from './codec/options.js';
 
+
+export {
+  createMemory,
+  Memory,
+  DEFAULT_MEMORY_OPTIONS,
+  runMemory,
+  createHashingEmbedder,
+  DEFAULT_HASHING_EMBEDDER_OPTIONS,
+  createOpenAIEmbedder,
+  DEFAULT_OPENAI_EMBEDDER_OPTIONS,
+  embedderFromFunction,
+  DEFAULT_HNSW_PARAMS,
+  RRF_K,
+  MEMORY_SCOPES,
+} from './memory/index.js';
+export type {
+  CreateMemoryOptions,
+  RunMemory,
+  RememberOutputOptions,
+  HashingEmbedderOptions,
+  OpenAIEmbedder,
+  OpenAIEmbedderOptions,
+  Embedder,
+  EmbedFunction,
+  HnswParams,
+  MemoryScope,
+  MemoryItem,
+  MemoryFilter,
+  MemoryMetadata,
+  FilterValue,
+  MemorySelector,
+  RecallMode,
+  RecallOptions,
+  RecallResult,
+  RememberInput,
+  RememberOptions,
+  ListOptions,
+  SearchPath,
+} from './memory/index.js';
+export { EmbedderMismatchError, InvalidFilterError, EmptyTextError, EmbeddingFailedError } from './errors.js';
 
 export { workflow, Workflow, RunHandle, DEFAULT_WORKFLOW_OPTIONS } from './workflow/index.js';
 export type {
