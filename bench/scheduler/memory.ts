@@ -3,7 +3,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Workflow } from '../../src/workflow/index.js';
-import type { CompiledWorkflow } from '../../src/workflow/run.js';
+import type { CompiledWorkflow } from '../../src/workflow/compiled.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;

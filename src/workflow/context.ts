@@ -4,6 +4,7 @@
 import { InvalidStateError } from '../errors.js';
 import { addDependency, addTask, suspendTask } from './run-control.js';
 import type { Run } from './run.js';
+import { memoryOf } from './run-input.js';
 import type { TaskContext, TaskSpec } from './types.js';
 import type { RunMemory } from '../memory/run-memory.js';
 
@@ -28,7 +29,7 @@ export class TaskContextImpl implements TaskContext {
   }
 
   get memory(): RunMemory | undefined {
-    return this.run.memory();
+    return memoryOf(this.run);
   }
 
   get resumeData(): unknown {

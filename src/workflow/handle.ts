@@ -5,7 +5,8 @@ import type { WorkflowListener } from './events.js';
 import { toMermaid } from './mermaid.js';
 import { cancelTask, resumeTask, retryTask, setPriority } from './run-control.js';
 import { runResult, taskResult, timeline, type Timeline } from './result.js';
-import { EVENT_TYPES, type Run } from './run.js';
+import { EVENT_TYPES } from './compiled.js';
+import type { Run } from './run.js';
 import { STATUS_NAMES } from './state.js';
 import type { RunResult, TaskResult, WorkflowEvent, WorkflowEventType } from './types.js';
 

@@ -3,7 +3,7 @@ export { workflow, Workflow } from './workflow.js';
 export { RunHandle } from './handle.js';
 export type { RunMetrics } from './handle.js';
 export type { Timeline, TimelineEntry } from './result.js';
-export type { HookControl, CompleteHook } from './run.js';
+export type { HookControl, CompleteHook } from './compiled.js';
 export type { WorkflowListener } from './events.js';
 export { DEFAULT_WORKFLOW_OPTIONS } from './spec.js';
 export type * from './types.js';

@@ -2,63 +2,26 @@
 // pushes the ones that reach zero onto a priority heap), with every limit checked at dispatch.
 // Live control, dynamic tasks and suspension live in run-control.ts; this file is the hot path.
 
-import { DependencyFailedError, isWeftError, TaskCancelledError, TaskTimeoutError } from '../errors.js';
-import type { CsrGraph } from '../kernels/types.js';
+import { TaskTimeoutError } from '../errors.js';
 import { macrotask } from '../internal/macrotask.js';
 import { Histogram } from '../observe/histogram.js';
-import type { RateLimiter } from '../scheduler/rate-limiter.js';
 import { NO_RETRY, retryDelay, shouldRetry, type ResolvedRetryPolicy } from '../scheduler/retry.js';
 import { TaskHeap } from '../scheduler/task-heap.js';
-import { runMemory, type RunMemory } from '../memory/run-memory.js';
+import type { RunMemory } from '../memory/run-memory.js';
 import { TaskContextImpl } from './context.js';
+import type { CompiledWorkflow } from './compiled.js';
+import { EVENT_TYPES } from './compiled.js';
+import { cancelRun, retryAfterMs, skipWalk } from './run-end.js';
+import { hookControl, inputOf, storeOutput } from './run-input.js';
 import { EventHub } from './events.js';
 import type { ResolvedWorkflowOptions } from './spec.js';
-import { CANCELLED, FAILED, PENDING, READY, RESUMING, RETRYING, RUNNING, SKIPPED, SUCCEEDED, SUSPENDED, TaskState } from './state.js';
-import type { RunStatus, TaskInput, TaskSpec, WorkflowEvent, WorkflowEventType } from './types.js';
+import { CANCELLED, FAILED, PENDING, READY, RESUMING, RETRYING, RUNNING, SUCCEEDED, SUSPENDED, TaskState } from './state.js';
+import type { RunStatus, TaskInput, TaskSpec, WorkflowEvent } from './types.js';
 
-// Inputs are null-prototype objects: V8 keeps them in dictionary mode from the start, which is
-// ~25x faster to build than a literal when every task has different dependency ids (measured
-// 50 vs 1290 ns for three keys), and no dependency id can collide with an Object.prototype member.
-const EMPTY_INPUT: TaskInput = Object.freeze(Object.create(null) as TaskInput);
 /** Tasks started in one synchronous burst before yielding to the event loop. */
 const BURST = 4096;
 
-/** What a run needs from its workflow, compiled once per definition. */
-export interface CompiledWorkflow {
-  readonly options: ResolvedWorkflowOptions;
-  readonly specs: readonly TaskSpec[];
-  readonly ids: readonly string[];
-  /** Each task's function, read once: the specs have many shapes, an array of functions has one. */
-  readonly fns: readonly TaskSpec['run'][];
-  readonly index: ReadonlyMap<string, number>;
-  /** Dependency → dependent edges over definition indices. */
-  readonly graph: CsrGraph;
-  /** The reverse: each task's dependencies, in `dependsOn` order. */
-  readonly preds: CsrGraph;
-  /** Default priority of each task (upward rank, or the explicit priority). */
-  readonly priority: Float64Array;
-  readonly retry: ReadonlyMap<number, ResolvedRetryPolicy>;
-  readonly timeouts: ReadonlyMap<number, number>;
-  readonly groupIndex: ReadonlyMap<string, number>;
-  readonly limiters: readonly RateLimiter[];
-  readonly limiterIndex: ReadonlyMap<string, number>;
-  readonly hooks: ReadonlyMap<string, readonly CompleteHook[]>;
-}
-
-/** A hook run after a task succeeds, before its dependents are released. */
-export type CompleteHook = (output: unknown, control: HookControl) => void;
-
-/** What an `onTaskComplete` hook may do. */
-export interface HookControl {
-  readonly taskId: string;
-  addTask(spec: TaskSpec): Promise<void>;
-  addDependency(taskId: string, dependsOn: string): void;
-}
-
 let runCounter = 0;
-
-/** Every event type, in the order of the counters. */
-export const EVENT_TYPES: readonly WorkflowEventType[] = ['run:start', 'task:ready', 'task:start', 'task:retry', 'task:suspended', 'task:resumed', 'task:succeeded', 'task:failed', 'task:skipped', 'task:cancelled', 'run:end'];
 
 /** @internal One run's state and scheduling. Public surface: {@link RunHandle} in handle.ts. */
 export class Run {
@@ -146,14 +109,8 @@ export class Run {
     this.done = new Promise((resolve) => (this.settle = resolve));
   }
 
-  private memoryView: RunMemory | undefined;
-
-  /** The workflow's memory as this run sees it, created on first use. */
-  memory(): RunMemory | undefined {
-    const m = this.wf.options.memory;
-    if (m === undefined) return undefined;
-    return (this.memoryView ??= runMemory(m, this.runId));
-  }
+  /** @internal The run's view of the workflow's memory (see run-input.ts). */
+  memoryView: RunMemory | undefined;
 
   /** Reads the clock (ms since the run's origin) into {@link clock}. */
   tick(): number {
@@ -323,7 +280,7 @@ export class Run {
       const ctx = new TaskContextImpl(this, i, attempt);
       result = this.fns[i](this.inputOf(i), ctx);
       const remember = this.specs[i].rememberOutput;
-      if (remember) result = this.storeOutput(i, result, remember === true ? {} : remember, ctx);
+      if (remember) result = storeOutput(this, i, result, remember === true ? {} : remember, ctx);
     } catch (error) {
       this.onError(i, attempt, error);
       return;
@@ -338,15 +295,6 @@ export class Run {
     }
   }
 
-  /** The task's result, once its output is in memory (the opt-in `rememberOutput`). */
-  private async storeOutput(i: number, result: unknown, options: Exclude<TaskSpec['rememberOutput'], boolean | undefined>, ctx: TaskContextImpl): Promise<unknown> {
-    const value = await result;
-    const memory = this.memory();
-    if (memory === undefined) throw new TypeError(`task \`${this.ids[i]}\`: \`rememberOutput\` needs the workflow's \`memory\` option`);
-    await memory.rememberOutput(this.ids[i], value, { ...options, signal: options.signal ?? ctx.signal });
-    return value;
-  }
-
   private resumeNow(i: number): void {
     this.occupy(i);
     const waiter = this.suspensions.get(i);
@@ -356,28 +304,7 @@ export class Run {
 
   /** The outputs of task `i`'s dependencies, by id. */
   inputOf(i: number): TaskInput {
-    const extra = this.extraPreds.size > 0 ? this.extraPreds.get(i) : undefined;
-    const outputs = this.s.outputs;
-    const ids = this.ids;
-    let input: Record<string, unknown> | undefined;
-    if (i < this.wf.specs.length) {
-      const { offsets, targets } = this.wf.preds;
-      const start = offsets[i];
-      const end = offsets[i + 1];
-      if (start === end && extra === undefined) return EMPTY_INPUT;
-      input = Object.create(null) as Record<string, unknown>;
-      for (let e = start; e < end; e++) {
-        const p = targets[e];
-        input[ids[p]] = outputs[p];
-      }
-    } else {
-      const deps = this.specs[i].dependsOn;
-      if ((deps === undefined || deps.length === 0) && extra === undefined) return EMPTY_INPUT;
-      input = Object.create(null) as Record<string, unknown>;
-      if (deps) for (let k = 0; k < deps.length; k++) input[deps[k]] = outputs[this.indexOf(deps[k])!];
-    }
-    if (extra) for (const p of extra) input[ids[p]] = outputs[p];
-    return input;
+    return inputOf(this, i);
   }
 
   /** Whether attempt `attempt` of task `i` is still the live one. */
@@ -418,7 +345,7 @@ export class Run {
     const hooks = this.wf.hooks.size > 0 ? this.wf.hooks.get(this.ids[i]) : undefined;
     if (hooks) {
       try {
-        for (const hook of hooks) hook(value, this.hookControl(i));
+        for (const hook of hooks) hook(value, hookControl(this, i));
       } catch (error) {
         this.finalFail(i, error);
         return;
@@ -453,11 +380,6 @@ export class Run {
     if (this.roomWaiters.length > 0 && this.unfinished < this.wf.options.maxPendingTasks) this.roomWaiters.shift()!();
     this.pump();
     this.maybeSettle();
-  }
-
-  hookControl(i: number): HookControl {
-    const ctx = new TaskContextImpl(this, i, this.s.attempts[i]);
-    return { taskId: this.ids[i], addTask: (spec) => ctx.addTask(spec), addDependency: (t, d) => ctx.addDependency(t, d) };
   }
 
   retryPolicy(i: number): ResolvedRetryPolicy {
@@ -531,65 +453,12 @@ export class Run {
   }
 
   private skipWalk(stack: [number, number, string][]): void {
-    const s = this.s;
-    while (stack.length > 0) {
-      const [d, parent, reason] = stack.pop()!;
-      const st = s.status[d];
-      if (st !== PENDING && st !== READY) continue;
-      s.status[d] = SKIPPED;
-      s.t1[d] = this.clock;
-      this.errors.set(d, new DependencyFailedError(this.ids[d], this.ids[parent], reason));
-      this.unfinished--;
-      this.emit(8 /* task:skipped */, d, { error: this.errors.get(d) });
-      this.forEachSucc(d, (e) => stack.push([e, d, 'skipped']));
-    }
+    skipWalk(this, stack);
   }
 
   /** Cancels the whole run: every unfinished task is cancelled, running ones see their signal abort. */
   cancel(reason: unknown, status: RunStatus | undefined): void {
-    if (this.settled) return;
-    const error = isWeftError(reason, 'TASK_CANCELLED') ? reason : new TaskCancelledError(undefined, describeReason(reason), { cause: reason });
-    const s = this.s;
-    const t = this.tick();
-    this.settled = true; // stale callbacks from here on are ignored
-    this.cancelError = error;
-    const controllers: AbortController[] = [];
-    const suspended: ((e: unknown) => void)[] = [];
-    for (let i = 0; i < this.n; i++) {
-      const st = s.status[i];
-      if (st >= SUCCEEDED) continue;
-      if (st === RUNNING || st === SUSPENDED || st === RESUMING) {
-        const c = this.controllers.size > 0 ? this.controllers.get(i) : undefined;
-        if (c) controllers.push(c);
-        const waiter = this.suspensions.size > 0 ? this.suspensions.get(i) : undefined;
-        if (waiter) suspended.push(waiter.reject);
-        const span = this.spans.size > 0 ? this.spans.get(i) : undefined;
-        if (span) {
-          span.setStatus({ code: 2, message: 'cancelled' });
-          span.end();
-        }
-      }
-      s.status[i] = CANCELLED;
-      s.t1[i] = t;
-      this.emit(9 /* task:cancelled */, i, { error });
-    }
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
-    this.controllers.clear();
-    this.suspensions.clear();
-    this.spans.clear();
-    this.running = 0;
-    this.unfinished = 0;
-    for (const wake of this.roomWaiters.splice(0)) wake();
-    this.finish(status ?? 'cancelled');
-    // Signals abort on the next turn, after the result is out: Node dispatches each abort in a few
-    // microseconds, so 10,000 running tasks would otherwise hold the result back for ~30 ms.
-    if (controllers.length > 0 || suspended.length > 0) {
-      macrotask(() => {
-        for (const c of controllers) c.abort(error);
-        for (const reject of suspended) reject(error);
-      });
-    }
+    cancelRun(this, reason, status);
   }
 
   /** A task's failure, skip or cancellation reason. */
@@ -612,7 +481,8 @@ export class Run {
     this.finish(ok ? 'succeeded' : 'failed');
   }
 
-  private finish(status: RunStatus): void {
+  /** @internal Records the run's end and settles its result. */
+  finish(status: RunStatus): void {
     this.status = status;
     this.endedAt = Math.fround(this.tick());
     this.detach?.();
@@ -628,19 +498,3 @@ export class Run {
   }
 }
 
-/** A 429's wait, from `RateLimitError.retryAfterMs`, `retryAfterMs` or a `retryAfter` in seconds (as the HTTP header). */
-function retryAfterMs(error: unknown): number | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const e = error as { retryAfterMs?: unknown; retryAfter?: unknown };
-  if (typeof e.retryAfterMs === 'number' && e.retryAfterMs >= 0) return e.retryAfterMs;
-  if (typeof e.retryAfter === 'number' && e.retryAfter >= 0) return e.retryAfter * 1000;
-  return undefined;
-}
-
-function describeReason(reason: unknown): string {
-  if (reason === undefined) return 'cancelled';
-  if (reason instanceof Error) return reason.message;
-  return String(reason);
-}
-
-export { CANCELLED, FAILED, PENDING, READY, RESUMING, RETRYING, RUNNING, SKIPPED, SUCCEEDED, SUSPENDED };

@@ -9,7 +9,8 @@ import type { ResolvedRetryPolicy } from '../scheduler/retry.js';
 import { expectedMessage } from '../internal/validate.js';
 import { RunHandle } from './handle.js';
 import { toMermaid } from './mermaid.js';
-import { Run, type CompiledWorkflow, type CompleteHook } from './run.js';
+import type { CompiledWorkflow, CompleteHook } from './compiled.js';
+import { Run } from './run.js';
 import { checkTaskSpec, resolveWorkflowOptions, type ResolvedWorkflowOptions } from './spec.js';
 import type { RunOptions, RunResult, TaskSpec, WorkflowOptions } from './types.js';
 
