@@ -4,8 +4,13 @@
 import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
 import { createStep, createWorkflow } from '@mastra/core/workflows';
 import PQueue from 'p-queue';
+import { setMaxListeners } from 'node:events';
 import { z } from 'zod';
 import { levels, type Shape } from './shapes.js';
+
+// Mastra adds an abort listener per step to one signal; Node's leak warning (at 11) would flood
+// the bench output. Raise the default for new event targets in this bench process only.
+setMaxListeners(10_000);
 
 /** The state every LangGraph node sees; no-op nodes return no update. */
 const LangState = Annotation.Root({ tick: Annotation<number> });

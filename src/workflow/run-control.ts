@@ -67,6 +67,7 @@ export async function addTask(run: Run, spec: TaskSpec, signal?: AbortSignal): P
   if (retry !== undefined) run.extraRetry.set(i, retry);
   s.status[i] = PENDING;
   s.attempts[i] = 0;
+  s.ownPriority();
   s.priority[i] = spec.priority ?? spec.estimateMs ?? 1;
   if (s.group.length > 0) s.group[i] = spec.group !== undefined ? run.wf.groupIndex.get(spec.group)! : 0;
   if (s.limiter.length > 0) s.limiter[i] = spec.rateLimit !== undefined ? run.wf.limiterIndex.get(spec.rateLimit)! : 0;
@@ -281,6 +282,7 @@ export function setPriority(run: Run, taskId: string, priority: number): void {
   if (typeof priority !== 'number' || !Number.isFinite(priority)) {
     throw new RangeError(`Expected \`priority\` to be a finite number, got \`${String(priority)}\` (${typeof priority})`);
   }
+  run.s.ownPriority();
   run.s.priority[i] = priority;
   run.heap.rebuild();
   for (const h of run.groupHeaps) h.rebuild();

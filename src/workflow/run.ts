@@ -91,8 +91,7 @@ export class Run {
     this.ids = wf.ids as string[];
     this.fns = wf.fns as TaskSpec['run'][];
     this.timeouts = new Map(wf.timeouts);
-    this.s = new TaskState(n, wf.options.groupNames.length > 1, wf.limiters.length > 1);
-    this.s.priority.set(wf.priority);
+    this.s = new TaskState(n, wf.options.groupNames.length > 1, wf.limiters.length > 1, wf.priority);
     this.heap = new TaskHeap(() => this.s.priority, 64);
     const groups = wf.options.groupNames.length;
     this.groupRunning = new Int32Array(groups);

@@ -21,7 +21,12 @@ export class TaskState {
   status: Uint8Array;
   /** Dependencies not yet succeeded. */
   remaining: Uint32Array;
+  /**
+   * Priorities. Shared with the compiled workflow (every run starts from the same ones) until
+   * the run changes one: see {@link ownPriority}.
+   */
   priority: Float64Array;
+  private sharedPriority = false;
   attempts: Uint16Array;
   /**
    * Ready time while waiting, then the last attempt's start, in ms since the run's origin. Float32
@@ -37,11 +42,17 @@ export class TaskState {
   limiter: Uint16Array;
   outputs: unknown[];
 
-  constructor(capacity: number, groups = true, limiters = true) {
+  constructor(capacity: number, groups = true, limiters = true, priority?: Float64Array) {
     const c = Math.max(capacity, 8);
     this.status = new Uint8Array(c);
     this.remaining = new Uint32Array(c);
-    this.priority = new Float64Array(c);
+    if (priority !== undefined && priority.length >= capacity) {
+      this.priority = priority;
+      this.sharedPriority = true;
+    } else {
+      this.priority = new Float64Array(c);
+      if (priority !== undefined) this.priority.set(priority);
+    }
     this.attempts = new Uint16Array(c);
     this.t0 = new Float32Array(c);
     this.t1 = new Float32Array(c);
@@ -69,6 +80,7 @@ export class TaskState {
     this.status = grow(this.status);
     this.remaining = grow(this.remaining);
     this.priority = grow(this.priority);
+    this.sharedPriority = false;
     this.attempts = grow(this.attempts);
     this.t0 = grow(this.t0);
     this.t1 = grow(this.t1);
@@ -76,8 +88,15 @@ export class TaskState {
     this.limiter = grow(this.limiter);
   }
 
-  /** Bytes held by the typed arrays (the per-task engine state). */
+  /** Makes the priorities this run's own before it changes one. */
+  ownPriority(): void {
+    if (!this.sharedPriority) return;
+    this.priority = this.priority.slice();
+    this.sharedPriority = false;
+  }
+
+  /** Bytes held by the typed arrays this run owns (the per-run engine state). */
   get byteLength(): number {
-    return this.status.byteLength + this.remaining.byteLength + this.priority.byteLength + this.attempts.byteLength + this.t0.byteLength + this.t1.byteLength + this.group.byteLength + this.limiter.byteLength;
+    return this.status.byteLength + this.remaining.byteLength + (this.sharedPriority ? 0 : this.priority.byteLength) + this.attempts.byteLength + this.t0.byteLength + this.t1.byteLength + this.group.byteLength + this.limiter.byteLength;
   }
 }

@@ -265,5 +265,9 @@ describe('live control', () => {
     gate.resolve();
     await h.result;
     expect(order).toEqual(['b', 'a']);
+    // The change belonged to that run: the next run of the workflow starts from the defined priorities.
+    order.length = 0;
+    await wf.run();
+    expect(order).toEqual(['a', 'b']);
   });
 });
