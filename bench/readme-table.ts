@@ -17,7 +17,7 @@ export function benchTable(rows: readonly BenchRecord[]): string {
     const key = `${r.suite}\u0000${r.case}`;
     cases.set(key, [...(cases.get(key) ?? []), r]);
   }
-  const lines = ['| suite | case | wasm | ts | wasm/ts | peers (median) |', '|---|---|---|---|---|---|'];
+  const lines = ['| suite | case | wasm | ts | wasm/ts | others (median) | figures |', '|---|---|---|---|---|---|---|'];
   for (const [key, variants] of cases) {
     const [suite, name] = key.split('\u0000');
     const w = variants.find((v) => v.variant === 'wasm');
@@ -25,7 +25,11 @@ export function benchTable(rows: readonly BenchRecord[]): string {
     const peers = variants.filter((v) => v !== w && v !== t).map((v) => `${v.variant} ${fmt(v.medianNs)}`).join(', ');
     const ratio = w && t ? `${(t.medianNs / w.medianNs).toFixed(2)}×` : '';
     const gb = (r?: BenchRecord): string => (r?.gbPerSec ? ` (${r.gbPerSec.toFixed(1)} GB/s)` : '');
-    lines.push(`| ${suite} | ${name} | ${w ? fmt(w.medianNs) + gb(w) : ''} | ${t ? fmt(t.medianNs) + gb(t) : ''} | ${ratio} | ${peers} |`);
+    const figures = variants
+      .filter((v) => v.metrics)
+      .map((v) => `${variants.length > 1 ? `${v.variant}: ` : ''}${Object.entries(v.metrics!).map(([k, x]) => `${k} ${Number.isInteger(x) ? x : x.toPrecision(3)}`).join(', ')}`)
+      .join('; ');
+    lines.push(`| ${suite} | ${name} | ${w ? fmt(w.medianNs) + gb(w) : ''} | ${t ? fmt(t.medianNs) + gb(t) : ''} | ${ratio} | ${peers} | ${figures} |`);
   }
   return lines.join('\n');
 }

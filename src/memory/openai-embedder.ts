@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z as Z } from 'zod';
 import { EmbeddingFailedError } from '../errors.js';
 import { checkInteger, expectedMessage } from '../internal/validate.js';
 import { getKernels } from '../kernels/index.js';
@@ -41,9 +41,14 @@ export const DEFAULT_OPENAI_EMBEDDER_OPTIONS = Object.freeze({
   cacheSize: 10_000,
 });
 
-const Response = z.object({
-  data: z.array(z.object({ embedding: z.array(z.number()), index: z.number().int().nonnegative() })),
-});
+// zod costs ~55 ms to import: load it with the first response, not with weft.
+function responseSchema(z: typeof Z) {
+  return z.object({
+    data: z.array(z.object({ embedding: z.array(z.number()), index: z.number().int().nonnegative() })),
+  });
+}
+let schema: Promise<ReturnType<typeof responseSchema>> | undefined;
+const loadSchema = () => (schema ??= import('zod').then(({ z }) => responseSchema(z)));
 
 /** An OpenAI-compatible embeddings client with statistics of what it sent. */
 export interface OpenAIEmbedder extends Embedder {
@@ -128,7 +133,7 @@ export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): OpenAIEmbe
       if (res.ok) {
         let parsed;
         try {
-          parsed = Response.parse(await res.json());
+          parsed = (await loadSchema()).parse(await res.json());
         } catch (error) {
           throw new EmbeddingFailedError(`POST ${url}: malformed response`, { cause: error });
         }
