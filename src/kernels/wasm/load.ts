@@ -30,10 +30,15 @@ export function wasmUnsupportedReason(): string | undefined {
   return undefined;
 }
 
+// Set by the bundler (package.json build:bundle) to the module's path from the bundle's files.
+declare const __WEFT_WASM_FROM_BUNDLE__: string | undefined;
+
 /** The bundled release module, next to the package root (build/weft.wasm). */
 export function defaultWasmUrl(): URL {
-  // src/kernels/wasm/load.ts and dist/kernels/wasm/load.js are both three levels below the root.
-  return new URL('../../../build/weft.wasm', import.meta.url);
+  // src/kernels/wasm/load.ts and dist/kernels/wasm/load.js are both three levels below the root;
+  // the bundled entries (dist/index.js and its chunks) are one level below it.
+  const path = typeof __WEFT_WASM_FROM_BUNDLE__ === 'string' ? __WEFT_WASM_FROM_BUNDLE__ : '../../../build/weft.wasm';
+  return new URL(path, import.meta.url);
 }
 
 function isNode(): boolean {
