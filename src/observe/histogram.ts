@@ -60,16 +60,18 @@ export class Histogram {
   }
 }
 
+const LOW = 2 ** MIN_EXP;
+const HIGH = 2 ** MAX_EXP;
+const SCALE = 2 ** (4 - MIN_EXP);
+
 function bucketOf(v: number): number {
-  if (v < 2 ** MIN_EXP) return 0;
-  if (v >= 2 ** MAX_EXP) return v >= 2 ** (MAX_EXP + 1) ? BUCKETS : (MAX_EXP - MIN_EXP) * SUB + Math.min(SUB - 1, Math.floor((v / 2 ** MAX_EXP - 1) * SUB)) + 1;
-  // Scale so the smallest exponent maps to bit 4, then read the exponent off clz32 (Math.log2 is
-  // several times slower on the hot path).
-  const x = Math.floor(v * 2 ** (4 - MIN_EXP));
+  if (v < LOW) return 0;
+  if (v >= HIGH) return v >= 2 * HIGH ? BUCKETS : (MAX_EXP - MIN_EXP) * SUB + Math.min(SUB - 1, Math.floor((v / HIGH - 1) * SUB)) + 1;
+  // Scale so the smallest exponent maps to bit 4 (below 2^31, so integer ops apply), then read
+  // the exponent off clz32: Math.log2 is several times slower on the hot path.
+  const x = (v * SCALE) | 0;
   const bit = 31 - Math.clz32(x);
-  const e = bit - 4 + MIN_EXP;
-  const sub = (x >>> (bit - 4)) & (SUB - 1);
-  return (e - MIN_EXP) * SUB + sub + 1;
+  return (bit - 4) * SUB + ((x >>> (bit - 4)) & (SUB - 1)) + 1;
 }
 
 function upperOf(b: number): number {
