@@ -43,8 +43,10 @@ export class RateLimiter {
   private tokenCap = Infinity;
   private last = now();
   private pausedUntil = 0;
-  private readonly waiters: (() => void)[] = [];
+  // Entries withdrawn by their run (cancelled) keep their slot with `wake` cleared.
+  private readonly waiters: { wake: (() => void) | undefined }[] = [];
   private head = 0;
+  private live = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   /** @param name - the key tasks name in `rateLimit` */
@@ -61,9 +63,10 @@ export class RateLimiter {
   configure(options: RateLimitOptions): void {
     const o = checkRateLimit(this.name, options);
     this.refill();
-    this.requestCap = o.requestsPerInterval ?? Infinity;
+    // A bucket holds at least one request, so fractional budgets (0.5 per second) still grant.
+    this.requestCap = Math.max(1, o.requestsPerInterval ?? Infinity);
     this.tokenCap = o.tokensPerInterval ?? Infinity;
-    this.requestRate = this.requestCap / o.intervalMs;
+    this.requestRate = (o.requestsPerInterval ?? Infinity) / o.intervalMs;
     this.tokenRate = this.tokenCap / o.intervalMs;
     this.requests = Math.min(this.requests ?? this.requestCap, this.requestCap);
     this.tokens = Math.min(this.tokens ?? this.tokenCap, this.tokenCap);
@@ -114,18 +117,30 @@ export class RateLimiter {
 
   /**
    * Queues `wake` to be called when a request may be granted. The woken caller must try
-   * {@link tryAcquire} again: another run may have taken the budget first.
+   * {@link tryAcquire} again: another run may have taken the budget first. Returns a function
+   * that withdraws the wait (a cancelled run leaves the queue, and nothing keeps a timer alive).
    */
-  wait(wake: () => void): void {
-    this.waiters.push(wake);
+  wait(wake: () => void): () => void {
+    const entry = { wake: wake as (() => void) | undefined };
+    this.waiters.push(entry);
+    this.live++;
     this.arm();
+    return () => {
+      if (entry.wake === undefined) return;
+      entry.wake = undefined;
+      if (--this.live === 0 && this.timer !== undefined) {
+        clearTimeout(this.timer);
+        this.timer = undefined;
+      }
+    };
   }
 
   private arm(): void {
-    if (this.timer !== undefined || this.head === this.waiters.length) return;
+    if (this.timer !== undefined || this.live === 0) return;
     this.refill();
     const ms = this.waitMs();
-    this.timer = setTimeout(() => this.drain(), Math.max(1, Math.ceil(ms)));
+    // setTimeout fires after 1 ms beyond 2^31-1 ms: wait in steps instead.
+    this.timer = setTimeout(() => this.drain(), Math.min(2 ** 31 - 1, Math.max(1, Math.ceil(ms))));
   }
 
   private drain(): void {
@@ -133,10 +148,14 @@ export class RateLimiter {
     this.refill();
     // Wake as many as could start now; each tries to acquire again.
     let grant = this.waitMs() > 0 ? 0 : Math.max(1, Math.floor(this.requests));
-    if (this.tokenRate !== 0 && this.tokens > 0 && grant > 1) grant = Math.min(grant, this.waiters.length - this.head);
-    while (grant-- > 0 && this.head < this.waiters.length) {
-      const wake = this.waiters[this.head];
-      this.waiters[this.head++] = undefined as never;
+    if (this.tokenRate !== 0 && this.tokens > 0 && grant > 1) grant = Math.min(grant, this.live);
+    while (grant > 0 && this.head < this.waiters.length) {
+      const entry = this.waiters[this.head++];
+      const wake = entry.wake;
+      if (wake === undefined) continue; // withdrawn
+      entry.wake = undefined;
+      this.live--;
+      grant--;
       wake();
     }
     if (this.head === this.waiters.length) {
@@ -157,7 +176,7 @@ export class RateLimiter {
       requests: this.requests,
       tokens: this.tokens,
       pausedUntil: this.pausedUntil > now() ? performance.timeOrigin + this.pausedUntil : 0,
-      waiting: this.waiters.length - this.head,
+      waiting: this.live,
     };
   }
 }

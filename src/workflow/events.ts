@@ -63,13 +63,13 @@ export class EventHub {
   iterate(): AsyncIterableIterator<WorkflowEvent> {
     const buffer: WorkflowEvent[] = [];
     let ended = this.closed;
-    let waiting: ((r: IteratorResult<WorkflowEvent>) => void) | undefined;
+    // Several next() calls may be pending at once: each gets the next event in turn.
+    const waiting: ((r: IteratorResult<WorkflowEvent>) => void)[] = [];
     const push = (event: WorkflowEvent | null): void => {
       if (event === null) ended = true;
       else buffer.push(event);
-      if (waiting) {
-        const w = waiting;
-        waiting = undefined;
+      while (waiting.length > 0 && (buffer.length > 0 || ended)) {
+        const w = waiting.shift()!;
         if (buffer.length > 0) w({ value: buffer.shift()!, done: false });
         else w({ value: undefined, done: true });
       }
@@ -89,12 +89,13 @@ export class EventHub {
           stop();
           return Promise.resolve({ value: undefined, done: true });
         }
-        return new Promise((resolve) => (waiting = resolve));
+        return new Promise((resolve) => waiting.push(resolve));
       },
       return: () => {
         stop();
         ended = true;
         buffer.length = 0;
+        for (const w of waiting.splice(0)) w({ value: undefined, done: true });
         return Promise.resolve({ value: undefined, done: true });
       },
       [Symbol.asyncIterator]() {

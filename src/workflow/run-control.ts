@@ -26,6 +26,8 @@ function waitForRoom(run: Run, signal: AbortSignal | undefined): Promise<void> {
       reject(signal!.reason);
     };
     const wake = (): void => {
+      // Reserved until the woken call adds its task (or gives up), so the run cannot end meanwhile.
+      run.reserved++;
       signal?.removeEventListener('abort', onAbort);
       resolve();
     };
@@ -43,10 +45,28 @@ export async function addTask(run: Run, spec: TaskSpec, signal?: AbortSignal): P
     throw new RangeError(`task \`${spec.id}\`: unknown rate limiter \`${spec.rateLimit}\` (declare it in the workflow's \`rateLimits\`${getRateLimiter(spec.rateLimit) ? ' before the run starts' : ''})`);
   }
   const options = run.wf.options;
-  while (!run.settled && run.unfinished >= options.maxPendingTasks) {
+  let woken = false;
+  // A woken call holds a reservation (run.reserved, taken by wake()) until it adds its task.
+  while (!run.settled && run.unfinished + run.reserved - (woken ? 1 : 0) >= options.maxPendingTasks) {
     if (options.backpressure === 'error') throw new QueueFullError(options.maxPendingTasks);
+    if (woken) {
+      run.reserved--;
+      woken = false;
+    }
     await waitForRoom(run, signal);
+    woken = true;
   }
+  try {
+    addNow(run, spec, retry);
+  } finally {
+    if (woken) {
+      run.reserved--;
+      run.afterFinish(); // the reservation is over: the run may end, or another waiter add
+    }
+  }
+}
+
+function addNow(run: Run, spec: TaskSpec, retry: ReturnType<typeof checkTaskSpec>): void {
   if (run.settled) throw new InvalidStateError(`cannot add task \`${spec.id}\`: run ${run.runId} has ended (${run.status})`);
   if (run.indexOf(spec.id) !== undefined) throw new RangeError(`Duplicate task id \`${spec.id}\` in run ${run.runId}`);
   const deps = [...new Set(spec.dependsOn ?? [])].map((dep) => {
@@ -77,13 +97,12 @@ export async function addTask(run: Run, spec: TaskSpec, signal?: AbortSignal): P
   for (const d of deps) {
     const st = s.status[d];
     if (st === SUCCEEDED) continue;
+    // The edge is recorded even to a failed dependency, so that retryTask(dependency) reopens this task.
+    const list = run.extraSucc.get(d);
+    if (list) list.push(i);
+    else run.extraSucc.set(d, [i]);
     if (isFinalFailure(st)) failedDep = d;
-    else {
-      remaining++;
-      const list = run.extraSucc.get(d);
-      if (list) list.push(i);
-      else run.extraSucc.set(d, [i]);
-    }
+    else remaining++;
   }
   s.remaining[i] = remaining;
   if (failedDep >= 0) {
@@ -137,14 +156,14 @@ export function addDependency(run: Run, taskId: string, dependsOn: string): void
   else run.extraPreds.set(i, [d]);
   const st = s.status[d];
   if (st === SUCCEEDED) return;
+  const list = run.extraSucc.get(d);
+  if (list) list.push(i);
+  else run.extraSucc.set(d, [i]);
   if (isFinalFailure(st)) {
     run.skipFrom(i, d, STATUS_WORD[st]);
     run.afterFinish();
     return;
   }
-  const list = run.extraSucc.get(d);
-  if (list) list.push(i);
-  else run.extraSucc.set(d, [i]);
   s.remaining[i]++;
   s.status[i] = PENDING; // a ready task goes back to waiting; its heap entry becomes stale
 }
@@ -196,8 +215,9 @@ export function cancelTask(run: Run, taskId: string, reason?: unknown): boolean 
   if (st >= SUCCEEDED || run.settled) return false;
   const error = new TaskCancelledError(taskId, reason === undefined ? 'cancelled by cancelTask()' : String(reason instanceof Error ? reason.message : reason), { cause: reason });
   if (st === RUNNING || st === SUSPENDED || st === RESUMING) {
+    const controller = run.controllers.get(i); // endAttempt forgets it
     run.endAttempt(i, error);
-    run.controllers.get(i)?.abort(error);
+    controller?.abort(error);
     run.suspensions.get(i)?.reject(error);
     run.suspensions.delete(i);
   }
@@ -211,7 +231,7 @@ export function cancelTask(run: Run, taskId: string, reason?: unknown): boolean 
   run.errors.set(i, error);
   run.unfinished--;
   run.emit(9 /* task:cancelled */, i, { error });
-  run.skipDependents(i, 'cancelled');
+  if (s.status[i] === CANCELLED) run.skipDependents(i, 'cancelled'); // unless a listener retried it
   run.afterFinish();
   return true;
 }

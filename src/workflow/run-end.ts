@@ -59,6 +59,9 @@ export function cancelRun(run: Run, reason: unknown, status: RunStatus | undefin
   run.running = 0;
   run.unfinished = 0;
   for (const wake of run.roomWaiters.splice(0)) wake();
+  // Leave the shared rate limiters' queues: they must not keep this run (or the process) alive.
+  for (const withdraw of run.limiterWaits) withdraw();
+  run.limiterWaits.clear();
   run.finish(status ?? 'cancelled');
   // Signals abort on the next turn, after the result is out: Node dispatches each abort in a few
   // microseconds, so 10,000 running tasks would otherwise hold the result back for ~30 ms.

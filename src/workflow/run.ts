@@ -18,6 +18,8 @@ import type { ResolvedWorkflowOptions } from './spec.js';
 import { CANCELLED, FAILED, PENDING, READY, RESUMING, RETRYING, RUNNING, SUCCEEDED, SUSPENDED, TaskState } from './state.js';
 import type { RunStatus, TaskInput, TaskSpec, WorkflowEvent } from './types.js';
 
+/** setTimeout's limit: longer delays would fire after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Tasks started in one synchronous burst before yielding to the event loop. */
 const BURST = 4096;
 
@@ -53,6 +55,10 @@ export class Run {
   readonly resumeData = new Map<number, unknown>();
   readonly spans = new Map<number, ReturnType<NonNullable<ResolvedWorkflowOptions['tracer']>['startSpan']>>();
   readonly roomWaiters: (() => void)[] = [];
+  /** `addTask` calls woken for room that have not added their task yet: the run may not end. */
+  reserved = 0;
+  /** How to withdraw this run's tasks from the shared rate limiters' queues (on cancel). */
+  readonly limiterWaits = new Set<() => void>();
   /** Per-attempt limits of the tasks that have one (few do; a map keeps the common case free). */
   readonly timeouts: Map<number, number>;
   n: number;
@@ -150,6 +156,7 @@ export class Run {
 
   /** Starts the run: sources become ready. */
   begin(signal: AbortSignal | undefined): void {
+    if (this.settled) return; // cancelled between start() and this microtask
     this.startedAt = Math.fround(this.tick()); // rounded like the tasks' times, so no task starts before its run
     this.emit(0 /* run:start */, -1);
     if (signal?.aborted) {
@@ -163,7 +170,8 @@ export class Run {
       this.detach = () => signal.removeEventListener('abort', onAbort);
     }
     const { remaining } = this.s;
-    for (let i = 0; i < this.n; i++) if (remaining[i] === 0) this.makeReady(i);
+    const status = this.s.status;
+    for (let i = 0; i < this.n; i++) if (remaining[i] === 0 && status[i] === PENDING) this.makeReady(i);
     this.pump();
     this.maybeSettle();
   }
@@ -211,12 +219,16 @@ export class Run {
         if (l !== 0 && st === READY) {
           const limiter = this.wf.limiters[l];
           if (!limiter.tryAcquire()) {
-            limiter.wait(() => {
+            const withdraw = limiter.wait(() => {
+              this.limiterWaits.delete(withdraw);
               if (!this.settled && s.status[i] === READY) {
                 this.heap.push(i);
                 this.pump();
               }
             });
+            this.limiterWaits.add(withdraw);
+            // It waits without the group slot it was offered: offer that slot to the next one.
+            if (g !== 0) this.offerGroupSlot(g);
             continue;
           }
         }
@@ -245,8 +257,21 @@ export class Run {
     const g = this.s.group.length > 0 ? this.s.group[i] : 0;
     if (g !== 0) {
       this.groupRunning[g]--;
-      const waiting = this.groupHeaps[g];
-      if (waiting.size > 0) this.heap.push(waiting.pop());
+      this.offerGroupSlot(g);
+    }
+  }
+
+  /** A slot of group `g` is free: its best live waiter goes back to the ready heap. */
+  offerGroupSlot(g: number): void {
+    const waiting = this.groupHeaps[g];
+    const status = this.s.status;
+    // Entries go stale (cancelled, re-queued, duplicated): one of them must not absorb the slot.
+    while (waiting.size > 0) {
+      const j = waiting.pop();
+      if (status[j] === READY || status[j] === RESUMING) {
+        this.heap.push(j);
+        return;
+      }
     }
   }
 
@@ -267,11 +292,13 @@ export class Run {
   private startNow(i: number): void {
     const s = this.s;
     const attempt = ++s.attempts[i];
+    if (this.resumeData.size > 0) this.resumeData.delete(i); // resume data belongs to one attempt
     const t = this.clock;
     this.queueWait.record(t - s.t0[i]);
     s.t0[i] = t;
     this.occupy(i);
     this.emit(2 /* task:start */, i);
+    if (this.settled || s.status[i] !== RUNNING) return; // a listener cancelled it
     const tracer = this.wf.options.tracer;
     if (tracer) this.spans.set(i, tracer.startSpan(`task ${this.ids[i]}`, { attributes: { 'weft.run.id': this.runId, 'weft.task.id': this.ids[i], 'weft.task.attempt': attempt } }));
     let result: unknown;
@@ -346,9 +373,10 @@ export class Run {
       try {
         for (const hook of hooks) hook(value, hookControl(this, i));
       } catch (error) {
-        this.finalFail(i, error);
+        if (!this.settled) this.finalFail(i, error);
         return;
       }
+      if (this.settled) return; // a hook's task cancelled the run (a critical failure)
     }
     const s = this.s;
     s.status[i] = SUCCEEDED;
@@ -376,7 +404,8 @@ export class Run {
 
   /** Room for waiting `addTask` calls, the next ready tasks, and the end of the run. */
   afterFinish(): void {
-    if (this.roomWaiters.length > 0 && this.unfinished < this.wf.options.maxPendingTasks) this.roomWaiters.shift()!();
+    const max = this.wf.options.maxPendingTasks;
+    while (this.roomWaiters.length > 0 && this.unfinished + this.reserved < max) this.roomWaiters.shift()!();
     this.pump();
     this.maybeSettle();
   }
@@ -406,7 +435,7 @@ export class Run {
             this.makeReady(i);
             this.pump();
           }
-        }, delayMs),
+        }, Math.min(delayMs, MAX_TIMER_MS)),
       );
       this.pump();
       return;
@@ -422,6 +451,11 @@ export class Run {
     this.errors.set(i, error);
     this.unfinished--;
     this.emit(7 /* task:failed */, i, { error });
+    if (s.status[i] !== FAILED) {
+      // A listener retried it (handle.retryTask): its dependents wait for the new attempt.
+      this.afterFinish();
+      return;
+    }
     if (this.specs[i].critical) {
       this.cancel(new Error(`critical task \`${this.ids[i]}\` failed`, { cause: error }), 'failed');
       return;
@@ -472,7 +506,7 @@ export class Run {
   }
 
   maybeSettle(): void {
-    if (this.settled || this.unfinished > 0) return;
+    if (this.settled || this.unfinished > 0 || this.reserved > 0) return;
     this.settled = true;
     let ok = true;
     const status = this.s.status;

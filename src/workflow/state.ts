@@ -46,7 +46,7 @@ export class TaskState {
     const c = Math.max(capacity, 8);
     this.status = new Uint8Array(c);
     this.remaining = new Uint32Array(c);
-    if (priority !== undefined && priority.length >= capacity) {
+    if (priority !== undefined && priority.length >= c) {
       this.priority = priority;
       this.sharedPriority = true;
     } else {
@@ -91,7 +91,9 @@ export class TaskState {
   /** Makes the priorities this run's own before it changes one. */
   ownPriority(): void {
     if (!this.sharedPriority) return;
-    this.priority = this.priority.slice();
+    const own = new Float64Array(this.status.length);
+    own.set(this.priority.subarray(0, Math.min(this.priority.length, own.length)));
+    this.priority = own;
     this.sharedPriority = false;
   }
 

@@ -18,11 +18,13 @@ import type { RunOptions, RunResult, TaskSpec, WorkflowOptions } from './types.j
 export class Workflow {
   /** Resolved options. */
   readonly options: ResolvedWorkflowOptions;
-  private readonly specs: TaskSpec[] = [];
-  private readonly index = new Map<string, number>();
-  private readonly retry = new Map<number, ResolvedRetryPolicy>();
+  // Copy-on-write once compiled: runs in progress share these with the compiled workflow, so a
+  // definition that grows meanwhile gets fresh ones (see mutable()).
+  private specs: TaskSpec[] = [];
+  private index = new Map<string, number>();
+  private retry = new Map<number, ResolvedRetryPolicy>();
   private readonly groupIndex: Map<string, number>;
-  private readonly hooks = new Map<string, CompleteHook[]>();
+  private hooks = new Map<string, CompleteHook[]>();
   private compiled: CompiledWorkflow | undefined;
 
   /** @param options - see {@link WorkflowOptions} */
@@ -49,6 +51,7 @@ export class Workflow {
   task<O>(spec: TaskSpec<O>): this {
     const retry = checkTaskSpec(spec as TaskSpec, this.groupIndex);
     if (this.index.has(spec.id)) throw new RangeError(`Duplicate task id \`${spec.id}\` (already defined at position ${this.index.get(spec.id)})`);
+    this.mutable();
     const i = this.specs.length;
     this.index.set(spec.id, i);
     this.specs.push(spec as TaskSpec);
@@ -64,11 +67,19 @@ export class Workflow {
   onTaskComplete(taskId: string, handler: CompleteHook): this {
     if (typeof taskId !== 'string' || taskId.length === 0) throw new TypeError(expectedMessage('taskId', 'a task id', taskId));
     if (typeof handler !== 'function') throw new TypeError(expectedMessage('handler', 'a function', handler));
-    const list = this.hooks.get(taskId) ?? [];
-    list.push(handler);
-    this.hooks.set(taskId, list);
-    this.compiled = undefined;
+    this.mutable();
+    this.hooks.set(taskId, [...(this.hooks.get(taskId) ?? []), handler]);
     return this;
+  }
+
+  /** Before changing the definition: detach it from the compiled form that runs may be using. */
+  private mutable(): void {
+    if (this.compiled === undefined) return;
+    this.compiled = undefined;
+    this.specs = this.specs.slice();
+    this.index = new Map(this.index);
+    this.retry = new Map(this.retry);
+    this.hooks = new Map(this.hooks);
   }
 
   /**
