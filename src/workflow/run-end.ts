@@ -1,10 +1,14 @@
-// How tasks end early: skipped behind a failed dependency, or cancelled with their run. Off the
-// hot path, so kept apart from run.ts.
+// How tasks end other than by succeeding: failed attempts (retried or final), skipped behind a
+// failed dependency, or cancelled with their run. Off the hot path, so kept apart from run.ts.
 
 import { DependencyFailedError, isWeftError, TaskCancelledError } from '../errors.js';
 import { macrotask } from '../internal/macrotask.js';
+import { retryDelay, shouldRetry } from '../scheduler/retry.js';
 import type { Run } from './run.js';
-import { CANCELLED, PENDING, READY, RESUMING, RUNNING, SKIPPED, SUCCEEDED, SUSPENDED } from './state.js';
+import { CANCELLED, FAILED, PENDING, READY, RESUMING, RETRYING, RUNNING, SKIPPED, SUCCEEDED, SUSPENDED } from './state.js';
+
+/** setTimeout's limit: longer delays would fire after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 import type { RunStatus } from './types.js';
 
 /** Marks each `[task, parent, why]` on the stack skipped (if not started), then its dependents. */
@@ -74,7 +78,7 @@ export function cancelRun(run: Run, reason: unknown, status: RunStatus | undefin
 }
 
 /** A 429's wait, from `RateLimitError.retryAfterMs`, `retryAfterMs` or a `retryAfter` in seconds (as the HTTP header). */
-export function retryAfterMs(error: unknown): number | undefined {
+function retryAfterMs(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const e = error as { retryAfterMs?: unknown; retryAfter?: unknown };
   if (typeof e.retryAfterMs === 'number' && e.retryAfterMs >= 0) return e.retryAfterMs;
@@ -86,4 +90,55 @@ function describeReason(reason: unknown): string {
   if (reason === undefined) return 'cancelled';
   if (reason instanceof Error) return reason.message;
   return String(reason);
+}
+
+/** Attempt `attempt` of task `i` failed: a retry after the backoff, or the task fails for good. */
+export function failAttempt(run: Run, i: number, attempt: number, error: unknown): void {
+  if (!run.isCurrent(i, attempt)) return;
+  run.tick();
+  run.endAttempt(i, error);
+  const retryAfter = retryAfterMs(error);
+  const l = run.s.limiter.length > 0 ? run.s.limiter[i] : 0;
+  if (retryAfter !== undefined && l !== 0) run.wf.limiters[l].pause(retryAfter);
+  const policy = run.retryPolicy(i);
+  if (shouldRetry(policy, error, attempt)) {
+    const delayMs = Math.max(retryDelay(policy, attempt), retryAfter ?? 0);
+    run.s.status[i] = RETRYING;
+    run.emit(3 /* task:retry */, i, { error, delayMs });
+    run.timers.set(
+      i,
+      setTimeout(() => {
+        run.timers.delete(i);
+        run.tick();
+        if (!run.settled && run.s.status[i] === RETRYING) {
+          run.makeReady(i);
+          run.pump();
+        }
+      }, Math.min(delayMs, MAX_TIMER_MS)),
+    );
+    run.pump();
+    return;
+  }
+  failTask(run, i, error);
+}
+
+/** Task `i` failed for good: record it, then cancel the run (critical) or skip its dependents. */
+export function failTask(run: Run, i: number, error: unknown): void {
+  const s = run.s;
+  s.status[i] = FAILED;
+  s.t1[i] = run.tick();
+  run.errors.set(i, error);
+  run.unfinished--;
+  run.emit(7 /* task:failed */, i, { error });
+  if (s.status[i] !== FAILED) {
+    // A listener retried it (handle.retryTask): its dependents wait for the new attempt.
+    run.afterFinish();
+    return;
+  }
+  if (run.specs[i].critical) {
+    run.cancel(new Error(`critical task \`${run.ids[i]}\` failed`, { cause: error }), 'failed');
+    return;
+  }
+  run.skipDependents(i, 'failed');
+  run.afterFinish();
 }

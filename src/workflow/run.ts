@@ -5,21 +5,19 @@
 import { TaskTimeoutError } from '../errors.js';
 import { macrotask } from '../internal/macrotask.js';
 import { Histogram } from '../observe/histogram.js';
-import { NO_RETRY, retryDelay, shouldRetry, type ResolvedRetryPolicy } from '../scheduler/retry.js';
+import { NO_RETRY, type ResolvedRetryPolicy } from '../scheduler/retry.js';
 import { TaskHeap } from '../scheduler/task-heap.js';
 import type { RunMemory } from '../memory/run-memory.js';
 import { TaskContextImpl } from './context.js';
 import type { CompiledWorkflow } from './compiled.js';
 import { EVENT_TYPES } from './compiled.js';
-import { cancelRun, retryAfterMs, skipWalk } from './run-end.js';
+import { cancelRun, failAttempt, failTask, skipWalk } from './run-end.js';
 import { hookControl, inputOf, storeOutput } from './run-input.js';
 import { EventHub } from './events.js';
 import type { ResolvedWorkflowOptions } from './spec.js';
-import { CANCELLED, FAILED, PENDING, READY, RESUMING, RETRYING, RUNNING, SUCCEEDED, SUSPENDED, TaskState } from './state.js';
+import { CANCELLED, PENDING, READY, RESUMING, RUNNING, SUCCEEDED, SUSPENDED, TaskState } from './state.js';
 import type { RunStatus, TaskInput, TaskSpec, WorkflowEvent } from './types.js';
 
-/** setTimeout's limit: longer delays would fire after 1 ms. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Tasks started in one synchronous burst before yielding to the event loop. */
 const BURST = 4096;
 
@@ -414,54 +412,14 @@ export class Run {
     return this.wf.retry.get(i) ?? this.extraRetry.get(i) ?? NO_RETRY;
   }
 
+  /** Attempt `attempt` of task `i` failed: retry it, or fail the task (see run-end.ts). */
   onError(i: number, attempt: number, error: unknown): void {
-    if (!this.isCurrent(i, attempt)) return;
-    this.tick();
-    this.endAttempt(i, error);
-    const retryAfter = retryAfterMs(error);
-    const l = this.s.limiter.length > 0 ? this.s.limiter[i] : 0;
-    if (retryAfter !== undefined && l !== 0) this.wf.limiters[l].pause(retryAfter);
-    const policy = this.retryPolicy(i);
-    if (shouldRetry(policy, error, attempt)) {
-      const delayMs = Math.max(retryDelay(policy, attempt), retryAfter ?? 0);
-      this.s.status[i] = RETRYING;
-      this.emit(3 /* task:retry */, i, { error, delayMs });
-      this.timers.set(
-        i,
-        setTimeout(() => {
-          this.timers.delete(i);
-          this.tick();
-          if (!this.settled && this.s.status[i] === RETRYING) {
-            this.makeReady(i);
-            this.pump();
-          }
-        }, Math.min(delayMs, MAX_TIMER_MS)),
-      );
-      this.pump();
-      return;
-    }
-    this.finalFail(i, error);
+    failAttempt(this, i, attempt, error);
   }
 
   /** Task `i` failed for good: record it, then cancel the run (critical) or skip its dependents. */
   finalFail(i: number, error: unknown): void {
-    const s = this.s;
-    s.status[i] = FAILED;
-    s.t1[i] = this.tick();
-    this.errors.set(i, error);
-    this.unfinished--;
-    this.emit(7 /* task:failed */, i, { error });
-    if (s.status[i] !== FAILED) {
-      // A listener retried it (handle.retryTask): its dependents wait for the new attempt.
-      this.afterFinish();
-      return;
-    }
-    if (this.specs[i].critical) {
-      this.cancel(new Error(`critical task \`${this.ids[i]}\` failed`, { cause: error }), 'failed');
-      return;
-    }
-    this.skipDependents(i, 'failed');
-    this.afterFinish();
+    failTask(this, i, error);
   }
 
   forEachSucc(i: number, fn: (d: number) => void): void {
