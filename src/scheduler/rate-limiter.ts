@@ -70,6 +70,12 @@ export class RateLimiter {
     this.tokenRate = this.tokenCap / o.intervalMs;
     this.requests = Math.min(this.requests ?? this.requestCap, this.requestCap);
     this.tokens = Math.min(this.tokens ?? this.tokenCap, this.tokenCap);
+    // New budgets may let waiters go sooner (or later): re-arm the timer on the new rates.
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.arm();
+    }
   }
 
   private refill(): void {

@@ -40,6 +40,29 @@ describe('rate limiters', () => {
     expect(rl.state().waiting).toBe(0);
   });
 
+  it('wake waiters on the new rates when redefined', async () => {
+    const name = fresh();
+    const rl = defineRateLimit(name, { requestsPerInterval: 1, intervalMs: 600_000 });
+    expect(rl.tryAcquire()).toBe(true);
+    const woken = new Promise<void>((resolve) => rl.wait(resolve));
+    // Without re-arming, the waiter would sleep the old interval's ten minutes.
+    defineRateLimit(name, { requestsPerInterval: 1000, intervalMs: 1000 });
+    await woken;
+    expect(rl.tryAcquire()).toBe(true);
+  });
+
+  it('withdrawn waiters are not woken and do not count as waiting', () => {
+    const rl = defineRateLimit(fresh(), { requestsPerInterval: 1, intervalMs: 600_000 });
+    rl.tryAcquire();
+    const withdraw = rl.wait(() => {
+      throw new Error('a withdrawn waiter was woken');
+    });
+    expect(rl.state().waiting).toBe(1);
+    withdraw();
+    withdraw();
+    expect(rl.state().waiting).toBe(0);
+  });
+
   it('reject bad options with messages naming them', () => {
     expect(() => defineRateLimit('', { requestsPerInterval: 1 })).toThrow('Expected `name` to be a non-empty string, got `""` (string)');
     expect(() => defineRateLimit(fresh(), {})).toThrow(/set `requestsPerInterval` or `tokensPerInterval`/);
