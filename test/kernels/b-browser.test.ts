@@ -1,32 +1,20 @@
-import type { Server } from 'node:http';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveStatic } from '../helpers/static-server.js';
+import { startBrowser, type BrowserHarness } from '../helpers/chromium.js';
 
 // The kernels in a real browser (Debian's chromium, installed by .ci/run), loading dist/ and
 // build/weft.wasm over http as an application would.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
+let harness: BrowserHarness;
 let browser: Browser;
-let server: Server;
 let base: string;
 
 beforeAll(async () => {
-  ({ server, base } = await serveStatic(new URL('../..', import.meta.url)));
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  harness = await startBrowser(new URL('../..', import.meta.url));
+  ({ browser, base } = harness);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  await harness?.close();
 });
 
 async function load(query: string): Promise<Record<string, any>> {

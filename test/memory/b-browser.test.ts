@@ -1,25 +1,20 @@
-import type { Server } from 'node:http';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveStatic } from '../helpers/static-server.js';
+import { startBrowser, type BrowserHarness } from '../helpers/chromium.js';
 
 // The memory store's in-memory backend in a real browser (Debian's chromium), from dist/browser.js
 // over http, with a workflow whose tasks use it through their context.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
+let harness: BrowserHarness;
 let browser: Browser;
-let server: Server;
 let base: string;
 
 beforeAll(async () => {
-  ({ server, base } = await serveStatic(new URL('../..', import.meta.url)));
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  harness = await startBrowser(new URL('../..', import.meta.url));
+  ({ browser, base } = harness);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  await harness?.close();
 });
 
 describe('memory in Chromium', () => {
