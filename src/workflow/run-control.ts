@@ -247,6 +247,7 @@ export function retryTask(run: Run, taskId: string): void {
   const s = run.s;
   const st = s.status[i];
   if (st === RUNNING || st === RETRYING) {
+    run.retryBase.set(i, s.attempts[i]);
     const error = new TaskCancelledError(taskId, 'restarted by retryTask()');
     if (st === RUNNING) {
       run.controllers.get(i)?.abort(error);
@@ -262,6 +263,7 @@ export function retryTask(run: Run, taskId: string): void {
   if (!isFinalFailure(st)) throw new InvalidStateError(`cannot retry task \`${taskId}\`: it is ${statusName(st)}`);
   const blocked = failedPredecessor(run, i);
   if (blocked >= 0) throw new InvalidStateError(`cannot retry task \`${taskId}\`: its dependency \`${run.ids[blocked]}\` is ${statusName(s.status[blocked])}; retry that one`);
+  run.retryBase.set(i, s.attempts[i]); // a fresh retry budget from here
   reopen(run, i);
   const stack: number[] = [];
   run.forEachSucc(i, (d) => stack.push(d));

@@ -101,8 +101,10 @@ export function failAttempt(run: Run, i: number, attempt: number, error: unknown
   const l = run.s.limiter.length > 0 ? run.s.limiter[i] : 0;
   if (retryAfter !== undefined && l !== 0) run.wf.limiters[l].pause(retryAfter);
   const policy = run.retryPolicy(i);
-  if (shouldRetry(policy, error, attempt)) {
-    const delayMs = Math.max(retryDelay(policy, attempt), retryAfter ?? 0);
+  // Attempts since the last manual retryTask(): that gives the task a fresh retry budget.
+  const used = run.retryBase.size > 0 ? attempt - (run.retryBase.get(i) ?? 0) : attempt;
+  if (shouldRetry(policy, error, used)) {
+    const delayMs = Math.max(retryDelay(policy, used), retryAfter ?? 0);
     run.s.status[i] = RETRYING;
     run.emit(3 /* task:retry */, i, { error, delayMs });
     run.timers.set(

@@ -55,6 +55,8 @@ export class Run {
   readonly roomWaiters: (() => void)[] = [];
   /** `addTask` calls woken for room that have not added their task yet: the run may not end. */
   reserved = 0;
+  /** Attempt counts at each task's last manual retryTask(): its retry policy counts from there. */
+  readonly retryBase = new Map<number, number>();
   /** How to withdraw this run's tasks from the shared rate limiters' queues (on cancel). */
   readonly limiterWaits = new Set<() => void>();
   /** Per-attempt limits of the tasks that have one (few do; a map keeps the common case free). */
@@ -350,6 +352,7 @@ export class Run {
       }
     }
     if (this.controllers.size > 0) this.controllers.delete(i);
+    if (this.suspensions.size > 0) this.suspensions.delete(i); // a suspend() the task never awaited
     if (this.spans.size > 0) {
       const span = this.spans.get(i);
       if (span) {

@@ -186,4 +186,26 @@ describe('engine edge cases', () => {
     expect(second.value?.type).toBe('task:ready');
     await h.result;
   });
+
+  it('a manual retryTask gives the task a fresh automatic retry budget', async () => {
+    let calls = 0;
+    const gate = deferred();
+    const h = workflow()
+      .task({ id: 'flaky', retry: { maxAttempts: 2, initialDelayMs: 0, jitter: 0 }, run: () => { if (++calls !== 4) throw new Error(`attempt ${calls}`); return 'ok'; } })
+      .task({ id: 'keep-alive', run: () => gate.promise })
+      .start();
+    await until((t, fn) => h.on(t, fn), () => h.task('flaky')!.status === 'failed');
+    expect(h.task('flaky')!.attempts).toBe(2);
+    h.retryTask('flaky');
+    await until((t, fn) => h.on(t, fn), () => h.task('flaky')!.status === 'succeeded');
+    gate.resolve();
+    expect((await h.result).task('flaky')!.attempts).toBe(4);
+  });
+
+  it('a task that returns without awaiting its suspend() leaves nothing suspended', async () => {
+    const h = workflow().task({ id: 'a', run: (_, ctx) => { void ctx.suspend('never awaited').catch(() => {}); return 1; } }).start();
+    const r = await h.result;
+    expect(r.output('a')).toBe(1);
+    expect(h.suspended()).toEqual([]);
+  });
 });
