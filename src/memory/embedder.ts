@@ -59,6 +59,10 @@ export async function embedChecked(embedder: Embedder, texts: readonly string[],
       throw new EmbeddingFailedError(`embedder ${embedder.id} returned a ${describeType(v)} at ${i}, not a Float32Array`);
     }
     if (v.length !== embedder.dim) throw new DimensionMismatchError(`embedder ${embedder.id} vector ${i}`, embedder.dim, v.length);
+    // A NaN or infinite component would be stored but never found (no score compares with it).
+    for (let k = 0; k < v.length; k++) {
+      if (!Number.isFinite(v[k])) throw new EmbeddingFailedError(`embedder ${embedder.id} returned a non-finite value (${v[k]}) at vector ${i}, component ${k}`);
+    }
   }
   return vectors;
 }

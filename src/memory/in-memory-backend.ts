@@ -17,6 +17,11 @@ function matches(row: StoredRow, s: MemorySelector): boolean {
   );
 }
 
+/** A row as handed out: callers own its metadata (as SQLite's parsed copies), never the stored one. */
+function copyOut(r: StoredRow): StoredRow {
+  return { ...r, metadata: structuredClone(r.metadata) };
+}
+
 /**
  * The browser backend: the same interface as {@link SqliteBackend} over plain maps, nothing
  * persisted. Keyword search is BM25 computed on the fly over the selected rows.
@@ -68,13 +73,13 @@ export class InMemoryBackend implements MemoryBackend {
     const out: StoredRow[] = [];
     for (const id of ids) {
       const r = this.rows.get(id);
-      if (r !== undefined) out.push(r);
+      if (r !== undefined) out.push(copyOut(r));
     }
     return out;
   }
 
   findEntity(name: string): StoredRow | undefined {
-    for (const r of this.rows.values()) if (r.scope === 'entity' && r.entity === name) return r;
+    for (const r of this.rows.values()) if (r.scope === 'entity' && r.entity === name) return copyOut(r);
     return undefined;
   }
 
@@ -85,7 +90,7 @@ export class InMemoryBackend implements MemoryBackend {
       if (out.length >= limit) break;
       if (!matches(r, selector)) continue;
       if (skipped++ < offset) continue;
-      out.push(r);
+      out.push(copyOut(r));
     }
     return out;
   }

@@ -174,14 +174,23 @@ export class Memory {
     // concurrent merges would both read the old facts and one fact would be lost.
     const previous = this.entityLocks.get(name) ?? Promise.resolve();
     const next = previous.catch(() => {}).then(async () => {
-      this.live();
-      const old = this.backend.findEntity(name);
-      const text = old === undefined ? fact : mergeFacts(old.text, fact);
-      const merged = { ...(old?.metadata ?? {}), ...metadata };
-      const [vector] = await this.embed([text], signal);
-      this.live();
+      let old: StoredRow | undefined;
+      let current: StoredRow | undefined;
+      let text: string;
+      let merged: MemoryMetadata;
+      let vector: Float32Array;
+      // Merge, embed, then write only if the entity did not change meanwhile (forgotten, or
+      // merged by another connection): else merge again from what is there now.
+      do {
+        this.live();
+        old = this.backend.findEntity(name);
+        text = old === undefined ? fact : mergeFacts(old.text, fact);
+        merged = { ...(old?.metadata ?? {}), ...metadata };
+        [vector] = await this.embed([text], signal);
+        this.live();
+        current = this.backend.findEntity(name);
+      } while (current?.id !== old?.id || current?.updatedAt !== old?.updatedAt || current?.text !== old?.text);
       const now = Date.now();
-      const current = this.backend.findEntity(name);
       if (current === undefined) {
         const [id] = this.backend.insert([{ scope: 'entity', runId: null, entity: name, text, metadata: merged, vector, now }]);
         this.search.add([id], [vector]);
@@ -189,6 +198,9 @@ export class Memory {
       }
       this.backend.update(current.id, { text, metadata: merged, vector, now });
       this.search.add([current.id], [vector]);
+      // A saved index holds this entity's old vector; without an index of our own to save over
+      // it, drop it (the next open rebuilds) rather than leave it to answer wrongly.
+      if (!this.search.indexed) this.backend.saveIndex(undefined);
       return { ...toItem(current), text, metadata: merged, updatedAt: now };
     });
     this.entityLocks.set(name, next);
@@ -219,6 +231,7 @@ export class Memory {
     if (query instanceof Float32Array) {
       if (mode !== 'vector') throw new TypeError(expectedMessage('query', `a string for mode '${mode}'`, query));
       if (query.length !== this.dim) throw new DimensionMismatchError('recall(query)', this.dim, query.length);
+      if (!query.every(Number.isFinite)) throw new TypeError(expectedMessage('query', 'a vector of finite numbers', query));
       vector = query.slice();
       this.kernels.vector.normalize(vector);
     } else {

@@ -135,6 +135,7 @@ export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): OpenAIEmbe
         try {
           parsed = (await loadSchema()).parse(await res.json());
         } catch (error) {
+          if (signal?.aborted) throw signal.reason; // aborted while the body was read
           throw new EmbeddingFailedError(`POST ${url}: malformed response`, { cause: error });
         }
         const out = new Array<Float32Array>(texts.length);

@@ -37,6 +37,9 @@ export class VectorSearch {
   /** How the last search was served. */
   lastPath: SearchPath = 'exact';
 
+  /** Ids whose vector was replaced while a build was running. */
+  private readonly replacedDuringBuild = new Set<number>();
+
   constructor(settings: VectorSearchSettings) {
     this.settings = settings;
     this.matrix = new VectorMatrix(settings.dim, settings.kernels);
@@ -62,6 +65,8 @@ export class VectorSearch {
   /** Adds (or replaces) vectors; starts a background build when the threshold is crossed. */
   add(ids: readonly number[], vectors: readonly Float32Array[]): void {
     this.dirty = true;
+    // A build in progress may already hold an older vector of these ids: it re-adds them at the end.
+    if (this.building !== undefined) for (const id of ids) this.replacedDuringBuild.add(id);
     ids.forEach((id, i) => this.matrix.set(id, vectors[i]));
     if (this.index !== undefined) this.index.add(ids, vectors);
     else this.maybeBuild();
@@ -78,10 +83,22 @@ export class VectorSearch {
   /** Reloads every vector from `backend` (after another connection wrote), keeping the index in step. */
   reload(backend: MemoryBackend): void {
     this.dirty = true;
+    // Vectors another connection replaced (an entity merge) must replace the index's copy too:
+    // reconcile() only compares which ids are present.
+    const replaced: number[] = [];
+    const fresh = [...backend.vectors()];
+    if (this.index !== undefined) {
+      for (const { id, vector } of fresh) {
+        const old = this.matrix.get(id);
+        if (old !== undefined && !sameVector(old, vector)) replaced.push(id);
+      }
+    }
     this.matrix.clear();
-    for (const { id, vector } of backend.vectors()) this.matrix.set(id, vector);
-    if (this.index !== undefined) this.reconcile(this.index);
-    else this.maybeBuild();
+    for (const { id, vector } of fresh) this.matrix.set(id, vector);
+    if (this.index !== undefined) {
+      this.reconcile(this.index);
+      if (replaced.length > 0) this.index.add(replaced, replaced.map((id) => this.matrix.get(id)!));
+    } else this.maybeBuild();
   }
 
   /**
@@ -146,6 +163,9 @@ export class VectorSearch {
     }
     if (signal.aborted) return;
     this.reconcile(index);
+    const replaced = [...this.replacedDuringBuild].filter((id) => this.matrix.has(id));
+    this.replacedDuringBuild.clear();
+    if (replaced.length > 0) index.add(replaced, replaced.map((id) => this.matrix.get(id)!));
     this.index = index;
     this.dirty = true;
   }
@@ -208,4 +228,11 @@ export class VectorSearch {
     this.matrix.clear();
     this.index = undefined;
   }
+}
+
+/** Whether two stored (unit) vectors are the same, as far as float32 copies can tell. */
+function sameVector(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (Math.abs(a[k] - b[k]) > 1e-6) return false;
+  return true;
 }
