@@ -100,6 +100,11 @@ async function replayCommand(args: string[], io: Io): Promise<number> {
   process.once('SIGINT', onSigint);
   try {
     const [trace] = await Promise.all([readTrace(positionals[0]), initKernels()]);
+    // A scale can turn valid runtimes into infinite sleeps: that is a bad flag, not a crash.
+    const scaled = replayDurations(trace, scale);
+    if (!Number.isFinite(scaled.reduce((a, b) => a + b, 0))) {
+      throw new UsageError(`--scale ${values.scale} makes the trace's total runtime overflow (not a finite number of ms)`, 'weft replay');
+    }
     const bar = createProgressBar(io.stderr, trace.ids.length);
     let summary;
     try {

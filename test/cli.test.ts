@@ -126,6 +126,7 @@ describe('weft (dist/cli.js)', () => {
       [['replay', montage, '--workers', '2.5'], 'weft replay: --workers must be an integer >= 1, got "2.5"'],
       [['replay', montage, '--scale', 'fast'], 'weft replay: --scale must be a finite number >= 0, got "fast"'],
       [['replay', montage, '--scale=-1'], 'weft replay: --scale must be a finite number >= 0, got "-1"'],
+      [['replay', montage, '--scale', '1e306', '--no-warmup'], "weft replay: --scale 1e306 makes the trace's total runtime overflow"],
       [['replay', montage, '--workers'], "weft replay: Option '-w, --workers <value>' argument missing"],
       [['replay', montage, '--frob'], "weft replay: Unknown option '--frob'"],
     ];

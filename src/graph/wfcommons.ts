@@ -104,9 +104,11 @@ export function parseTrace(input: string | unknown, source = '<trace>'): Workflo
     const j = typeof task.id === 'string' ? index.get(task.id) : undefined;
     if (j === undefined) throw new TraceInvalidError(source, `$.workflow.execution.tasks[${i}] is unknown task ${JSON.stringify(task.id)}`);
     const r = task.runtimeInSeconds;
-    if (typeof r !== 'number' || !Number.isFinite(r) || r < 0) {
+    // Finite in milliseconds too: replays and simulations work in ms.
+    if (typeof r !== 'number' || !Number.isFinite(r * 1000) || r < 0) {
       throw new TraceInvalidError(source, `task "${ids[j]}": runtimeInSeconds must be a finite number >= 0, got ${JSON.stringify(r)}`);
     }
+    if (!Number.isNaN(runtimeSeconds[j])) throw new TraceInvalidError(source, `$.workflow.execution.tasks[${i}] repeats task "${ids[j]}"`);
     runtimeSeconds[j] = r;
   });
   const missing = ids.findIndex((_, i) => Number.isNaN(runtimeSeconds[i]));

@@ -65,7 +65,9 @@ export function makeSummary(input: SummaryInput): ReplaySummary {
     totalWorkMs: sim.totalWorkMs,
     lowerBoundMs: sim.lowerBoundMs,
     idealMs: sim.idealMs,
-    efficiency: makespanMs > 0 ? sim.idealMs / makespanMs : 1,
+    // No tasks: perfectly efficient, however long the engine took to notice. (Tasks of zero
+    // length are not: all of their makespan is overhead, and efficiency says 0.)
+    efficiency: tasks === 0 ? 1 : makespanMs > 0 ? sim.idealMs / makespanMs : 1,
     overheadUsPerTask: tasks > 0 ? ((makespanMs - sim.idealMs) * 1000) / tasks : 0,
   };
 }

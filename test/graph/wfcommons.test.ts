@@ -63,6 +63,11 @@ describe('parseTrace', () => {
     expect([...t.runtimeSeconds]).toEqual([1, 2.5, 0]);
   });
 
+  it('refuses repeated execution entries and runtimes that overflow in milliseconds', () => {
+    invalid(minimal([{ id: 'a' }], [{ id: 'a', runtimeInSeconds: 5 }, { id: 'a', runtimeInSeconds: 7 }]), '$.workflow.execution.tasks[1] repeats task "a"');
+    invalid(minimal([{ id: 'a' }], [{ id: 'a', runtimeInSeconds: 1e306 }]), 'task "a": runtimeInSeconds must be a finite number >= 0, got 1e+306');
+  });
+
   it('leaves out a makespan the trace does not record, and names an unnamed workflow', () => {
     const t = parseTrace({ workflow: { specification: { tasks: [{ id: 'a' }] }, execution: { tasks: ran('a') } } });
     expect(t.makespanSeconds).toBeUndefined();

@@ -22,6 +22,8 @@ describe('makeSummary', () => {
     expect(s.efficiency).toBe(1);
     expect(s.overheadUsPerTask).toBe(0);
     expect(JSON.parse(JSON.stringify(s))).toEqual(s);
+    // The engine always takes some time, even for nothing: still efficiency 1.
+    expect(makeSummary({ tasks: 0, edges: 0, makespanMs: 0.14, simulation: empty }).efficiency).toBe(1);
   });
 });
 
