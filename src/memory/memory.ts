@@ -140,10 +140,14 @@ export class Memory {
       for (const p of parsed) out.push(await this.upsertEntity(options.entity!, p.text, p.metadata, options.signal));
       return out;
     }
+    // A short-term write holds its run's token across the embedding: if the run ends meanwhile
+    // (endRun), the item would outlive its run, so it is refused instead.
+    const token = scope === 'short-term' ? this.runToken(options.runId!) : undefined;
     const vectors = await this.embed(
       parsed.map((p) => p.text),
       options.signal,
     );
+    if (token?.ended) throw new InvalidStateError(`run ${options.runId} ended while its short-term item was being stored`);
     this.live();
     const now = Date.now();
     const rows = parsed.map((p, i) => ({
@@ -283,7 +287,24 @@ export class Memory {
   /** Deletes the short-term items of `runId` (call when the run ends). Returns how many. */
   endRun(runId: string): number {
     if (typeof runId !== 'string' || runId === '') throw new TypeError(expectedMessage('runId', 'a non-empty string', runId));
+    const token = this.runTokens.get(runId);
+    if (token !== undefined) {
+      token.ended = true;
+      this.runTokens.delete(runId); // the id may be used again by a later run
+    }
     return this.forget({ scope: 'short-term', runId });
+  }
+
+  /** Runs with short-term writes in flight: endRun() marks their token ended. */
+  private readonly runTokens = new Map<string, { ended: boolean }>();
+
+  private runToken(runId: string): { ended: boolean } {
+    let token = this.runTokens.get(runId);
+    if (token === undefined) {
+      token = { ended: false };
+      this.runTokens.set(runId, token);
+    }
+    return token;
   }
 
   /** The item with this id. */

@@ -115,4 +115,24 @@ describe('memory edge cases', () => {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   });
+
+  it('a short-term item whose run ends while it is being embedded is refused, not left behind', async () => {
+    const base = createHashingEmbedder({ dim: 64 });
+    const embedding = deferred();
+    const release = deferred();
+    let hold = true;
+    const embedder = { id: base.id, dim: 64, async embed(texts: readonly string[]) { if (hold) { embedding.resolve(); await release.promise; } return base.embed(texts); } };
+    const m = await createMemory({ path: join(dir, 'ended.db'), embedder });
+    const pending = m.remember('draft', { runId: 'r9' });
+    await embedding.promise;
+    m.endRun('r9');
+    release.resolve();
+    await expect(pending).rejects.toMatchObject({ code: 'INVALID_STATE' });
+    expect(m.count({ runId: 'r9' })).toBe(0);
+    // The id can be used again by a later run.
+    hold = false;
+    await m.remember('next draft', { runId: 'r9' });
+    expect(m.count({ runId: 'r9' })).toBe(1);
+    await m.close();
+  });
 });
