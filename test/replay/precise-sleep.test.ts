@@ -176,7 +176,9 @@ describe('createSleepDriver: the mechanism', () => {
 });
 
 describe('sleep (the shared driver, real clock)', () => {
-  it('never resolves early, and a 0.3 ms sleep takes well under the 1 ms a timer would (median of 51)', async () => {
+  // How much faster than a timer a short sleep is belongs to the benchmarks (timing on a shared
+  // machine is not a test); that no timer is armed for it is tested on the fake clock above.
+  it('never resolves early on the real clock', async () => {
     const took: number[] = [];
     for (let i = 0; i < 51; i++) {
       const t = performance.now();
@@ -185,7 +187,6 @@ describe('sleep (the shared driver, real clock)', () => {
     }
     took.sort((a, b) => a - b);
     expect(took[0]).toBeGreaterThanOrEqual(0.3);
-    expect(took[25]).toBeLessThan(1);
   });
 
   it('runs 100,000 concurrent sleeps to completion, none early, and then goes idle', async () => {
