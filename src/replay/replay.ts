@@ -133,6 +133,8 @@ async function runOnce(
   signal: AbortSignal | undefined,
   onProgress: ((progress: ReplayProgress) => void) | undefined,
 ): Promise<number> {
+  // An abort that lands between two runs (after a warm-up's end) must not start another.
+  signal?.throwIfAborted();
   const { ids } = trace;
   const n = ids.length;
   const wf = workflow({ name: trace.name, concurrency: workers });
