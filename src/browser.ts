@@ -1,8 +1,8 @@
 /**
- * weft for browsers: the Node entry (index.ts) minus what needs Node (the trace file reader and
- * replay's CLI parts stay importable but read files only when called): kernels, codec, graphs,
- * the task engine, and the memory store with its in-memory backend (SQLite and hnswlib-wasm
- * load only in Node, on demand; without them recall stays exact). Bundlers pick it through the
+ * weft for browsers, and the export list both entries share (index.ts adds the Node-only
+ * replay pieces to it): kernels, codec, graphs, the task engine, and the memory store with its
+ * in-memory backend (SQLite and hnswlib-wasm load only in Node, on demand; without them recall
+ * stays exact). `readTrace` reads files only when called. Bundlers pick this entry through the
  * package's `browser` export condition.
  *
  * Every export is listed here explicitly; anything not listed is internal.

@@ -123,7 +123,7 @@ async function replayCommand(args: string[], io: Io): Promise<number> {
     } else {
       // The tighter bound needs n² bits: shown for traces up to ANCESTOR_BOUND_MAX_NODES tasks.
       const ancestorBoundMs =
-        trace.ids.length <= ANCESTOR_BOUND_MAX_NODES ? ancestorLowerBound(trace.graph, replayDurations(trace, scale), workers) : undefined;
+        trace.ids.length <= ANCESTOR_BOUND_MAX_NODES ? ancestorLowerBound(trace.graph, scaled, workers) : undefined;
       const title = `replay of ${trace.name} (${positionals[0]})`;
       io.stdout.write(`${formatSummary(summary, { title, scale, ancestorBoundMs })}\n`);
     }

@@ -3,7 +3,7 @@
 import type { HistogramSummary } from '../observe/histogram.js';
 import type { WorkflowListener } from './events.js';
 import { toMermaid } from './mermaid.js';
-import { cancelTask, resumeTask, retryTask, setPriority } from './run-control.js';
+import { cancelTask, predecessors, resumeTask, retryTask, setPriority } from './run-control.js';
 import { runResult, taskResult, timeline, type Timeline } from './result.js';
 import { EVENT_TYPES } from './compiled.js';
 import type { Run } from './run.js';
@@ -114,11 +114,7 @@ export class RunHandle {
   /** The run's graph (tasks added while running included) as Mermaid, nodes styled by status. */
   toMermaid(): string {
     const run = this.run;
-    const preds = (i: number): number[] => {
-      const out = (run.specs[i].dependsOn ?? []).map((id) => run.indexOf(id)!);
-      return out.concat(run.extraPreds.get(i) ?? []);
-    };
-    return toMermaid(run.ids, preds, (i) => STATUS_NAMES[run.s.status[i]]);
+    return toMermaid(run.ids, (i) => predecessors(run, i), (i) => STATUS_NAMES[run.s.status[i]]);
   }
 
   /** @internal Bytes of per-task engine state (typed arrays), for the memory benchmark. */

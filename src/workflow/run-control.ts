@@ -276,7 +276,8 @@ export function retryTask(run: Run, taskId: string): void {
   run.pump();
 }
 
-function predecessors(run: Run, i: number): number[] {
+/** Task `i`'s dependencies: defined ones first, then those added while running. */
+export function predecessors(run: Run, i: number): number[] {
   const out = (run.specs[i].dependsOn ?? []).map((id) => run.indexOf(id)!);
   const extra = run.extraPreds.get(i);
   return extra ? out.concat(extra) : out;
@@ -309,5 +310,3 @@ export function setPriority(run: Run, taskId: string, priority: number): void {
   run.heap.rebuild();
   for (const h of run.groupHeaps) h.rebuild();
 }
-
-export { READY };

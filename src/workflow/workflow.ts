@@ -56,7 +56,6 @@ export class Workflow {
     this.index.set(spec.id, i);
     this.specs.push(spec as TaskSpec);
     if (spec.retry !== undefined) this.retry.set(i, retry);
-    this.compiled = undefined;
     return this;
   }
 

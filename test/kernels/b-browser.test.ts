@@ -1,32 +1,14 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBrowser, type BrowserHarness } from '../helpers/chromium.js';
+import { describe, expect, it } from 'vitest';
+import { useBrowser } from '../helpers/chromium.js';
 
 // The kernels in a real browser (Debian's chromium, installed by .ci/run), loading dist/ and
 // build/weft.wasm over http as an application would.
-let harness: BrowserHarness;
-let browser: Browser;
-let base: string;
-
-beforeAll(async () => {
-  harness = await startBrowser(new URL('../..', import.meta.url));
-  ({ browser, base } = harness);
-});
-
-afterAll(async () => {
-  await harness?.close();
-});
+const open = useBrowser(new URL('../..', import.meta.url));
 
 async function load(query: string): Promise<Record<string, any>> {
-  const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${base}/test/fixtures/browser/kernels.html${query}`);
-  const result = await page.waitForFunction(() => (window as any).result, undefined, { timeout: 30_000 });
-  const value = (await result.jsonValue()) as Record<string, any>;
-  await page.close();
+  const { result, errors } = await open(`/test/fixtures/browser/kernels.html${query}`);
   expect(errors).toEqual([]);
-  return value;
+  return result;
 }
 
 describe('kernels in Chromium', () => {
