@@ -125,7 +125,10 @@ export type {
   TimelineEntry,
   HookControl,
   CompleteHook,
+  Recorder,
 } from './workflow/index.js';
+export { inProcessExecutor } from './executors/in-process.js';
+export type { Executor, Attempt } from './executors/executor.js';
 export { defineRateLimit, getRateLimiter, RateLimiter } from './scheduler/rate-limiter.js';
 export type { RateLimitOptions, RateLimiterState } from './scheduler/rate-limiter.js';
 export { defaultRetryOn } from './scheduler/retry.js';

@@ -12,8 +12,6 @@ export interface CompiledWorkflow {
   readonly options: ResolvedWorkflowOptions;
   readonly specs: readonly TaskSpec[];
   readonly ids: readonly string[];
-  /** Each task's function, read once: the specs have many shapes, an array of functions has one. */
-  readonly fns: readonly TaskSpec['run'][];
   readonly index: ReadonlyMap<string, number>;
   /** Dependency → dependent edges over definition indices. */
   readonly graph: CsrGraph;
@@ -40,4 +38,4 @@ export interface HookControl {
 }
 
 /** Every event type, in the order of the counters. */
-export const EVENT_TYPES: readonly WorkflowEventType[] = ['run:start', 'task:ready', 'task:start', 'task:retry', 'task:suspended', 'task:resumed', 'task:succeeded', 'task:failed', 'task:skipped', 'task:cancelled', 'run:end'];
+export const EVENT_TYPES: readonly WorkflowEventType[] = ['run:start', 'task:ready', 'task:start', 'task:retry', 'task:suspended', 'task:resumed', 'task:succeeded', 'task:failed', 'task:skipped', 'task:cancelled', 'run:end', 'task:added', 'dependency:added', 'task:heartbeat'];

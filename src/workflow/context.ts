@@ -1,27 +1,42 @@
-// The object a task receives. Its AbortSignal is created on first read: most tasks never look
-// at it, and an AbortController per task would dominate the cost of a no-op task.
+// One attempt of one task: what the engine hands its executor (see executors/executor.ts) and,
+// the same object, the context the task function receives. Its AbortSignal is created on first
+// read: most tasks never look at it, and an AbortController per task would dominate the cost of
+// a no-op task.
 
 import { InvalidStateError } from '../errors.js';
-import { addDependency, addTask, suspendTask } from './run-control.js';
-import type { Run } from './run.js';
-import { memoryOf } from './run-input.js';
-import type { TaskContext, TaskSpec } from './types.js';
+import type { Attempt } from '../executors/executor.js';
 import type { RunMemory } from '../memory/run-memory.js';
+import { addDependency, addTask, suspendTask } from './run-control.js';
+import type { RunCore } from './run-core.js';
+import type { TaskContext, TaskInput, TaskSpec } from './types.js';
 
 /** @internal */
-export class TaskContextImpl implements TaskContext {
+export class AttemptContext implements Attempt, TaskContext {
   // Kept here as well as in the run: the signal a task holds must stay the same object, with the
   // same reason, after the attempt ends.
   private controller: AbortController | undefined;
 
   constructor(
-    private readonly run: Run,
+    private readonly run: RunCore,
     private readonly index: number,
     readonly attempt: number,
+    readonly input: TaskInput,
   ) {}
 
+  get runId(): string {
+    return this.run.runId;
+  }
+
   get taskId(): string {
-    return this.run.ids[this.index];
+    return this.run.graph.ids[this.index];
+  }
+
+  get task(): TaskSpec {
+    return this.run.graph.specs[this.index];
+  }
+
+  get context(): TaskContext {
+    return this;
   }
 
   get runInput(): unknown {
@@ -29,11 +44,17 @@ export class TaskContextImpl implements TaskContext {
   }
 
   get memory(): RunMemory | undefined {
-    return memoryOf(this.run);
+    return this.run.memory;
   }
 
   get resumeData(): unknown {
     return this.run.resumeData.get(this.index);
+  }
+
+  get deadline(): number | undefined {
+    const run = this.run;
+    if (run.deadlines.size === 0 || !run.isCurrent(this.index, this.attempt)) return undefined;
+    return run.deadlines.get(this.index);
   }
 
   get signal(): AbortSignal {
@@ -62,8 +83,17 @@ export class TaskContextImpl implements TaskContext {
     if (typeof tokens !== 'number' || !(tokens >= 0) || !Number.isFinite(tokens)) {
       throw new RangeError(`Expected \`tokens\` to be a finite number >= 0, got \`${String(tokens)}\` (${typeof tokens})`);
     }
-    const l = this.run.s.limiter.length > 0 ? this.run.s.limiter[this.index] : 0;
-    if (l !== 0) this.run.wf.limiters[l].charge(tokens);
+    const run = this.run;
+    run.tokens += tokens;
+    const l = run.s.limiter.length > 0 ? run.s.limiter[this.index] : 0;
+    if (l !== 0) run.wf.limiters[l].charge(tokens);
+  }
+
+  heartbeat(progress?: unknown): void {
+    const run = this.run;
+    if (!run.isCurrent(this.index, this.attempt)) return; // a late beat of an attempt that is over
+    run.tick();
+    run.emit(13 /* task:heartbeat */, this.index, progress === undefined ? undefined : { progress });
   }
 
   suspend(reason: string, payload?: unknown): Promise<unknown> {

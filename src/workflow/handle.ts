@@ -3,11 +3,11 @@
 import type { HistogramSummary } from '../observe/histogram.js';
 import type { WorkflowListener } from './events.js';
 import { toMermaid } from './mermaid.js';
-import { cancelTask, predecessors, resumeTask, retryTask, setPriority } from './run-control.js';
+import { cancelTask, resumeTask, retryTask, setPriority } from './run-control.js';
 import { runResult, taskResult, timeline, type Timeline } from './result.js';
 import { EVENT_TYPES } from './compiled.js';
 import type { Run } from './run.js';
-import { STATUS_NAMES } from './state.js';
+import { STATUS_NAMES, SUSPENDED } from './state.js';
 import type { RunResult, TaskResult, WorkflowEvent, WorkflowEventType } from './types.js';
 
 /** Counters and latency histograms of a run. */
@@ -18,8 +18,12 @@ export interface RunMetrics {
   readonly queueWaitMs: HistogramSummary;
   /** Start of the successful attempt → end, in ms. */
   readonly runMs: HistogramSummary;
+  /** Tasks running now. */
   readonly running: number;
+  /** Tasks not yet in a final status. */
   readonly unfinished: number;
+  /** Tokens the tasks reported with `ctx.reportTokens()`. */
+  readonly tokens: number;
 }
 
 /** A running (or finished) workflow run. */
@@ -79,19 +83,19 @@ export class RunHandle {
 
   /** One task's current state, or undefined for an unknown id. */
   task(taskId: string): TaskResult | undefined {
-    const i = this.run.indexOf(taskId);
+    const i = this.run.graph.indexOf(taskId);
     return i === undefined ? undefined : taskResult(this.run, i);
   }
 
   /** Every task's current state. */
   snapshot(): readonly TaskResult[] {
-    return Array.from({ length: this.run.n }, (_, i) => taskResult(this.run, i));
+    return Array.from({ length: this.run.graph.n }, (_, i) => taskResult(this.run, i));
   }
 
   /** Ids of the tasks suspended now, waiting for `resume()`. */
   suspended(): string[] {
     const out: string[] = [];
-    for (let i = 0; i < this.run.n; i++) if (this.run.s.status[i] === 4) out.push(this.run.ids[i]);
+    for (let i = 0; i < this.run.graph.n; i++) if (this.run.s.status[i] === SUSPENDED) out.push(this.run.graph.ids[i]);
     return out;
   }
 
@@ -103,6 +107,7 @@ export class RunHandle {
       runMs: this.run.runTime.summary(),
       running: this.run.running,
       unfinished: this.run.unfinished,
+      tokens: this.run.tokens,
     };
   }
 
@@ -114,7 +119,7 @@ export class RunHandle {
   /** The run's graph (tasks added while running included) as Mermaid, nodes styled by status. */
   toMermaid(): string {
     const run = this.run;
-    return toMermaid(run.ids, (i) => predecessors(run, i), (i) => STATUS_NAMES[run.s.status[i]]);
+    return toMermaid(run.graph.ids, (i) => run.graph.predecessors(i), (i) => STATUS_NAMES[run.s.status[i]]);
   }
 
   /** @internal Bytes of per-task engine state (typed arrays), for the memory benchmark. */

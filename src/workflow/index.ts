@@ -5,5 +5,7 @@ export type { RunMetrics } from './handle.js';
 export type { Timeline, TimelineEntry } from './result.js';
 export type { HookControl, CompleteHook } from './compiled.js';
 export type { WorkflowListener } from './events.js';
+export type { Recorder } from './recorder.js';
 export { DEFAULT_WORKFLOW_OPTIONS } from './spec.js';
 export type * from './types.js';
+export type * from './options.js';

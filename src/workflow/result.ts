@@ -1,18 +1,18 @@
 // Results, snapshots and the timeline, read from the run's arrays on demand: a run of a million
 // tasks does not build a million result objects unless someone asks for them.
 
-import type { Run } from './run.js';
+import type { RunCore } from './run-core.js';
 import { STATUS_NAMES } from './state.js';
 import type { RunResult, RunStatus, TaskResult, TaskStatus } from './types.js';
 
 /** One task's result (or current state) from the run's arrays. */
-export function taskResult(run: Run, i: number): TaskResult {
+export function taskResult(run: RunCore, i: number): TaskResult {
   const s = run.s;
   const status = STATUS_NAMES[s.status[i]];
   const started = s.attempts[i] > 0;
   const final = s.status[i] >= 6;
   return {
-    id: run.ids[i],
+    id: run.graph.ids[i],
     status,
     ...(status === 'succeeded' ? { output: s.outputs[i] } : {}),
     ...(run.hasError(i) ? { error: run.errorOf(i) } : {}),
@@ -23,15 +23,15 @@ export function taskResult(run: Run, i: number): TaskResult {
 }
 
 /** Tasks per status. */
-export function countStatuses(run: Run): Record<TaskStatus, number> {
+export function countStatuses(run: RunCore): Record<TaskStatus, number> {
   const counts: Record<TaskStatus, number> = { pending: 0, ready: 0, running: 0, retrying: 0, suspended: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0 };
   const status = run.s.status;
-  for (let i = 0; i < run.n; i++) counts[STATUS_NAMES[status[i]]]++;
+  for (let i = 0; i < run.graph.n; i++) counts[STATUS_NAMES[status[i]]]++;
   return counts;
 }
 
 /** The result of a settled run (or, with `status` given, a snapshot of a live one). */
-export function runResult(run: Run, status: RunStatus): RunResult {
+export function runResult(run: RunCore, status: RunStatus): RunResult {
   let tasks: TaskResult[] | undefined;
   let counts: Record<TaskStatus, number> | undefined;
   const end = run.settled ? run.endedAt : performance.now() - run.origin;
@@ -45,14 +45,14 @@ export function runResult(run: Run, status: RunStatus): RunResult {
       return (counts ??= countStatuses(run));
     },
     get tasks() {
-      return (tasks ??= Array.from({ length: run.n }, (_, i) => taskResult(run, i)));
+      return (tasks ??= Array.from({ length: run.graph.n }, (_, i) => taskResult(run, i)));
     },
     task(id: string) {
-      const i = run.indexOf(id);
+      const i = run.graph.indexOf(id);
       return i === undefined ? undefined : taskResult(run, i);
     },
     output(id: string) {
-      const i = run.indexOf(id);
+      const i = run.graph.indexOf(id);
       return i !== undefined && run.s.status[i] === 6 ? run.s.outputs[i] : undefined;
     },
   };
@@ -80,11 +80,11 @@ export interface Timeline {
 }
 
 /** Gantt data: every task that started, placed on the lowest free lane (interval partitioning). */
-export function timeline(run: Run): Timeline {
+export function timeline(run: RunCore): Timeline {
   const s = run.s;
   const t0 = run.startedAt;
   const started: number[] = [];
-  for (let i = 0; i < run.n; i++) if (s.attempts[i] > 0 && s.status[i] >= 6) started.push(i);
+  for (let i = 0; i < run.graph.n; i++) if (s.attempts[i] > 0 && s.status[i] >= 6) started.push(i);
   started.sort((a, b) => s.t0[a] - s.t0[b] || a - b);
   const laneEnd: number[] = [];
   const entries: TimelineEntry[] = [];
@@ -92,7 +92,7 @@ export function timeline(run: Run): Timeline {
     let lane = laneEnd.findIndex((end) => end <= s.t0[i]);
     if (lane < 0) lane = laneEnd.push(0) - 1;
     laneEnd[lane] = s.t1[i];
-    entries.push({ id: run.ids[i], lane, start: s.t0[i] - t0, end: s.t1[i] - t0, status: STATUS_NAMES[s.status[i]] });
+    entries.push({ id: run.graph.ids[i], lane, start: s.t0[i] - t0, end: s.t1[i] - t0, status: STATUS_NAMES[s.status[i]] });
   }
   const end = run.settled ? run.endedAt : performance.now() - run.origin;
   return { runId: run.runId, lanes: laneEnd.length, durationMs: end - t0, entries };

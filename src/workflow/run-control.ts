@@ -3,13 +3,13 @@
 
 import { CycleDetectedError, InvalidStateError, QueueFullError, TaskCancelledError } from '../errors.js';
 import { getRateLimiter } from '../scheduler/rate-limiter.js';
-import type { Run } from './run.js';
+import type { RunCore } from './run-core.js';
 import { checkTaskSpec } from './spec.js';
 import { CANCELLED, FAILED, PENDING, READY, RESUMING, RETRYING, RUNNING, SKIPPED, SUCCEEDED, SUSPENDED } from './state.js';
 import type { TaskSpec } from './types.js';
 
-function taskIndex(run: Run, id: string): number {
-  const i = typeof id === 'string' ? run.indexOf(id) : undefined;
+function taskIndex(run: RunCore, id: string): number {
+  const i = typeof id === 'string' ? run.graph.indexOf(id) : undefined;
   if (i === undefined) throw new RangeError(`Unknown task \`${String(id)}\` in run ${run.runId}`);
   return i;
 }
@@ -18,7 +18,7 @@ function isFinalFailure(status: number): boolean {
   return status === FAILED || status === SKIPPED || status === CANCELLED;
 }
 
-function waitForRoom(run: Run, signal: AbortSignal | undefined): Promise<void> {
+function waitForRoom(run: RunCore, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     const onAbort = (): void => {
       const at = run.roomWaiters.indexOf(wake);
@@ -38,7 +38,7 @@ function waitForRoom(run: Run, signal: AbortSignal | undefined): Promise<void> {
 }
 
 /** Adds a task to a running run (see `TaskContext.addTask`). */
-export async function addTask(run: Run, spec: TaskSpec, signal?: AbortSignal): Promise<void> {
+export async function addTask(run: RunCore, spec: TaskSpec, signal?: AbortSignal): Promise<void> {
   run.tick();
   const retry = checkTaskSpec(spec, run.wf.groupIndex);
   if (spec.rateLimit !== undefined && !run.wf.limiterIndex.has(spec.rateLimit)) {
@@ -66,25 +66,19 @@ export async function addTask(run: Run, spec: TaskSpec, signal?: AbortSignal): P
   }
 }
 
-function addNow(run: Run, spec: TaskSpec, retry: ReturnType<typeof checkTaskSpec>): void {
+function addNow(run: RunCore, spec: TaskSpec, retry: ReturnType<typeof checkTaskSpec>): void {
   if (run.settled) throw new InvalidStateError(`cannot add task \`${spec.id}\`: run ${run.runId} has ended (${run.status})`);
-  if (run.indexOf(spec.id) !== undefined) throw new RangeError(`Duplicate task id \`${spec.id}\` in run ${run.runId}`);
+  const graph = run.graph;
+  if (graph.indexOf(spec.id) !== undefined) throw new RangeError(`Duplicate task id \`${spec.id}\` in run ${run.runId}`);
   const deps = [...new Set(spec.dependsOn ?? [])].map((dep) => {
-    const d = run.indexOf(dep);
+    const d = graph.indexOf(dep);
     if (d === undefined) throw new RangeError(`Task \`${spec.id}\` depends on unknown task \`${dep}\``);
     return d;
   });
-  if (deps.length !== (spec.dependsOn?.length ?? 0)) spec = { ...spec, dependsOn: deps.map((d) => run.ids[d]) };
-  run.own();
-  const i = run.n++;
+  if (deps.length !== (spec.dependsOn?.length ?? 0)) spec = { ...spec, dependsOn: deps.map((d) => graph.ids[d]) };
+  const i = graph.add(spec, retry);
   const s = run.s;
-  s.ensure(run.n);
-  run.specs.push(spec);
-  run.ids.push(spec.id);
-  run.fns.push(spec.run);
-  if (spec.timeoutMs !== undefined) run.timeouts.set(i, spec.timeoutMs);
-  run.added.set(spec.id, i);
-  if (retry !== undefined) run.extraRetry.set(i, retry);
+  s.ensure(graph.n);
   s.status[i] = PENDING;
   s.attempts[i] = 0;
   s.ownPriority();
@@ -92,15 +86,14 @@ function addNow(run: Run, spec: TaskSpec, retry: ReturnType<typeof checkTaskSpec
   if (s.group.length > 0) s.group[i] = spec.group !== undefined ? run.wf.groupIndex.get(spec.group)! : 0;
   if (s.limiter.length > 0) s.limiter[i] = spec.rateLimit !== undefined ? run.wf.limiterIndex.get(spec.rateLimit)! : 0;
   run.unfinished++;
+  run.emit(11 /* task:added */, i, { spec, dependsOn: spec.dependsOn ?? [] });
   let failedDep = -1;
   let remaining = 0;
   for (const d of deps) {
     const st = s.status[d];
     if (st === SUCCEEDED) continue;
     // The edge is recorded even to a failed dependency, so that retryTask(dependency) reopens this task.
-    const list = run.extraSucc.get(d);
-    if (list) list.push(i);
-    else run.extraSucc.set(d, [i]);
+    graph.addDependent(d, i);
     if (isFinalFailure(st)) failedDep = d;
     else remaining++;
   }
@@ -116,29 +109,8 @@ function addNow(run: Run, spec: TaskSpec, retry: ReturnType<typeof checkTaskSpec
 
 const STATUS_WORD: Record<number, string> = { [FAILED]: 'failed', [SKIPPED]: 'skipped', [CANCELLED]: 'cancelled' };
 
-/** Whether `from` reaches `to` along dependency → dependent edges. */
-function reaches(run: Run, from: number, to: number): number[] | undefined {
-  const parent = new Map<number, number>([[from, -1]]);
-  const stack = [from];
-  while (stack.length > 0) {
-    const v = stack.pop()!;
-    if (v === to) {
-      const path: number[] = [];
-      for (let x = v; x !== -1; x = parent.get(x)!) path.push(x);
-      return path.reverse();
-    }
-    run.forEachSucc(v, (d) => {
-      if (!parent.has(d)) {
-        parent.set(d, v);
-        stack.push(d);
-      }
-    });
-  }
-  return undefined;
-}
-
 /** Makes the not-yet-started task `taskId` also wait for `dependsOn`. */
-export function addDependency(run: Run, taskId: string, dependsOn: string): void {
+export function addDependency(run: RunCore, taskId: string, dependsOn: string): void {
   if (run.settled) throw new InvalidStateError(`run ${run.runId} has ended (${run.status})`);
   const i = taskIndex(run, taskId);
   const d = taskIndex(run, dependsOn);
@@ -147,18 +119,15 @@ export function addDependency(run: Run, taskId: string, dependsOn: string): void
     throw new InvalidStateError(`cannot add a dependency to task \`${taskId}\`: it is ${statusName(s.status[i])}, not pending`);
   }
   if (i === d) throw new RangeError(`Task \`${taskId}\` cannot depend on itself`);
-  const cycle = reaches(run, i, d);
-  if (cycle) throw new CycleDetectedError(cycle.map((x) => run.ids[x]));
-  const preds = run.extraPreds.get(i);
-  const statics = run.specs[i].dependsOn ?? [];
-  if (statics.includes(dependsOn) || preds?.includes(d)) return;
-  if (preds) preds.push(d);
-  else run.extraPreds.set(i, [d]);
+  const graph = run.graph;
+  const cycle = graph.path(i, d);
+  if (cycle) throw new CycleDetectedError(cycle.map((x) => graph.ids[x]));
+  if (graph.hasDependency(i, d)) return;
+  graph.addDependency(i, d);
+  run.emit(12 /* dependency:added */, i, { dependsOn: [dependsOn] });
   const st = s.status[d];
   if (st === SUCCEEDED) return;
-  const list = run.extraSucc.get(d);
-  if (list) list.push(i);
-  else run.extraSucc.set(d, [i]);
+  graph.addDependent(d, i);
   if (isFinalFailure(st)) {
     run.skipFrom(i, d, STATUS_WORD[st]);
     run.afterFinish();
@@ -173,20 +142,18 @@ function statusName(code: number): string {
 }
 
 /** Suspends a running task until {@link resumeTask}. */
-export function suspendTask(run: Run, i: number, attempt: number, reason: string, payload: unknown): Promise<unknown> {
+export function suspendTask(run: RunCore, i: number, attempt: number, reason: string, payload: unknown): Promise<unknown> {
   if (typeof reason !== 'string') return Promise.reject(new TypeError(`Expected \`reason\` to be a string, got \`${String(reason)}\` (${typeof reason})`));
   if (!run.isCurrent(i, attempt) || run.s.status[i] !== RUNNING) {
-    return Promise.reject(new InvalidStateError(`task \`${run.ids[i]}\` cannot suspend: it is ${statusName(run.s.status[i])}`));
+    return Promise.reject(new InvalidStateError(`task \`${run.graph.ids[i]}\` cannot suspend: it is ${statusName(run.s.status[i])}`));
   }
-  // Leave the slot and stop the attempt's clock: a human's answer does not count against timeoutMs.
+  // Leave the slot and stop the attempt's clock: a human's answer does not count against
+  // timeoutMs; the attempt gets what it had left when it resumes.
   run.vacate(i);
-  const timer = run.timers.get(i);
-  if (timer !== undefined) {
-    clearTimeout(timer);
-    run.timers.delete(i);
-  }
-  run.s.status[i] = SUSPENDED;
+  run.clearTimer(i);
   run.tick();
+  run.pauseDeadline(i);
+  run.s.status[i] = SUSPENDED;
   const promise = new Promise<unknown>((resolve, reject) => run.suspensions.set(i, { resolve, reject }));
   run.emit(4 /* task:suspended */, i, { reason, payload });
   run.pump();
@@ -194,7 +161,7 @@ export function suspendTask(run: Run, i: number, attempt: number, reason: string
 }
 
 /** Continues a suspended task with `data` (it waits for a slot like any ready task). */
-export function resumeTask(run: Run, taskId: string, data: unknown): void {
+export function resumeTask(run: RunCore, taskId: string, data: unknown): void {
   const i = taskIndex(run, taskId);
   if (run.s.status[i] !== SUSPENDED || run.settled) {
     throw new InvalidStateError(`cannot resume task \`${taskId}\`: it is ${run.settled && run.s.status[i] === CANCELLED ? 'cancelled' : statusName(run.s.status[i])}, not suspended`);
@@ -208,7 +175,7 @@ export function resumeTask(run: Run, taskId: string, data: unknown): void {
 }
 
 /** Cancels one task; its dependents are skipped. Returns false if it had already finished. */
-export function cancelTask(run: Run, taskId: string, reason?: unknown): boolean {
+export function cancelTask(run: RunCore, taskId: string, reason?: unknown): boolean {
   const i = taskIndex(run, taskId);
   const s = run.s;
   const st = s.status[i];
@@ -216,16 +183,12 @@ export function cancelTask(run: Run, taskId: string, reason?: unknown): boolean 
   const error = new TaskCancelledError(taskId, reason === undefined ? 'cancelled by cancelTask()' : String(reason instanceof Error ? reason.message : reason), { cause: reason });
   if (st === RUNNING || st === SUSPENDED || st === RESUMING) {
     const controller = run.controllers.get(i); // endAttempt forgets it
+    const waiter = run.suspensions.get(i);
     run.endAttempt(i, error);
     controller?.abort(error);
-    run.suspensions.get(i)?.reject(error);
-    run.suspensions.delete(i);
+    waiter?.reject(error);
   }
-  const timer = run.timers.get(i);
-  if (timer !== undefined) {
-    clearTimeout(timer);
-    run.timers.delete(i);
-  }
+  run.clearTimer(i);
   s.status[i] = CANCELLED;
   s.t1[i] = run.tick();
   run.errors.set(i, error);
@@ -241,7 +204,7 @@ export function cancelTask(run: Run, taskId: string, reason?: unknown): boolean 
  * a failed, cancelled or skipped one is reopened together with the dependents it caused to be
  * skipped, as long as the run has not ended.
  */
-export function retryTask(run: Run, taskId: string): void {
+export function retryTask(run: RunCore, taskId: string): void {
   const i = taskIndex(run, taskId);
   if (run.settled) throw new InvalidStateError(`cannot retry task \`${taskId}\`: run ${run.runId} has ended (${run.status})`);
   const s = run.s;
@@ -253,8 +216,7 @@ export function retryTask(run: Run, taskId: string): void {
       run.controllers.get(i)?.abort(error);
       run.endAttempt(i, error);
     } else {
-      clearTimeout(run.timers.get(i));
-      run.timers.delete(i);
+      run.clearTimer(i);
     }
     run.makeReady(i);
     run.pump();
@@ -262,45 +224,38 @@ export function retryTask(run: Run, taskId: string): void {
   }
   if (!isFinalFailure(st)) throw new InvalidStateError(`cannot retry task \`${taskId}\`: it is ${statusName(st)}`);
   const blocked = failedPredecessor(run, i);
-  if (blocked >= 0) throw new InvalidStateError(`cannot retry task \`${taskId}\`: its dependency \`${run.ids[blocked]}\` is ${statusName(s.status[blocked])}; retry that one`);
+  if (blocked >= 0) throw new InvalidStateError(`cannot retry task \`${taskId}\`: its dependency \`${run.graph.ids[blocked]}\` is ${statusName(s.status[blocked])}; retry that one`);
   run.retryBase.set(i, s.attempts[i]); // a fresh retry budget from here
   reopen(run, i);
   const stack: number[] = [];
-  run.forEachSucc(i, (d) => stack.push(d));
+  run.graph.forEachSucc(i, (d) => stack.push(d));
   while (stack.length > 0) {
     const d = stack.pop()!;
     if (s.status[d] !== SKIPPED || failedPredecessor(run, d) >= 0) continue;
     reopen(run, d);
-    run.forEachSucc(d, (e) => stack.push(e));
+    run.graph.forEachSucc(d, (e) => stack.push(e));
   }
   run.pump();
 }
 
-/** Task `i`'s dependencies: defined ones first, then those added while running. */
-export function predecessors(run: Run, i: number): number[] {
-  const out = (run.specs[i].dependsOn ?? []).map((id) => run.indexOf(id)!);
-  const extra = run.extraPreds.get(i);
-  return extra ? out.concat(extra) : out;
-}
-
-function failedPredecessor(run: Run, i: number): number {
-  for (const p of predecessors(run, i)) if (isFinalFailure(run.s.status[p])) return p;
+function failedPredecessor(run: RunCore, i: number): number {
+  for (const p of run.graph.predecessors(i)) if (isFinalFailure(run.s.status[p])) return p;
   return -1;
 }
 
-function reopen(run: Run, i: number): void {
+function reopen(run: RunCore, i: number): void {
   const s = run.s;
   run.errors.delete(i);
   run.unfinished++;
   let remaining = 0;
-  for (const p of predecessors(run, i)) if (s.status[p] !== SUCCEEDED) remaining++;
+  for (const p of run.graph.predecessors(i)) if (s.status[p] !== SUCCEEDED) remaining++;
   s.remaining[i] = remaining;
   s.status[i] = PENDING;
   if (remaining === 0) run.makeReady(i);
 }
 
 /** Changes a task's priority (takes effect for the next dispatch). */
-export function setPriority(run: Run, taskId: string, priority: number): void {
+export function setPriority(run: RunCore, taskId: string, priority: number): void {
   const i = taskIndex(run, taskId);
   if (typeof priority !== 'number' || !Number.isFinite(priority)) {
     throw new RangeError(`Expected \`priority\` to be a finite number, got \`${String(priority)}\` (${typeof priority})`);

@@ -1,34 +1,18 @@
-// How tasks end other than by succeeding: failed attempts (retried or final), skipped behind a
-// failed dependency, or cancelled with their run. Off the hot path, so kept apart from run.ts.
+// How tasks end other than by succeeding: failed attempts (retried or final), or cancelled with
+// their run. Off the hot path, so kept apart from run.ts.
 
-import { DependencyFailedError, isWeftError, TaskCancelledError } from '../errors.js';
+import { isWeftError, TaskCancelledError } from '../errors.js';
 import { macrotask } from '../internal/macrotask.js';
 import { retryDelay, shouldRetry } from '../scheduler/retry.js';
-import type { Run } from './run.js';
-import { CANCELLED, FAILED, PENDING, READY, RESUMING, RETRYING, RUNNING, SKIPPED, SUCCEEDED, SUSPENDED } from './state.js';
+import type { RunCore } from './run-core.js';
+import { CANCELLED, FAILED, RESUMING, RETRYING, RUNNING, SUCCEEDED, SUSPENDED } from './state.js';
+import type { RunStatus } from './types.js';
 
 /** setTimeout's limit: longer delays would fire after 1 ms. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
-import type { RunStatus } from './types.js';
-
-/** Marks each `[task, parent, why]` on the stack skipped (if not started), then its dependents. */
-export function skipWalk(run: Run, stack: [number, number, string][]): void {
-  const s = run.s;
-  while (stack.length > 0) {
-    const [d, parent, reason] = stack.pop()!;
-    const st = s.status[d];
-    if (st !== PENDING && st !== READY) continue;
-    s.status[d] = SKIPPED;
-    s.t1[d] = run.clock;
-    run.errors.set(d, new DependencyFailedError(run.ids[d], run.ids[parent], reason));
-    run.unfinished--;
-    run.emit(8 /* task:skipped */, d, { error: run.errors.get(d) });
-    run.forEachSucc(d, (e) => stack.push([e, d, 'skipped']));
-  }
-}
 
 /** Cancels the whole run: every unfinished task is cancelled, running ones see their signal abort. */
-export function cancelRun(run: Run, reason: unknown, status: RunStatus | undefined): void {
+export function cancelRun(run: RunCore, reason: unknown, status: RunStatus | undefined): void {
   if (run.settled) return;
   const error = isWeftError(reason, 'TASK_CANCELLED') ? reason : new TaskCancelledError(undefined, describeReason(reason), { cause: reason });
   const s = run.s;
@@ -37,7 +21,7 @@ export function cancelRun(run: Run, reason: unknown, status: RunStatus | undefin
   run.cancelError = error;
   const controllers: AbortController[] = [];
   const suspended: ((e: unknown) => void)[] = [];
-  for (let i = 0; i < run.n; i++) {
+  for (let i = 0, n = run.graph.n; i < n; i++) {
     const st = s.status[i];
     if (st >= SUCCEEDED) continue;
     if (st === RUNNING || st === SUSPENDED || st === RESUMING) {
@@ -57,6 +41,8 @@ export function cancelRun(run: Run, reason: unknown, status: RunStatus | undefin
   }
   for (const timer of run.timers.values()) clearTimeout(timer);
   run.timers.clear();
+  run.deadlines.clear();
+  run.timeLeft.clear();
   run.controllers.clear();
   run.suspensions.clear();
   run.spans.clear();
@@ -93,14 +79,14 @@ function describeReason(reason: unknown): string {
 }
 
 /** Attempt `attempt` of task `i` failed: a retry after the backoff, or the task fails for good. */
-export function failAttempt(run: Run, i: number, attempt: number, error: unknown): void {
+export function failAttempt(run: RunCore, i: number, attempt: number, error: unknown): void {
   if (!run.isCurrent(i, attempt)) return;
   run.tick();
   run.endAttempt(i, error);
   const retryAfter = retryAfterMs(error);
   const l = run.s.limiter.length > 0 ? run.s.limiter[i] : 0;
   if (retryAfter !== undefined && l !== 0) run.wf.limiters[l].pause(retryAfter);
-  const policy = run.retryPolicy(i);
+  const policy = run.graph.retryPolicy(i);
   // Attempts since the last manual retryTask(): that gives the task a fresh retry budget.
   const used = run.retryBase.size > 0 ? attempt - (run.retryBase.get(i) ?? 0) : attempt;
   if (shouldRetry(policy, error, used)) {
@@ -125,7 +111,7 @@ export function failAttempt(run: Run, i: number, attempt: number, error: unknown
 }
 
 /** Task `i` failed for good: record it, then cancel the run (critical) or skip its dependents. */
-export function failTask(run: Run, i: number, error: unknown): void {
+export function failTask(run: RunCore, i: number, error: unknown): void {
   const s = run.s;
   s.status[i] = FAILED;
   s.t1[i] = run.tick();
@@ -137,8 +123,8 @@ export function failTask(run: Run, i: number, error: unknown): void {
     run.afterFinish();
     return;
   }
-  if (run.specs[i].critical) {
-    run.cancel(new Error(`critical task \`${run.ids[i]}\` failed`, { cause: error }), 'failed');
+  if (run.graph.specs[i].critical) {
+    cancelRun(run, new Error(`critical task \`${run.graph.ids[i]}\` failed`, { cause: error }), 'failed');
     return;
   }
   run.skipDependents(i, 'failed');

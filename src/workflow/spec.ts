@@ -2,8 +2,12 @@
 // is reported the same way whether the task was defined up front or added while running.
 
 import { checkInteger, checkOneOf, expectedMessage } from '../internal/validate.js';
+import type { Executor } from '../executors/executor.js';
+import { inProcessExecutor } from '../executors/in-process.js';
 import { resolveRetry, type ResolvedRetryPolicy } from '../scheduler/retry.js';
-import type { TaskSpec, WorkflowOptions } from './types.js';
+import type { Recorder } from './recorder.js';
+import type { WorkflowOptions } from './options.js';
+import type { TaskSpec } from './types.js';
 
 /** Workflow options with defaults applied. */
 export interface ResolvedWorkflowOptions {
@@ -17,6 +21,8 @@ export interface ResolvedWorkflowOptions {
   readonly backpressure: 'wait' | 'error';
   readonly tracer: WorkflowOptions['tracer'];
   readonly memory: WorkflowOptions['memory'];
+  readonly executor: Executor;
+  readonly recorders: readonly Recorder[];
 }
 
 /** Defaults of {@link WorkflowOptions}. */
@@ -60,7 +66,24 @@ export function resolveWorkflowOptions(options: WorkflowOptions): ResolvedWorkfl
     backpressure: checkOneOf('backpressure', options.backpressure ?? DEFAULT_WORKFLOW_OPTIONS.backpressure, ['wait', 'error']),
     tracer,
     memory: checkMemory(options.memory),
+    executor: checkExecutor(options.executor ?? inProcessExecutor),
+    recorders: checkRecorders(options.recorders ?? []),
   });
+}
+
+function checkExecutor(executor: Executor): Executor {
+  if (typeof executor !== 'object' || executor === null || typeof executor.execute !== 'function') {
+    throw new TypeError(expectedMessage('executor', 'an Executor (an object with an execute(attempt) method)', executor));
+  }
+  return executor;
+}
+
+function checkRecorders(recorders: readonly Recorder[]): readonly Recorder[] {
+  if (!Array.isArray(recorders)) throw new TypeError(expectedMessage('recorders', 'an array of Recorders', recorders));
+  recorders.forEach((r, k) => {
+    if (typeof r !== 'object' || r === null || typeof r.record !== 'function') throw new TypeError(expectedMessage(`recorders[${k}]`, 'a Recorder (an object with a record(batch) method)', r));
+  });
+  return Object.freeze([...recorders]);
 }
 
 function checkMemory(memory: WorkflowOptions['memory']): WorkflowOptions['memory'] {

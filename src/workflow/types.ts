@@ -1,6 +1,4 @@
 import type { RetryPolicy } from '../scheduler/retry.js';
-import type { RateLimitOptions } from '../scheduler/rate-limiter.js';
-import type { Memory } from '../memory/memory.js';
 import type { RememberOutputOptions, RunMemory } from '../memory/run-memory.js';
 
 /**
@@ -51,59 +49,6 @@ export interface TaskSpec<O = unknown> {
   readonly rememberOutput?: boolean | RememberOutputOptions;
 }
 
-/** Options of {@link workflow}. */
-export interface WorkflowOptions {
-  /** Name, shown in events and diagrams. @default 'workflow' */
-  readonly name?: string;
-  /** Tasks running at once (suspended tasks do not count). @default Infinity */
-  readonly concurrency?: number;
-  /** Named concurrency groups and their caps, e.g. `{ io: 4 }`. @default {} */
-  readonly groups?: Readonly<Record<string, number>>;
-  /** Rate limiters to define (process-wide, see `defineRateLimit`) when a run starts. @default {} */
-  readonly rateLimits?: Readonly<Record<string, RateLimitOptions>>;
-  /**
-   * Bound on unfinished tasks of a run that tasks added while it runs (`ctx.addTask`) must
-   * respect: beyond it, `addTask` waits for room (`backpressure: 'wait'`) or rejects with
-   * `QUEUE_FULL` (`'error'`). Tasks defined before the run are not limited.
-   * @default 100000
-   */
-  readonly maxPendingTasks?: number;
-  /** What `ctx.addTask` does when the run is at `maxPendingTasks`. @default 'wait' */
-  readonly backpressure?: 'wait' | 'error';
-  /**
-   * Optional OpenTelemetry tracer (`trace.getTracer(...)` from `@opentelemetry/api`): each task
-   * attempt becomes a span.
-   * @default none
-   */
-  readonly tracer?: SpanTracer;
-  /**
-   * A memory store (`createMemory`) the run's tasks reach as `ctx.memory`; the run's
-   * short-term items are deleted when the run ends.
-   * @default none
-   */
-  readonly memory?: Memory;
-}
-
-/** The part of an OpenTelemetry `Tracer` weft uses (so `@opentelemetry/api` stays optional). */
-export interface SpanTracer {
-  startSpan(name: string, options?: { attributes?: Record<string, string | number | boolean> }): {
-    setAttribute(key: string, value: string | number | boolean): unknown;
-    setStatus(status: { code: number; message?: string }): unknown;
-    recordException(error: Error | string): unknown;
-    end(): void;
-  };
-}
-
-/** Options of one run. */
-export interface RunOptions {
-  /** Aborting it cancels the run. */
-  readonly signal?: AbortSignal;
-  /** A value every task can read as `ctx.runInput`. */
-  readonly input?: unknown;
-  /** Id of the run, in events. @default a counter (`run-1`, `run-2`, ...) */
-  readonly runId?: string;
-}
-
 /** What a task can do while it runs. */
 export interface TaskContext {
   /** This task's id. */
@@ -119,14 +64,26 @@ export interface TaskContext {
   /** The data given to `resume()` the last time this task was suspended, else `undefined`. */
   readonly resumeData: unknown;
   /**
+   * Epoch ms at which this attempt times out (`timeoutMs` after it started; a suspension stops
+   * the clock and moves it), or `undefined` without a `timeoutMs`. Pass it on to the calls the
+   * task makes, so they give up in time.
+   */
+  readonly deadline: number | undefined;
+  /**
    * Adds a task to this run (validated like defined ones: unique id, known dependencies, no
    * cycle). Waits (or rejects with `QUEUE_FULL`) while the run is at `maxPendingTasks`.
    */
   addTask(spec: TaskSpec, options?: { signal?: AbortSignal }): Promise<void>;
   /** Makes the not-yet-started task `taskId` also wait for `dependsOn` (rejected if it would close a cycle). */
   addDependency(taskId: string, dependsOn: string): void;
-  /** Charges `tokens` to this task's rate limiter's token budget. */
+  /** Charges `tokens` to this task's rate limiter's token budget (and counts them in the run's metrics). */
   reportTokens(tokens: number): void;
+  /**
+   * Says the task is alive and making progress (`progress` is yours: a fraction, a step count).
+   * Emitted as `task:heartbeat`; executors that run tasks far away forward their workers' calls,
+   * and stall detection reads the last one.
+   */
+  heartbeat(progress?: unknown): void;
   /**
    * Suspends this task for human input: it leaves its concurrency slot, the rest of the run goes
    * on, and the promise resolves with the data passed to `handle.resume(taskId, data)`.
@@ -146,7 +103,10 @@ export type WorkflowEventType =
   | 'task:failed'
   | 'task:skipped'
   | 'task:cancelled'
-  | 'run:end';
+  | 'run:end'
+  | 'task:added'
+  | 'dependency:added'
+  | 'task:heartbeat';
 
 /** One event of a run. Fields beyond `type`, `time` and `runId` are set where they apply. */
 export interface WorkflowEvent {
@@ -165,6 +125,14 @@ export interface WorkflowEvent {
   readonly payload?: unknown;
   /** `run:end`: the run's status. */
   readonly status?: RunStatus;
+  /** `task:succeeded`: the task's output. */
+  readonly output?: unknown;
+  /** `task:added`: the added task's definition. */
+  readonly spec?: TaskSpec;
+  /** `task:added`, `dependency:added`: the dependencies the task gained (ids). */
+  readonly dependsOn?: readonly string[];
+  /** `task:heartbeat`: what the task passed to `ctx.heartbeat()`. */
+  readonly progress?: unknown;
 }
 
 /** How a run ended: `failed` when any task failed or was skipped. */

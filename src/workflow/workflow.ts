@@ -12,7 +12,8 @@ import { toMermaid } from './mermaid.js';
 import type { CompiledWorkflow, CompleteHook } from './compiled.js';
 import { Run } from './run.js';
 import { checkTaskSpec, resolveWorkflowOptions, type ResolvedWorkflowOptions } from './spec.js';
-import type { RunOptions, RunResult, TaskSpec, WorkflowOptions } from './types.js';
+import type { RunOptions, WorkflowOptions } from './options.js';
+import type { RunResult, TaskSpec } from './types.js';
 
 /** A workflow definition: tasks and their dependencies. Run it any number of times. */
 export class Workflow {
@@ -126,7 +127,7 @@ export class Workflow {
       limiterIndex.set(name, limiters.length);
       limiters.push(defineRateLimit(name, options));
     }
-    this.compiled = { options: this.options, specs, ids: specs.map((t) => t.id), fns: specs.map((t) => t.run), index: this.index, graph, preds: reverseCsr(graph), priority, retry: this.retry, timeouts, groupIndex: this.groupIndex, limiters, limiterIndex, hooks: this.hooks };
+    this.compiled = { options: this.options, specs, ids: specs.map((t) => t.id), index: this.index, graph, preds: reverseCsr(graph), priority, retry: this.retry, timeouts, groupIndex: this.groupIndex, limiters, limiterIndex, hooks: this.hooks };
     return this.compiled;
   }
 

@@ -1,0 +1,45 @@
+// The executor seam: where an attempt of a task runs. The engine keeps the graph, the limits,
+// the timers and every task's state; an executor only turns an attempt into an outcome. What
+// crosses is kept to what a worker thread or another machine could receive and send back.
+
+import type { TaskContext, TaskInput, TaskSpec } from '../workflow/types.js';
+
+/**
+ * One attempt of one task, as the engine hands it to an {@link Executor}.
+ *
+ * In: the task's identity (`runId`, `taskId`, `attempt`), what to run (`task`), its `input` (the
+ * dependencies' outputs) and its `deadline`. Out: the outcome (the value `execute` returns or
+ * resolves to, or the error it throws or rejects with), and on the way the calls on `context`:
+ * `heartbeat()`, `reportTokens()`, `suspend()` (the "suspended" outcome: it resolves with the
+ * resume data), `addTask()`/`addDependency()`. An executor that runs the task elsewhere forwards
+ * those calls and nothing else.
+ */
+export interface Attempt {
+  readonly runId: string;
+  readonly taskId: string;
+  /** From 1. */
+  readonly attempt: number;
+  /** The task's definition: in process its `run` is called; elsewhere it must be data. */
+  readonly task: TaskSpec;
+  /** The outputs of the task's dependencies, by id. */
+  readonly input: TaskInput;
+  /** Epoch ms at which the engine fails the attempt with `TASK_TIMEOUT`, or `undefined`. */
+  readonly deadline: number | undefined;
+  /** Aborts on cancellation or timeout; the reason says which. */
+  readonly signal: AbortSignal;
+  /** What the task function receives as its second argument. */
+  readonly context: TaskContext;
+}
+
+/**
+ * Where attempts run. `execute` returns the task's output, or a promise of it, and throws or
+ * rejects with the task's error; the engine does the rest (retries, timeouts, cancellation,
+ * recording). An attempt the engine has given up on (cancelled, timed out) has its signal
+ * aborted: an executor that can stop the work for real (a worker thread) should.
+ */
+export interface Executor {
+  /** Short name, in errors and diagnostics (`'in-process'`, ...). */
+  readonly name: string;
+  /** Runs one attempt (see {@link Attempt}). */
+  execute(attempt: Attempt): unknown;
+}

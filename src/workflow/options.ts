@@ -1,0 +1,69 @@
+// Options of a workflow definition and of one run.
+
+import type { Executor } from '../executors/executor.js';
+import type { Memory } from '../memory/memory.js';
+import type { RateLimitOptions } from '../scheduler/rate-limiter.js';
+import type { Recorder } from './recorder.js';
+
+/** Options of {@link workflow}. */
+export interface WorkflowOptions {
+  /** Name, shown in events and diagrams. @default 'workflow' */
+  readonly name?: string;
+  /** Tasks running at once (suspended tasks do not count). @default Infinity */
+  readonly concurrency?: number;
+  /** Named concurrency groups and their caps, e.g. `{ io: 4 }`. @default {} */
+  readonly groups?: Readonly<Record<string, number>>;
+  /** Rate limiters to define (process-wide, see `defineRateLimit`) when a run starts. @default {} */
+  readonly rateLimits?: Readonly<Record<string, RateLimitOptions>>;
+  /**
+   * Bound on unfinished tasks of a run that tasks added while it runs (`ctx.addTask`) must
+   * respect: beyond it, `addTask` waits for room (`backpressure: 'wait'`) or rejects with
+   * `QUEUE_FULL` (`'error'`). Tasks defined before the run are not limited.
+   * @default 100000
+   */
+  readonly maxPendingTasks?: number;
+  /** What `ctx.addTask` does when the run is at `maxPendingTasks`. @default 'wait' */
+  readonly backpressure?: 'wait' | 'error';
+  /**
+   * Optional OpenTelemetry tracer (`trace.getTracer(...)` from `@opentelemetry/api`): each task
+   * attempt becomes a span.
+   * @default none
+   */
+  readonly tracer?: SpanTracer;
+  /**
+   * A memory store (`createMemory`) the run's tasks reach as `ctx.memory`; the run's
+   * short-term items are deleted when the run ends.
+   * @default none
+   */
+  readonly memory?: Memory;
+  /**
+   * Where the tasks' attempts run (see {@link Executor}).
+   * @default inProcessExecutor (the task's function, on this thread)
+   */
+  readonly executor?: Executor;
+  /**
+   * Recorders that see every transition of every run, batched per tick (see {@link Recorder}).
+   * @default []
+   */
+  readonly recorders?: readonly Recorder[];
+}
+
+/** The part of an OpenTelemetry `Tracer` weft uses (so `@opentelemetry/api` stays optional). */
+export interface SpanTracer {
+  startSpan(name: string, options?: { attributes?: Record<string, string | number | boolean> }): {
+    setAttribute(key: string, value: string | number | boolean): unknown;
+    setStatus(status: { code: number; message?: string }): unknown;
+    recordException(error: Error | string): unknown;
+    end(): void;
+  };
+}
+
+/** Options of one run. */
+export interface RunOptions {
+  /** Aborting it cancels the run. */
+  readonly signal?: AbortSignal;
+  /** A value every task can read as `ctx.runInput`. */
+  readonly input?: unknown;
+  /** Id of the run, in events. @default a counter (`run-1`, `run-2`, ...) */
+  readonly runId?: string;
+}
