@@ -66,8 +66,8 @@ export function resolveWorkflowOptions(options: WorkflowOptions): ResolvedWorkfl
     backpressure: checkOneOf('backpressure', options.backpressure ?? DEFAULT_WORKFLOW_OPTIONS.backpressure, ['wait', 'error']),
     tracer,
     memory: checkMemory(options.memory),
-    executor: checkExecutor(options.executor ?? inProcessExecutor),
-    recorders: checkRecorders(options.recorders ?? []),
+    executor: options.executor === undefined ? inProcessExecutor : checkExecutor(options.executor),
+    recorders: checkRecorders(options.recorders === undefined ? [] : options.recorders),
   });
 }
 
