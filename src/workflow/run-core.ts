@@ -100,6 +100,11 @@ export abstract class RunCore {
   /** Starts ready tasks while the limits allow (run.ts). */
   abstract pump(): void;
 
+  /** Whether anything sees transitions (a listener or a recorder): only then are events built. */
+  get observed(): boolean {
+    return this.hub.active || this.batch !== undefined;
+  }
+
   /** Reads the clock (ms since the run's origin) into {@link clock}. */
   tick(): number {
     return (this.clock = performance.now() - this.origin);
@@ -124,8 +129,8 @@ export abstract class RunCore {
    */
   emit(code: number, i: number, extra?: Partial<WorkflowEvent>): void {
     this.counters[code]++;
+    if (!this.observed) return;
     const batch = this.batch;
-    if (!this.hub.active && batch === undefined) return;
     const type = EVENT_TYPES[code];
     const time = this.epoch(this.clock);
     let event: WorkflowEvent =
