@@ -1,7 +1,6 @@
-import type { HierarchicalNSW } from 'hnswlib-wasm/dist/index.js';
 import type { Hit } from './vector-matrix.js';
 import { hnswBytesProblem } from './hnsw-format.js';
-import { HNSW_FS_DIR, type HnswModule } from './hnsw-loader.js';
+import { HNSW_FS_DIR, type HnswModule, type HnswNativeIndex } from './hnsw-loader.js';
 
 /** HNSW parameters. */
 export interface HnswParams {
@@ -27,12 +26,12 @@ let fileCounter = 0;
  */
 export class HnswIndex {
   private readonly lib: HnswModule;
-  private readonly index: HierarchicalNSW;
+  private readonly index: HnswNativeIndex;
   private efSearch: number;
   private readonly labels = new Set<number>();
   private currentEf = 0;
 
-  private constructor(lib: HnswModule, index: HierarchicalNSW, params: HnswParams) {
+  private constructor(lib: HnswModule, index: HnswNativeIndex, params: HnswParams) {
     this.lib = lib;
     this.index = index;
     this.efSearch = params.efSearch;

@@ -1,8 +1,49 @@
-import type { HnswlibModule } from 'hnswlib-wasm/dist/index.js';
+// The classes' declarations, not the package's index.d.ts: that one's relative imports have no
+// extension, so under NodeNext its types resolve to nothing (`any`) and would check nothing.
+import type { BruteforceSearch, EmscriptenFileSystemManager, HierarchicalNSW } from 'hnswlib-wasm/dist/hnswlib-wasm.js';
 import { WasmUnavailableError } from '../errors.js';
 
-/** hnswlib-wasm's module with the emscripten file system that weft reaches into. */
-export interface HnswModule extends HnswlibModule {
+// The hnswlib-wasm types weft relies on are declared here, not imported into its interfaces:
+// weft's published .d.ts reach this file, and hnswlib-wasm's own .d.ts do not compile in a
+// consumer's strict project (extensionless relative imports under NodeNext, an undeclared global
+// `EmscriptenModule`). Its classes are used only inside `load()`, where returning them as an
+// `HnswModule` checks that the library provides what these interfaces declare.
+
+/** The methods of hnswlib-wasm's `HierarchicalNSW` that weft calls. */
+export interface HnswNativeIndex {
+  initIndex(maxElements: number, m: number, efConstruction: number, randomSeed: number): void;
+  readIndex(filename: string, maxElements: number): Promise<boolean>;
+  writeIndex(filename: string): Promise<boolean>;
+  resizeIndex(newMaxElements: number): void;
+  addPoints(items: Float32Array[], labels: number[], replaceDeleted: boolean): void;
+  markDelete(label: number): void;
+  setEfSearch(ef: number): void;
+  searchKnn(query: Float32Array, k: number, filter: ((label: number) => boolean) | undefined): HnswNativeResult;
+  getUsedLabels(): number[];
+  getDeletedLabels(): number[];
+  getMaxElements(): number;
+  getCurrentCount(): number;
+}
+
+/** The search result of hnswlib-wasm's `searchKnn`. */
+export interface HnswNativeResult {
+  readonly distances: number[];
+  readonly neighbors: number[];
+}
+
+/** hnswlib-wasm's module as weft uses it, with the emscripten file system it reaches into. */
+export interface HnswModule {
+  readonly HierarchicalNSW: new (space: 'ip', dim: number, autoSaveFilename: string) => HnswNativeIndex;
+  /** Its exact scan, which the memory benchmark compares with weft's. */
+  readonly BruteforceSearch: new (space: 'ip', dim: number) => {
+    initIndex(maxElements: number): void;
+    addPoint(point: Float32Array, label: number): void;
+    searchKnn(query: Float32Array, k: number, filter: undefined): HnswNativeResult;
+  };
+  readonly EmscriptenFileSystemManager: {
+    initializeFileSystem(fsType: 'IDBFS'): void;
+    setDebugLogs(enable: boolean): void;
+  };
   /** Emscripten's FS: index files are written here and read back as bytes. */
   readonly FS: {
     readFile(path: string): Uint8Array;
@@ -49,7 +90,12 @@ async function load(): Promise<HnswModule> {
     .replace("console.log('EmscriptenFileSystemManager: Mounting IDBFS filesystem...\\n');", '')
     .replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n');
   const mod = (await import(`data:text/javascript;base64,${Buffer.from(patched).toString('base64')}`)) as {
-    default: (overrides: object) => Promise<HnswModule>;
+    default: (overrides: object) => Promise<{
+      HierarchicalNSW: typeof HierarchicalNSW;
+      BruteforceSearch: typeof BruteforceSearch;
+      EmscriptenFileSystemManager: typeof EmscriptenFileSystemManager;
+      FS: HnswModule['FS'];
+    }>;
   };
   const quiet = () => {};
   const lib = await mod.default({ print: quiet, printErr: quiet });

@@ -1,10 +1,59 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { serveStatic } from './static-server.js';
 
-// Debian's Chromium (installed by .ci/run), with the flags this machine's closed network needs.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// The flags this machine's closed network needs (no update checks, no sync, no GPU in containers).
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const NAMES = ['chromium', 'chromium-browser', 'google-chrome'];
+const HOW_TO = 'install it (`apt-get install chromium`) or set CHROMIUM_PATH to its executable';
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function onPath(): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    for (const name of NAMES) {
+      if (isExecutable(join(dir, name))) return join(dir, name);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Which Chromium the browser tests drive: `CHROMIUM_PATH` when set (an explicit choice, so a wrong
+ * path fails the tests rather than falling back), else the first of {@link NAMES} on PATH.
+ */
+export const chromiumPath: string | undefined = process.env.CHROMIUM_PATH || onPath();
+
+const inCI = !['', '0', 'false'].includes(process.env.CI ?? '');
+
+/**
+ * True when the browser tests are skipped: no Chromium was found and this is not CI. In CI
+ * (`CI=true`) a missing Chromium fails the tests instead, so a broken setup cannot pass silently.
+ */
+export const skipBrowserTests = chromiumPath === undefined && !inCI;
+
+if (skipBrowserTests) {
+  console.warn(`Skipping this file's browser tests: no Chromium found (CHROMIUM_PATH, or ${NAMES.join('/')} on PATH); to run them, ${HOW_TO}.`);
+}
+
+async function launch(): Promise<Browser> {
+  if (chromiumPath === undefined) {
+    throw new Error(`CI is set but no Chromium was found (CHROMIUM_PATH, or ${NAMES.join('/')} on PATH): the browser tests must run in CI; ${HOW_TO}.`);
+  }
+  if (!isExecutable(chromiumPath)) {
+    throw new Error(`CHROMIUM_PATH is \`${chromiumPath}\`, which is not an executable file; ${HOW_TO}.`);
+  }
+  return chromium.launch({ executablePath: chromiumPath, args: ARGS });
+}
 
 /** What a browser test page left in `window.result`, and the page errors seen on the way. */
 export interface PageResult {
@@ -14,25 +63,27 @@ export interface PageResult {
 
 /**
  * Registers hooks that start an http server for the repository root (pages load dist/ as an app
- * would) and a headless Chromium for the test file, and returns how to load a page and read the
- * `window.result` it sets.
+ * would) and close it and the browser, and returns how to load a page and read the
+ * `window.result` it sets. Chromium starts with the first page, so a missing one (in CI) fails
+ * each test with the reason rather than skipping them behind a failed hook. Call it inside a
+ * `describe.skipIf(skipBrowserTests)` block, so a skipped suite starts nothing.
  */
 export function useBrowser(root: URL): (path: string) => Promise<PageResult> {
-  let browser: Browser | undefined;
+  let browser: Promise<Browser> | undefined;
   let base = '';
   let close: () => Promise<void> = async () => {};
   beforeAll(async () => {
     const { server, base: url } = await serveStatic(root);
     base = url;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     close = async () => {
-      await browser?.close();
+      await browser?.then((b) => b.close(), () => {});
       await new Promise((resolve) => server.close(resolve));
     };
   });
   afterAll(() => close());
   return async (path) => {
-    const page = await browser!.newPage();
+    browser ??= launch();
+    const page = await (await browser).newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${base}${path}`);

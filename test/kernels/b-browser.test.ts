@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { useBrowser } from '../helpers/chromium.js';
+import { skipBrowserTests, useBrowser } from '../helpers/chromium.js';
 
 // The kernels in a real browser (Debian's chromium, installed by .ci/run), loading dist/ and
-// build/weft.wasm over http as an application would.
-const open = useBrowser(new URL('../..', import.meta.url));
+// build/weft.wasm over http as an application would. Skipped outside CI when no Chromium is found.
+describe.skipIf(skipBrowserTests)('kernels in Chromium', () => {
+  const open = useBrowser(new URL('../..', import.meta.url));
 
-async function load(query: string): Promise<Record<string, any>> {
-  const { result, errors } = await open(`/test/fixtures/browser/kernels.html${query}`);
-  expect(errors).toEqual([]);
-  return result;
-}
+  async function load(query: string): Promise<Record<string, any>> {
+    const { result, errors } = await open(`/test/fixtures/browser/kernels.html${query}`);
+    expect(errors).toEqual([]);
+    return result;
+  }
 
-describe('kernels in Chromium', () => {
   it('load the WASM module by URL and agree with the TS twin', async () => {
     const r = await load('');
     expect(r.error).toBeUndefined();
