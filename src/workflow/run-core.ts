@@ -39,7 +39,8 @@ export abstract class RunCore {
   // Per live attempt; size checks first wherever they are read: most tasks have no timer, no
   // signal, no span, and these maps are touched on every completion.
   readonly controllers = new Map<number, AbortController>();
-  readonly timers = new Map<number, ReturnType<typeof setTimeout>>();
+  // Annotated, not inferred: the emitted .d.ts must not name NodeJS.Timeout (a consumer may lack @types/node).
+  readonly timers: Map<number, ReturnType<typeof setTimeout>> = new Map();
   readonly suspensions = new Map<number, { resolve: (data: unknown) => void; reject: (error: unknown) => void }>();
   readonly resumeData = new Map<number, unknown>();
   /** Epoch ms at which a running attempt times out (tasks with `timeoutMs` only). */
