@@ -7,6 +7,7 @@ import { embedChecked, type Embedder } from './embedder.js';
 import { checkSelector, checkText } from './checks.js';
 import { checkMetadata } from './filter.js';
 import { checkScope } from './options.js';
+import { feedbackQuery, resolveHybridOptions, type ResolvedHybridOptions } from './hybrid.js';
 import { reciprocalRankFusion } from './rrf.js';
 import type {
   ListOptions,
@@ -94,8 +95,9 @@ export class Memory {
     }
   }
 
-  private async embed(texts: readonly string[], signal?: AbortSignal): Promise<Float32Array[]> {
-    const vectors = await embedChecked(this.embedder, texts, signal);
+  private async embed(texts: readonly string[], signal?: AbortSignal, query = false): Promise<Float32Array[]> {
+    // A query sees the collection's current statistics (an IDF-weighting embedder uses them).
+    const vectors = await embedChecked(this.embedder, texts, signal, query ? this.backend.termStatistics() : undefined);
     // Stored and compared as unit vectors: cosine becomes a dot product, and HNSW's inner product space applies.
     return vectors.map((v) => {
       const u = v.slice();
@@ -230,6 +232,7 @@ export class Memory {
     const minScore = options.minScore ?? -Infinity;
     if (typeof minScore !== 'number' || Number.isNaN(minScore)) throw new TypeError(expectedMessage('minScore', 'a number', minScore));
     const selector = checkSelector(options);
+    const hybrid = resolveHybridOptions(options.hybrid);
     let text: string | undefined;
     let vector: Float32Array | undefined;
     if (query instanceof Float32Array) {
@@ -243,16 +246,12 @@ export class Memory {
     }
     this.live();
     if (k === 0) return [];
-    if (vector === undefined && mode !== 'keyword') [vector] = await this.embed([text!], options.signal);
+    if (vector === undefined && mode !== 'keyword') [vector] = await this.embed([text!], options.signal, true);
     this.live();
     let hits: Hit[];
     if (mode === 'keyword') hits = this.backend.keyword(text!, selector, k);
     else if (mode === 'vector') hits = this.vectorHits(vector!, selector, k);
-    else {
-      // Deeper lists than k, so an item ranked moderately by both can surface.
-      const depth = Math.max(k * 4, 50);
-      hits = reciprocalRankFusion([this.vectorHits(vector!, selector, depth), this.backend.keyword(text!, selector, depth)], k);
-    }
+    else hits = this.hybridHits(text!, vector!, selector, k, hybrid);
     hits = hits.filter((h) => h.score >= minScore);
     const rows = new Map(this.backend.getMany(hits.map((h) => h.id)).map((r) => [r.id, r]));
     const out: RecallResult[] = [];
@@ -261,6 +260,25 @@ export class Memory {
       if (r !== undefined) out.push({ ...toItem(r), score: h.score });
     }
     return out;
+  }
+
+  /**
+   * Keyword hits first; their vectors pull the query vector towards what they are about
+   * (pseudo-relevance feedback, which finds items sharing the hits' vocabulary rather than only
+   * the query's), then both lists are fused by weighted RRF. Measured on CISI: plain RRF of
+   * the two lists loses to keyword alone (0.355 against 0.378 nDCG@10); with feedback 0.393.
+   */
+  private hybridHits(text: string, vector: Float32Array, selector: MemorySelector, k: number, o: ResolvedHybridOptions): Hit[] {
+    const depth = Math.max(k, o.depth);
+    const byKeyword = this.backend.keyword(text, selector, depth);
+    let query = vector;
+    if (o.feedbackItems > 0 && byKeyword.length > 0 && o.feedbackWeight > 0) {
+      const feedback = this.backend.getMany(byKeyword.slice(0, o.feedbackItems).map((h) => h.id)).map((r) => r.vector);
+      query = feedbackQuery(vector, feedback, o.feedbackWeight);
+      this.kernels.vector.normalize(query);
+    }
+    const byVector = this.vectorHits(query, selector, depth);
+    return reciprocalRankFusion([byKeyword, byVector], k, { weights: [o.keywordWeight, o.vectorWeight], constant: o.rrfK });
   }
 
   private vectorHits(vector: Float32Array, selector: MemorySelector, k: number): Hit[] {

@@ -2,9 +2,17 @@ import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
 import { encodeValue, tagsOf } from './filter.js';
 import type { MemoryBackend, NewRow, StoreMeta, StoredRow } from './backend.js';
-import { tokenize } from './tokenize.js';
+import type { TermStatistics } from './embedder.js';
+import { InvalidStateError } from '../errors.js';
+import { words } from './tokenize.js';
 import type { MemoryMetadata, MemoryScope, MemorySelector } from './types.js';
 import type { Hit } from './vector-matrix.js';
+
+/**
+ * The file format's version, in `weft_memory_meta` under `schema`. 1: FTS5 with `unicode61`
+ * (weft 0.1); 2: FTS5 with `porter unicode61` and an `fts5vocab` table for document frequencies.
+ */
+export const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS weft_memory_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -28,7 +36,8 @@ CREATE TABLE IF NOT EXISTS weft_memory_tags (
   PRIMARY KEY (key, value, item_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS weft_memory_tags_item ON weft_memory_tags (item_id);
-CREATE VIRTUAL TABLE IF NOT EXISTS weft_memory_fts USING fts5(text, content='weft_memory_items', content_rowid='id');
+CREATE VIRTUAL TABLE IF NOT EXISTS weft_memory_fts USING fts5(text, content='weft_memory_items', content_rowid='id', tokenize='porter unicode61');
+CREATE VIRTUAL TABLE IF NOT EXISTS weft_memory_vocab USING fts5vocab(weft_memory_fts, 'row');
 CREATE TRIGGER IF NOT EXISTS weft_memory_fts_ai AFTER INSERT ON weft_memory_items BEGIN
   INSERT INTO weft_memory_fts(rowid, text) VALUES (new.id, new.text);
 END;
@@ -135,6 +144,8 @@ export class SqliteBackend implements MemoryBackend {
     indexGet: Statement;
     indexSet: Statement;
     indexDrop: Statement;
+    rows: Statement;
+    documentFrequency: Statement;
   };
   // Statements whose WHERE depends on the selector's shape: prepared once per distinct SQL.
   private readonly dynamic = new Map<string, Statement>();
@@ -153,6 +164,7 @@ export class SqliteBackend implements MemoryBackend {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    this.migrate();
     this.db.exec(SCHEMA);
     const db = this.db;
     this.stmts = {
@@ -171,6 +183,8 @@ export class SqliteBackend implements MemoryBackend {
       indexGet: db.prepare('SELECT bytes FROM weft_memory_index WHERE id = 1'),
       indexSet: db.prepare('INSERT OR REPLACE INTO weft_memory_index (id, bytes) VALUES (1, ?)'),
       indexDrop: db.prepare('DELETE FROM weft_memory_index'),
+      rows: db.prepare('SELECT count(*) FROM weft_memory_items').pluck(),
+      documentFrequency: db.prepare('SELECT doc FROM weft_memory_vocab WHERE term = ?').pluck(),
     };
     this.insertTx = db.transaction((rows: readonly NewRow[]) =>
       rows.map((r) => {
@@ -190,6 +204,30 @@ export class SqliteBackend implements MemoryBackend {
       this.stmts.untag.run(id);
       for (const [k, v] of tagsOf(r.metadata)) this.stmts.tag.run(k, v, id);
     });
+  }
+
+  /**
+   * Brings a file written by an older weft up to {@link SCHEMA_VERSION}: a schema-1 file's FTS
+   * index (unicode61) is dropped and rebuilt from the items with `porter unicode61`. One
+   * immediate transaction, so a second connection opening the same file waits, then sees it done.
+   */
+  private migrate(): void {
+    const db = this.db;
+    db.transaction(() => {
+      const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'weft_memory_meta'").get() !== undefined;
+      if (!hasMeta) return; // a new file: SCHEMA creates the current version
+      const stored = db.prepare("SELECT value FROM weft_memory_meta WHERE key = 'schema'").pluck().get() as string | undefined;
+      const version = stored === undefined ? 1 : Number(stored);
+      if (version > SCHEMA_VERSION) {
+        throw new InvalidStateError(`memory ${this.source} has schema ${version}, written by a newer weft (this one reads up to ${SCHEMA_VERSION})`);
+      }
+      if (version === SCHEMA_VERSION) return;
+      db.exec('DROP TABLE IF EXISTS weft_memory_vocab; DROP TABLE IF EXISTS weft_memory_fts;');
+      db.exec(SCHEMA);
+      // An external-content table rebuilds its index from the content table (weft_memory_items).
+      db.exec("INSERT INTO weft_memory_fts(weft_memory_fts) VALUES ('rebuild')");
+      db.prepare("INSERT OR REPLACE INTO weft_memory_meta (key, value) VALUES ('schema', ?)").run(String(SCHEMA_VERSION));
+    }).immediate();
   }
 
   private prepare(sql: string): Statement {
@@ -212,7 +250,7 @@ export class SqliteBackend implements MemoryBackend {
     this.db.transaction(() => {
       this.stmts.metaSet.run('dim', String(meta.dim));
       this.stmts.metaSet.run('embedder', meta.embedder);
-      this.stmts.metaSet.run('schema', '1');
+      this.stmts.metaSet.run('schema', String(SCHEMA_VERSION));
     })();
   }
 
@@ -267,10 +305,11 @@ export class SqliteBackend implements MemoryBackend {
   }
 
   keyword(query: string, selector: MemorySelector, limit: number): Hit[] {
-    const words = tokenize(query);
-    if (words.length === 0) return [];
-    // Each word quoted, so FTS5 syntax in user text (AND, NEAR, *, ") is taken literally.
-    const match = words.map((w) => `"${w.replace(/"/g, '""')}"`).join(' OR ');
+    const ws = words(query);
+    if (ws.length === 0) return [];
+    // Each word quoted, so FTS5 syntax in user text (AND, NEAR, *, ") is taken literally; repeats
+    // stay (FTS5 counts each phrase: a word asked twice weighs twice, as in the in-memory index).
+    const match = ws.map((w) => `"${w.replace(/"/g, '""')}"`).join(' OR ');
     const [w, params] = where(selector);
     const rows = this
       .prepare(
@@ -279,6 +318,17 @@ export class SqliteBackend implements MemoryBackend {
       )
       .all(...params, match, limit) as { id: number; rank: number }[];
     return rows.map((r) => ({ id: r.id, score: -r.rank }));
+  }
+
+  termStatistics(): TermStatistics {
+    let documents: number | undefined;
+    const stmts = this.stmts;
+    return {
+      get documents() {
+        return (documents ??= stmts.rows.get() as number);
+      },
+      documentFrequency: (term) => (stmts.documentFrequency.get(term) as number | undefined) ?? 0,
+    };
   }
 
   loadIndex(): Uint8Array | undefined {
