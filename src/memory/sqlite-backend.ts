@@ -137,6 +137,7 @@ export class SqliteBackend implements MemoryBackend {
     untag: Statement;
     remove: Statement;
     byId: Statement;
+    byIds: Statement;
     entity: Statement;
     vectors: Statement;
     metaGet: Statement;
@@ -149,6 +150,8 @@ export class SqliteBackend implements MemoryBackend {
   };
   // Statements whose WHERE depends on the selector's shape: prepared once per distinct SQL.
   private readonly dynamic = new Map<string, Statement>();
+  // Document frequencies for termStatistics(); `documents` is -1 after a write of ours (recounted on use).
+  private termCache = { version: -1, documents: -1, countedAt: -1, counts: new Map<string, number>() };
   private readonly insertTx: (rows: readonly NewRow[]) => number[];
   private readonly deleteTx: (ids: readonly number[]) => void;
   private readonly updateTx: (id: number, row: Pick<NewRow, 'text' | 'metadata' | 'vector' | 'now'>) => void;
@@ -176,6 +179,7 @@ export class SqliteBackend implements MemoryBackend {
       untag: db.prepare('DELETE FROM weft_memory_tags WHERE item_id = ?'),
       remove: db.prepare('DELETE FROM weft_memory_items WHERE id = ?'),
       byId: db.prepare(`SELECT ${COLUMNS} FROM weft_memory_items WHERE id = ?`),
+      byIds: db.prepare(`SELECT ${COLUMNS} FROM weft_memory_items WHERE id IN (SELECT value FROM json_each(?))`),
       entity: db.prepare(`SELECT ${COLUMNS} FROM weft_memory_items WHERE scope = 'entity' AND entity = ?`),
       vectors: db.prepare('SELECT id, vector FROM weft_memory_items'),
       metaGet: db.prepare('SELECT key, value FROM weft_memory_meta'),
@@ -255,6 +259,7 @@ export class SqliteBackend implements MemoryBackend {
   }
 
   insert(rows: readonly NewRow[]): number[] {
+    this.termCache.documents = -1;
     return this.insertTx(rows);
   }
 
@@ -263,13 +268,20 @@ export class SqliteBackend implements MemoryBackend {
   }
 
   delete(ids: readonly number[]): void {
+    this.termCache.documents = -1;
     this.deleteTx(ids);
   }
 
   getMany(ids: readonly number[]): StoredRow[] {
+    if (ids.length === 1) {
+      const r = this.stmts.byId.get(ids[0]) as Row | undefined;
+      return r === undefined ? [] : [toStored(r)];
+    }
+    // One statement for the lot (a recall reads k rows), then back into the order asked.
+    const rows = new Map((this.stmts.byIds.all(JSON.stringify(ids)) as Row[]).map((r) => [r.id, r]));
     const out: StoredRow[] = [];
     for (const id of ids) {
-      const r = this.stmts.byId.get(id) as Row | undefined;
+      const r = rows.get(id);
       if (r !== undefined) out.push(toStored(r));
     }
     return out;
@@ -321,13 +333,26 @@ export class SqliteBackend implements MemoryBackend {
   }
 
   termStatistics(): TermStatistics {
-    let documents: number | undefined;
-    const stmts = this.stmts;
+    // fts5vocab counts a term's rows by walking its doclist (0.17 ms for a term in 3,000 of 10K
+    // rows), so counts are cached until another connection writes or the number of items moves
+    // by more than 1%: IDF that stale changes no ranking noticeably, and a query stays cheap.
+    const version = this.externalVersion();
+    let c = this.termCache;
+    if (version !== c.version) c = this.termCache = { version, documents: -1, countedAt: -1, counts: new Map() };
+    if (c.documents < 0) c.documents = this.stmts.rows.get() as number;
+    if (Math.abs(c.documents - c.countedAt) > Math.floor(c.countedAt / 100)) {
+      c.counts = new Map();
+      c.countedAt = c.documents;
+    }
+    const { counts } = c;
+    const stmt = this.stmts.documentFrequency;
     return {
-      get documents() {
-        return (documents ??= stmts.rows.get() as number);
+      documents: c.documents,
+      documentFrequency(term) {
+        let n = counts.get(term);
+        if (n === undefined) counts.set(term, (n = (stmt.get(term) as number | undefined) ?? 0));
+        return n;
       },
-      documentFrequency: (term) => (stmts.documentFrequency.get(term) as number | undefined) ?? 0,
     };
   }
 

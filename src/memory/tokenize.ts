@@ -24,10 +24,19 @@ export function words(text: string): string[] {
   return folded.match(WORD) ?? [];
 }
 
+// Stemming runs a dozen regular expressions per word; texts repeat words, so stems are memoised
+// (bounded: the cache is dropped when full rather than grown without limit).
+const STEM_CACHE_SIZE = 50_000;
+let stems = new Map<string, string>();
+
 /** The Porter stem of one word from {@link words}, as FTS5's porter tokenizer computes it. */
 export function stem(word: string): string {
-  if (word.length > PORTER_MAX_BYTES / 4 && encoder.encode(word).length > PORTER_MAX_BYTES) return word;
-  return stemmer(word);
+  let s = stems.get(word);
+  if (s !== undefined) return s;
+  s = word.length > PORTER_MAX_BYTES / 4 && encoder.encode(word).length > PORTER_MAX_BYTES ? word : stemmer(word);
+  if (stems.size >= STEM_CACHE_SIZE) stems = new Map();
+  stems.set(word, s);
+  return s;
 }
 
 /** The indexed terms of `text` (stemmed words, repeats kept), as FTS5 `porter unicode61` indexes them. */
