@@ -37,6 +37,17 @@ function toItem(r: StoredRow): MemoryItem {
   };
 }
 
+/** The best `k` of several ranked lists, best first, each id once (ties to the smaller id). */
+function mergeHits(lists: readonly Hit[][], k: number): Hit[] {
+  if (lists.length === 1) return lists[0];
+  const seen = new Set<number>();
+  return lists
+    .flat()
+    .sort((a, b) => b.score - a.score || a.id - b.id)
+    .filter((h) => !seen.has(h.id) && seen.add(h.id))
+    .slice(0, k);
+}
+
 /** Facts of an entity are the lines of its text; a fact already known is not added twice. */
 function mergeFacts(old: string, fact: string): string {
   const facts = old.split('\n');
@@ -224,6 +235,22 @@ export class Memory {
    */
   async recall(query: string | Float32Array, options: RecallOptions = {}): Promise<RecallResult[]> {
     if (typeof options !== 'object' || options === null) throw new TypeError(expectedMessage('options', 'an object', options));
+    return this.recallWithin(query, [checkSelector(options)], options);
+  }
+
+  /**
+   * Like {@link Memory.recall} over the union of `selectors` (their items ranked as one list,
+   * with one fusion for hybrid): what a run sees is its own short-term items plus the
+   * long-term and entity ones. The selector fields of `options` are ignored.
+   * @internal used by `runMemory`
+   */
+  async recallAmong(query: string, selectors: readonly MemorySelector[], options: RecallOptions = {}): Promise<RecallResult[]> {
+    if (typeof options !== 'object' || options === null) throw new TypeError(expectedMessage('options', 'an object', options));
+    if (!Array.isArray(selectors) || selectors.length === 0) throw new TypeError(expectedMessage('selectors', 'a non-empty array', selectors));
+    return this.recallWithin(query, selectors.map(checkSelector), options);
+  }
+
+  private async recallWithin(query: string | Float32Array, selectors: readonly MemorySelector[], options: RecallOptions): Promise<RecallResult[]> {
     const k = checkInteger('k', options.k ?? 10, 0);
     const mode = options.mode ?? 'vector';
     if (mode !== 'vector' && mode !== 'keyword' && mode !== 'hybrid') {
@@ -231,7 +258,6 @@ export class Memory {
     }
     const minScore = options.minScore ?? -Infinity;
     if (typeof minScore !== 'number' || Number.isNaN(minScore)) throw new TypeError(expectedMessage('minScore', 'a number', minScore));
-    const selector = checkSelector(options);
     const hybrid = resolveHybridOptions(options.hybrid);
     let text: string | undefined;
     let vector: Float32Array | undefined;
@@ -249,9 +275,9 @@ export class Memory {
     if (vector === undefined && mode !== 'keyword') [vector] = await this.embed([text!], options.signal, true);
     this.live();
     let hits: Hit[];
-    if (mode === 'keyword') hits = this.backend.keyword(text!, selector, k);
-    else if (mode === 'vector') hits = this.vectorHits(vector!, selector, k);
-    else hits = this.hybridHits(text!, vector!, selector, k, hybrid);
+    if (mode === 'keyword') hits = this.keywordHits(text!, selectors, k);
+    else if (mode === 'vector') hits = this.vectorHits(vector!, selectors, k);
+    else hits = this.hybridHits(text!, vector!, selectors, k, hybrid);
     hits = hits.filter((h) => h.score >= minScore);
     const rows = new Map(this.backend.getMany(hits.map((h) => h.id)).map((r) => [r.id, r]));
     const out: RecallResult[] = [];
@@ -268,22 +294,30 @@ export class Memory {
    * the query's), then both lists are fused by weighted RRF. Measured on CISI: plain RRF of
    * the two lists loses to keyword alone (0.355 against 0.378 nDCG@10); with feedback 0.393.
    */
-  private hybridHits(text: string, vector: Float32Array, selector: MemorySelector, k: number, o: ResolvedHybridOptions): Hit[] {
+  private hybridHits(text: string, vector: Float32Array, selectors: readonly MemorySelector[], k: number, o: ResolvedHybridOptions): Hit[] {
     const depth = Math.max(k, o.depth);
-    const byKeyword = this.backend.keyword(text, selector, depth);
+    const byKeyword = this.keywordHits(text, selectors, depth);
     let query = vector;
     if (o.feedbackItems > 0 && byKeyword.length > 0 && o.feedbackWeight > 0) {
       const feedback = this.backend.getMany(byKeyword.slice(0, o.feedbackItems).map((h) => h.id)).map((r) => r.vector);
       query = feedbackQuery(vector, feedback, o.feedbackWeight);
       this.kernels.vector.normalize(query);
     }
-    const byVector = this.vectorHits(query, selector, depth);
+    const byVector = this.vectorHits(query, selectors, depth);
     return reciprocalRankFusion([byKeyword, byVector], k, { weights: [o.keywordWeight, o.vectorWeight], constant: o.rrfK });
   }
 
-  private vectorHits(vector: Float32Array, selector: MemorySelector, k: number): Hit[] {
-    if (isEmptySelector(selector)) return this.search.search(vector, k);
-    return this.search.searchAmong(vector, this.backend.ids(selector), k);
+  // BM25 statistics are the whole store's whatever the selector, so scores (like cosines)
+  // compare across selectors, and the union's best are the best of each merged.
+  private keywordHits(text: string, selectors: readonly MemorySelector[], k: number): Hit[] {
+    return mergeHits(selectors.map((s) => this.backend.keyword(text, s, k)), k);
+  }
+
+  private vectorHits(vector: Float32Array, selectors: readonly MemorySelector[], k: number): Hit[] {
+    return mergeHits(
+      selectors.map((s) => (isEmptySelector(s) ? this.search.search(vector, k) : this.search.searchAmong(vector, this.backend.ids(s), k))),
+      k,
+    );
   }
 
   /**
