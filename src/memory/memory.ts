@@ -108,7 +108,8 @@ export class Memory {
 
   private async embed(texts: readonly string[], signal?: AbortSignal, query = false): Promise<Float32Array[]> {
     // A query sees the collection's current statistics (an IDF-weighting embedder uses them).
-    const vectors = await embedChecked(this.embedder, texts, signal, query ? this.backend.termStatistics() : undefined);
+    const stats = query && this.embedder.embedQuery !== undefined ? this.backend.termStatistics() : undefined;
+    const vectors = await embedChecked(this.embedder, texts, signal, stats);
     // Stored and compared as unit vectors: cosine becomes a dot product, and HNSW's inner product space applies.
     return vectors.map((v) => {
       const u = v.slice();
