@@ -217,15 +217,20 @@ export class SqliteBackend implements MemoryBackend {
    */
   private migrate(): void {
     const db = this.db;
-    db.transaction(() => {
+    // The file's schema version; undefined for a new file (SCHEMA creates the current version).
+    const version = (): number | undefined => {
       const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'weft_memory_meta'").get() !== undefined;
-      if (!hasMeta) return; // a new file: SCHEMA creates the current version
+      if (!hasMeta) return undefined;
       const stored = db.prepare("SELECT value FROM weft_memory_meta WHERE key = 'schema'").pluck().get() as string | undefined;
-      const version = stored === undefined ? 1 : Number(stored);
-      if (version > SCHEMA_VERSION) {
-        throw new InvalidStateError(`memory ${this.source} has schema ${version}, written by a newer weft (this one reads up to ${SCHEMA_VERSION})`);
-      }
-      if (version === SCHEMA_VERSION) return;
+      return stored === undefined ? 1 : Number(stored);
+    };
+    const before = version();
+    if (before !== undefined && before > SCHEMA_VERSION) {
+      throw new InvalidStateError(`memory ${this.source} has schema ${before}, written by a newer weft (this one reads up to ${SCHEMA_VERSION})`);
+    }
+    if (before === undefined || before === SCHEMA_VERSION) return; // no write lock taken for nothing
+    db.transaction(() => {
+      if (version() !== before) return; // another connection migrated it meanwhile
       db.exec('DROP TABLE IF EXISTS weft_memory_vocab; DROP TABLE IF EXISTS weft_memory_fts;');
       db.exec(SCHEMA);
       // An external-content table rebuilds its index from the content table (weft_memory_items).

@@ -68,6 +68,18 @@ describe('SqliteBackend migration of older files', () => {
     await m.close();
   });
 
+  it('migrates once when two connections open the same old file', async () => {
+    const path = copyOld('twice.db');
+    const [a, b] = await Promise.all([createMemory({ path }), createMemory({ path })]);
+    for (const m of [a, b]) expect((await m.recall('libraries', { mode: 'keyword' })).length).toBe(2);
+    await a.close();
+    await b.close();
+    const db = new Database(path);
+    // The index holds each item once: an integrity check of the external-content table passes.
+    expect(() => db.exec("INSERT INTO weft_memory_fts(weft_memory_fts, rank) VALUES ('integrity-check', 1)")).not.toThrow();
+    db.close();
+  });
+
   it('refuses a file written by a newer weft', async () => {
     const path = copyOld('newer.db');
     const db = new Database(path);
