@@ -54,6 +54,9 @@ function best(scores: Map<number, number>, accept: (id: number) => boolean, limi
  * An inverted index with BM25 ranking identical to SQLite FTS5's `bm25()` over a
  * `tokenize='porter unicode61'` table: postings hold term frequencies, document lengths and the
  * token total are kept as texts come and go, so a query touches only its terms' postings.
+ * Chosen over running SQLite itself in the browser (`@sqlite.org/sqlite-wasm`): this much code
+ * gives the same top 10 on every CISI query at a tenth of FTS5's time per query, without a
+ * second WebAssembly module to download nor an asynchronous storage layer to open.
  */
 export class KeywordIndex {
   private readonly postings = new Map<string, Map<number, number>>();
