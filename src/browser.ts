@@ -77,6 +77,7 @@ export {
   DEFAULT_HNSW_PARAMS,
   RRF_K,
   MEMORY_SCOPES,
+  DEFAULT_HYBRID_OPTIONS,
 } from './memory/index.js';
 export type {
   CreateMemoryOptions,
@@ -87,6 +88,8 @@ export type {
   OpenAIEmbedderOptions,
   Embedder,
   EmbedFunction,
+  TermStatistics,
+  HybridOptions,
   HnswParams,
   MemoryScope,
   MemoryItem,

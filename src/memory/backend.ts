@@ -1,3 +1,4 @@
+import type { TermStatistics } from './embedder.js';
 import type { MemoryMetadata, MemoryScope, MemorySelector } from './types.js';
 import type { Hit } from './vector-matrix.js';
 
@@ -64,8 +65,13 @@ export interface MemoryBackend {
   count(selector: MemorySelector): number;
   /** Every row's id and vector. */
   vectors(): Iterable<{ id: number; vector: Float32Array }>;
-  /** Keyword search (BM25), best first; `score` is larger for better matches. */
+  /**
+   * Keyword search, best first, ranked by FTS5's `bm25()` over Porter-stemmed terms (every query
+   * word OR-ed, repeats counted); `score` is the negated rank, larger for better matches.
+   */
   keyword(query: string, selector: MemorySelector, limit: number): Hit[];
+  /** Document frequencies from the keyword index, always current (for IDF-weighting embedders). */
+  termStatistics(): TermStatistics;
   loadIndex(): Uint8Array | undefined;
   /** Saves (or with `undefined`, drops) the HNSW index bytes. */
   saveIndex(bytes: Uint8Array | undefined): void;

@@ -1,11 +1,23 @@
 import { DimensionMismatchError, EmbedderMismatchError } from '../errors.js';
 import { getKernels, initKernels } from '../kernels/index.js';
 import type { KernelSet } from '../kernels/types.js';
-import type { MemoryBackend } from './backend.js';
+import type { MemoryBackend, StoreMeta } from './backend.js';
 import { InMemoryBackend } from './in-memory-backend.js';
+import type { Embedder } from './embedder.js';
+import { createHashingEmbedder } from './hashing-embedder.js';
 import { Memory } from './memory.js';
-import { resolveMemoryOptions, type CreateMemoryOptions } from './options.js';
+import { resolveMemoryOptions, type CreateMemoryOptions, type ResolvedMemoryOptions } from './options.js';
 import { VectorSearch } from './vector-search.js';
+
+/**
+ * The embedder a file written by weft 0.1's default (the version-1 hashing embedder) needs, when
+ * the caller left the embedder (and the dimension) to the default: such files keep opening.
+ */
+function legacyDefault(o: ResolvedMemoryOptions, options: CreateMemoryOptions, meta: StoreMeta): Embedder | undefined {
+  if (!o.defaultEmbedder || (options.dim !== undefined && options.dim !== meta.dim)) return undefined;
+  const bigrams = meta.embedder === 'hashing-v1:uni+bi' ? true : meta.embedder === 'hashing-v1:uni' ? false : undefined;
+  return bigrams === undefined ? undefined : createHashingEmbedder({ version: 1, dim: meta.dim, bigrams });
+}
 
 /**
  * Opens (or creates) a memory. With `path`, items live in that SQLite file, which records the
@@ -29,15 +41,17 @@ export async function createMemory(options: CreateMemoryOptions = {}): Promise<M
   }
   try {
     const meta = backend.readMeta();
-    if (meta === undefined) backend.writeMeta({ dim: o.dim, embedder: o.embedder.id });
+    let embedder = o.embedder;
+    if (meta === undefined) backend.writeMeta({ dim: o.dim, embedder: embedder.id });
     else {
-      if (meta.dim !== o.dim) throw new DimensionMismatchError(`memory ${backend.source} was written with a dimension that`, meta.dim, o.dim);
-      if (meta.embedder !== o.embedder.id) throw new EmbedderMismatchError(backend.source, meta.embedder, o.embedder.id);
+      embedder = legacyDefault(o, options, meta) ?? embedder;
+      if (meta.dim !== embedder.dim) throw new DimensionMismatchError(`memory ${backend.source} was written with a dimension that`, meta.dim, embedder.dim);
+      if (meta.embedder !== embedder.id) throw new EmbedderMismatchError(backend.source, meta.embedder, embedder.id);
     }
-    const search = new VectorSearch({ ...o, kernels });
+    const search = new VectorSearch({ ...o, dim: embedder.dim, kernels });
     for (const { id, vector } of backend.vectors()) search.matrix.set(id, vector);
     await search.open(backend.loadIndex(), signal);
-    return new Memory(backend, o.embedder, search, kernels);
+    return new Memory(backend, embedder, search, kernels);
   } catch (error) {
     backend.close();
     throw error;

@@ -2,6 +2,18 @@ import { DimensionMismatchError, EmbeddingFailedError } from '../errors.js';
 import { expectedMessage } from '../internal/validate.js';
 
 /**
+ * What a store knows about its own collection, always current: how many items it holds and in
+ * how many of them a term occurs. Terms are Porter stems of lower-cased, diacritic-free words, as
+ * the keyword index (SQLite FTS5 `porter unicode61`) holds them.
+ */
+export interface TermStatistics {
+  /** Items in the store. */
+  readonly documents: number;
+  /** In how many items `term` occurs. */
+  documentFrequency(term: string): number;
+}
+
+/**
  * Turns texts into vectors. weft normalises every vector it stores, so an embedder need not.
  */
 export interface Embedder {
@@ -14,6 +26,12 @@ export interface Embedder {
   readonly dim: number;
   /** Embeds `texts`, one vector per text, in order. */
   embed(texts: readonly string[], signal?: AbortSignal): Promise<Float32Array[]>;
+  /**
+   * Embeds a recall query knowing the store's collection (e.g. to weight its terms by IDF).
+   * Optional: without it, queries go through {@link Embedder.embed} like stored texts. Its
+   * vectors must be comparable with `embed`'s (same space and dimension).
+   */
+  embedQuery?(text: string, stats: TermStatistics, signal?: AbortSignal): Promise<Float32Array>;
 }
 
 /** A plain embedding function, as accepted by `createMemory({ embedder })`. */
@@ -41,12 +59,22 @@ export function isEmbedder(value: unknown): value is Embedder {
 }
 
 /**
- * Calls `embedder` and checks what came back: one Float32Array per text, each of the embedder's
+ * Calls `embedder` (its `embedQuery` for a single query when `stats` is given) and checks what
+ * came back: one Float32Array per text, each of the embedder's
  * dimension. A plugged-in function is not trusted to get this right.
  */
-export async function embedChecked(embedder: Embedder, texts: readonly string[], signal?: AbortSignal): Promise<Float32Array[]> {
+export async function embedChecked(
+  embedder: Embedder,
+  texts: readonly string[],
+  signal?: AbortSignal,
+  stats?: TermStatistics,
+): Promise<Float32Array[]> {
   signal?.throwIfAborted();
-  const vectors = await embedder.embed(texts, signal);
+  // A query (one text, with the store's statistics) goes through embedQuery when there is one.
+  const vectors =
+    stats !== undefined && texts.length === 1 && embedder.embedQuery !== undefined
+      ? [await embedder.embedQuery(texts[0], stats, signal)]
+      : await embedder.embed(texts, signal);
   signal?.throwIfAborted();
   if (!Array.isArray(vectors) || vectors.length !== texts.length) {
     throw new EmbeddingFailedError(

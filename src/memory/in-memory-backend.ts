@@ -1,12 +1,9 @@
 import { matchesFilter } from './filter.js';
-import type { MemoryBackend, NewRow, StoreMeta, StoredRow } from './backend.js';
-import { tokenize } from './tokenize.js';
+import { isEmptySelector, type MemoryBackend, type NewRow, type StoreMeta, type StoredRow } from './backend.js';
+import { KeywordIndex } from './keyword-index.js';
+import type { TermStatistics } from './embedder.js';
 import type { MemorySelector } from './types.js';
 import type { Hit } from './vector-matrix.js';
-
-// BM25 parameters, SQLite FTS5's defaults, so both backends rank keywords alike.
-const K1 = 1.2;
-const B = 0.75;
 
 function matches(row: StoredRow, s: MemorySelector): boolean {
   return (
@@ -24,7 +21,7 @@ function copyOut(r: StoredRow): StoredRow {
 
 /**
  * The browser backend: the same interface as {@link SqliteBackend} over plain maps, nothing
- * persisted. Keyword search is BM25 computed on the fly over the selected rows.
+ * persisted. Keyword search is a {@link KeywordIndex}, ranked as SQLite FTS5 ranks.
  */
 export class InMemoryBackend implements MemoryBackend {
   readonly source = ':memory:';
@@ -32,6 +29,7 @@ export class InMemoryBackend implements MemoryBackend {
   private readonly rows = new Map<number, StoredRow>();
   private nextId = 1;
   private meta: StoreMeta | undefined;
+  private index = new KeywordIndex();
 
   readMeta(): StoreMeta | undefined {
     return this.meta;
@@ -55,6 +53,7 @@ export class InMemoryBackend implements MemoryBackend {
         createdAt: r.now,
         updatedAt: r.now,
       });
+      this.index.add(id, r.text);
       return id;
     });
   }
@@ -63,10 +62,14 @@ export class InMemoryBackend implements MemoryBackend {
     const old = this.rows.get(id);
     if (old === undefined) return;
     this.rows.set(id, { ...old, text: r.text, metadata: structuredClone(r.metadata), vector: r.vector.slice(), updatedAt: r.now });
+    this.index.add(id, r.text);
   }
 
   delete(ids: readonly number[]): void {
-    for (const id of ids) this.rows.delete(id);
+    for (const id of ids) {
+      this.rows.delete(id);
+      this.index.remove(id);
+    }
   }
 
   getMany(ids: readonly number[]): StoredRow[] {
@@ -110,28 +113,13 @@ export class InMemoryBackend implements MemoryBackend {
   }
 
   keyword(query: string, selector: MemorySelector, limit: number): Hit[] {
-    const terms = [...new Set(tokenize(query))];
-    if (terms.length === 0) return [];
-    // Statistics over the whole store, as FTS5 computes them.
-    const docs = [...this.rows.values()].map((r) => ({ row: r, words: tokenize(r.text) }));
-    const n = docs.length;
-    const avg = docs.reduce((a, d) => a + d.words.length, 0) / Math.max(1, n);
-    const df = new Map(terms.map((t) => [t, docs.filter((d) => d.words.includes(t)).length]));
-    const hits: Hit[] = [];
-    for (const d of docs) {
-      if (!matches(d.row, selector)) continue;
-      let score = 0;
-      for (const t of terms) {
-        const tf = d.words.filter((w) => w === t).length;
-        if (tf === 0) continue;
-        // FTS5's idf: no +1 smoothing, but never below 1e-6 (a word in most rows still counts a little).
-        const idf = Math.max(1e-6, Math.log((n - df.get(t)! + 0.5) / (df.get(t)! + 0.5)));
-        score += (idf * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * d.words.length) / avg));
-      }
-      if (score > 0) hits.push({ id: d.row.id, score });
-    }
-    hits.sort((a, b) => b.score - a.score || a.id - b.id);
-    return hits.slice(0, limit);
+    // Statistics over the whole store, as FTS5 computes them; the selector only filters.
+    const accept = isEmptySelector(selector) ? () => true : (id: number) => matches(this.rows.get(id)!, selector);
+    return this.index.search(query, accept, limit);
+  }
+
+  termStatistics(): TermStatistics {
+    return { documents: this.index.documents, documentFrequency: (term) => this.index.documentFrequency(term) };
   }
 
   loadIndex(): Uint8Array | undefined {
@@ -146,5 +134,6 @@ export class InMemoryBackend implements MemoryBackend {
 
   close(): void {
     this.rows.clear();
+    this.index = new KeywordIndex();
   }
 }

@@ -7,6 +7,7 @@ import { embedChecked, type Embedder } from './embedder.js';
 import { checkSelector, checkText } from './checks.js';
 import { checkMetadata } from './filter.js';
 import { checkScope } from './options.js';
+import { feedbackQuery, resolveHybridOptions, type ResolvedHybridOptions } from './hybrid.js';
 import { reciprocalRankFusion } from './rrf.js';
 import type {
   ListOptions,
@@ -34,6 +35,17 @@ function toItem(r: StoredRow): MemoryItem {
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
   };
+}
+
+/** The best `k` of several ranked lists, best first, each id once (ties to the smaller id). */
+function mergeHits(lists: readonly Hit[][], k: number): Hit[] {
+  if (lists.length === 1) return lists[0];
+  const seen = new Set<number>();
+  return lists
+    .flat()
+    .sort((a, b) => b.score - a.score || a.id - b.id)
+    .filter((h) => !seen.has(h.id) && seen.add(h.id))
+    .slice(0, k);
 }
 
 /** Facts of an entity are the lines of its text; a fact already known is not added twice. */
@@ -94,8 +106,10 @@ export class Memory {
     }
   }
 
-  private async embed(texts: readonly string[], signal?: AbortSignal): Promise<Float32Array[]> {
-    const vectors = await embedChecked(this.embedder, texts, signal);
+  private async embed(texts: readonly string[], signal?: AbortSignal, query = false): Promise<Float32Array[]> {
+    // A query sees the collection's current statistics (an IDF-weighting embedder uses them).
+    const stats = query && this.embedder.embedQuery !== undefined ? this.backend.termStatistics() : undefined;
+    const vectors = await embedChecked(this.embedder, texts, signal, stats);
     // Stored and compared as unit vectors: cosine becomes a dot product, and HNSW's inner product space applies.
     return vectors.map((v) => {
       const u = v.slice();
@@ -222,6 +236,22 @@ export class Memory {
    */
   async recall(query: string | Float32Array, options: RecallOptions = {}): Promise<RecallResult[]> {
     if (typeof options !== 'object' || options === null) throw new TypeError(expectedMessage('options', 'an object', options));
+    return this.recallWithin(query, [checkSelector(options)], options);
+  }
+
+  /**
+   * Like {@link Memory.recall} over the union of `selectors` (their items ranked as one list,
+   * with one fusion for hybrid): what a run sees is its own short-term items plus the
+   * long-term and entity ones. The selector fields of `options` are ignored.
+   * @internal used by `runMemory`
+   */
+  async recallAmong(query: string, selectors: readonly MemorySelector[], options: RecallOptions = {}): Promise<RecallResult[]> {
+    if (typeof options !== 'object' || options === null) throw new TypeError(expectedMessage('options', 'an object', options));
+    if (!Array.isArray(selectors) || selectors.length === 0) throw new TypeError(expectedMessage('selectors', 'a non-empty array', selectors));
+    return this.recallWithin(query, selectors.map(checkSelector), options);
+  }
+
+  private async recallWithin(query: string | Float32Array, selectors: readonly MemorySelector[], options: RecallOptions): Promise<RecallResult[]> {
     const k = checkInteger('k', options.k ?? 10, 0);
     const mode = options.mode ?? 'vector';
     if (mode !== 'vector' && mode !== 'keyword' && mode !== 'hybrid') {
@@ -229,7 +259,7 @@ export class Memory {
     }
     const minScore = options.minScore ?? -Infinity;
     if (typeof minScore !== 'number' || Number.isNaN(minScore)) throw new TypeError(expectedMessage('minScore', 'a number', minScore));
-    const selector = checkSelector(options);
+    const hybrid = resolveHybridOptions(options.hybrid);
     let text: string | undefined;
     let vector: Float32Array | undefined;
     if (query instanceof Float32Array) {
@@ -243,16 +273,12 @@ export class Memory {
     }
     this.live();
     if (k === 0) return [];
-    if (vector === undefined && mode !== 'keyword') [vector] = await this.embed([text!], options.signal);
+    if (vector === undefined && mode !== 'keyword') [vector] = await this.embed([text!], options.signal, true);
     this.live();
     let hits: Hit[];
-    if (mode === 'keyword') hits = this.backend.keyword(text!, selector, k);
-    else if (mode === 'vector') hits = this.vectorHits(vector!, selector, k);
-    else {
-      // Deeper lists than k, so an item ranked moderately by both can surface.
-      const depth = Math.max(k * 4, 50);
-      hits = reciprocalRankFusion([this.vectorHits(vector!, selector, depth), this.backend.keyword(text!, selector, depth)], k);
-    }
+    if (mode === 'keyword') hits = this.keywordHits(text!, selectors, k);
+    else if (mode === 'vector') hits = this.vectorHits(vector!, selectors, k);
+    else hits = this.hybridHits(text!, vector!, selectors, k, hybrid);
     hits = hits.filter((h) => h.score >= minScore);
     const rows = new Map(this.backend.getMany(hits.map((h) => h.id)).map((r) => [r.id, r]));
     const out: RecallResult[] = [];
@@ -263,9 +289,36 @@ export class Memory {
     return out;
   }
 
-  private vectorHits(vector: Float32Array, selector: MemorySelector, k: number): Hit[] {
-    if (isEmptySelector(selector)) return this.search.search(vector, k);
-    return this.search.searchAmong(vector, this.backend.ids(selector), k);
+  /**
+   * Keyword hits first; their vectors pull the query vector towards what they are about
+   * (pseudo-relevance feedback, which finds items sharing the hits' vocabulary rather than only
+   * the query's), then both lists are fused by weighted RRF. Measured on CISI: plain RRF of
+   * the two lists loses to keyword alone (0.355 against 0.378 nDCG@10); with feedback 0.384.
+   */
+  private hybridHits(text: string, vector: Float32Array, selectors: readonly MemorySelector[], k: number, o: ResolvedHybridOptions): Hit[] {
+    const depth = Math.max(k, o.depth);
+    const byKeyword = this.keywordHits(text, selectors, depth);
+    let query = vector;
+    if (o.feedbackItems > 0 && byKeyword.length > 0 && o.feedbackWeight > 0) {
+      const feedback = this.backend.getMany(byKeyword.slice(0, o.feedbackItems).map((h) => h.id)).map((r) => r.vector);
+      query = feedbackQuery(vector, feedback, o.feedbackWeight);
+      this.kernels.vector.normalize(query);
+    }
+    const byVector = this.vectorHits(query, selectors, depth);
+    return reciprocalRankFusion([byKeyword, byVector], k, { weights: [o.keywordWeight, o.vectorWeight], constant: o.rrfK });
+  }
+
+  // BM25 statistics are the whole store's whatever the selector, so scores (like cosines)
+  // compare across selectors, and the union's best are the best of each merged.
+  private keywordHits(text: string, selectors: readonly MemorySelector[], k: number): Hit[] {
+    return mergeHits(selectors.map((s) => this.backend.keyword(text, s, k)), k);
+  }
+
+  private vectorHits(vector: Float32Array, selectors: readonly MemorySelector[], k: number): Hit[] {
+    return mergeHits(
+      selectors.map((s) => (isEmptySelector(s) ? this.search.search(vector, k) : this.search.searchAmong(vector, this.backend.ids(s), k))),
+      k,
+    );
   }
 
   /**

@@ -16,7 +16,8 @@ export interface CreateMemoryOptions {
   /**
    * Turns texts into vectors: an {@link Embedder}, or a function `(texts) => Float32Array[]`
    * whose vectors have `dim` elements.
-   * @default the hashing embedder of dimension `dim` (offline, no model)
+   * @default the hashing embedder (version 2) of dimension `dim` (offline, no model); a file
+   *   written with the version-1 hashing embedder (weft 0.1) opens with that one instead
    */
   readonly embedder?: Embedder | EmbedFunction;
   /**
@@ -67,6 +68,8 @@ export const DEFAULT_MEMORY_OPTIONS = Object.freeze({
 export interface ResolvedMemoryOptions {
   readonly path: string | undefined;
   readonly embedder: Embedder;
+  /** Whether `embedder` is the default (no `embedder` option given). */
+  readonly defaultEmbedder: boolean;
   readonly dim: number;
   readonly hnswThreshold: number;
   readonly hnsw: HnswParams;
@@ -114,6 +117,7 @@ export function resolveMemoryOptions(options: CreateMemoryOptions): ResolvedMemo
   return Object.freeze({
     path: o.path,
     embedder,
+    defaultEmbedder: o.embedder === undefined,
     dim,
     hnswThreshold: checkThreshold(o.hnswThreshold),
     hnsw,

@@ -1,6 +1,5 @@
 import { expectedMessage } from '../internal/validate.js';
 import type { Memory } from './memory.js';
-import { reciprocalRankFusion } from './rrf.js';
 import type { MemoryItem, MemoryMetadata, MemoryScope, RecallOptions, RecallResult, RememberInput, RememberOptions } from './types.js';
 
 /** Options of {@link RunMemory.rememberOutput}. */
@@ -48,26 +47,9 @@ export function runMemory(memory: Memory, runId: string): RunMemory {
         const runScoped = options.scope === 'short-term' ? { runId } : {};
         return memory.recall(query, { ...options, ...runScoped });
       }
-      const k = options.k ?? 10;
-      const across = async (mode: 'vector' | 'keyword', depth: number): Promise<RecallResult[]> => {
-        const parts = await Promise.all([
-          memory.recall(query, { ...options, mode, k: depth, scope: 'short-term', runId }),
-          memory.recall(query, { ...options, mode, k: depth, scope: 'long-term' }),
-          memory.recall(query, { ...options, mode, k: depth, scope: 'entity' }),
-        ]);
-        // Scores of one mode (cosine, BM25) compare across scopes; sorting merges the three lists.
-        return parts
-          .flat()
-          .sort((a, b) => b.score - a.score || a.id - b.id)
-          .slice(0, depth);
-      };
-      if (options.mode !== 'hybrid') return across(options.mode ?? 'vector', k);
-      // Hybrid ranks are per list: fuse once over the merged lists, not per scope (each scope's
-      // first item would otherwise score the same however weak it is).
-      const depth = Math.max(k * 4, 50);
-      const [byVector, byKeyword] = await Promise.all([across('vector', depth), across('keyword', depth)]);
-      const items = new Map([...byVector, ...byKeyword].map((r) => [r.id, r]));
-      return reciprocalRankFusion([byVector, byKeyword], k).map(({ id, score }) => ({ ...items.get(id)!, score }));
+      // One ranking over what the run may see (for hybrid: one fusion, so each scope's first
+      // item does not score the same however weak it is).
+      return memory.recallAmong(query, [{ ...options, scope: 'short-term', runId }, { ...options, scope: 'long-term' }, { ...options, scope: 'entity' }], options);
     },
     rememberOutput(taskId: string, output: unknown, options: RememberOutputOptions = {}) {
       const text = typeof output === 'string' ? output : JSON.stringify(output);

@@ -2,9 +2,17 @@ import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
 import { encodeValue, tagsOf } from './filter.js';
 import type { MemoryBackend, NewRow, StoreMeta, StoredRow } from './backend.js';
-import { tokenize } from './tokenize.js';
+import type { TermStatistics } from './embedder.js';
+import { InvalidStateError } from '../errors.js';
+import { words } from './tokenize.js';
 import type { MemoryMetadata, MemoryScope, MemorySelector } from './types.js';
 import type { Hit } from './vector-matrix.js';
+
+/**
+ * The file format's version, in `weft_memory_meta` under `schema`. 1: FTS5 with `unicode61`
+ * (weft 0.1); 2: FTS5 with `porter unicode61` and an `fts5vocab` table for document frequencies.
+ */
+export const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS weft_memory_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -28,7 +36,8 @@ CREATE TABLE IF NOT EXISTS weft_memory_tags (
   PRIMARY KEY (key, value, item_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS weft_memory_tags_item ON weft_memory_tags (item_id);
-CREATE VIRTUAL TABLE IF NOT EXISTS weft_memory_fts USING fts5(text, content='weft_memory_items', content_rowid='id');
+CREATE VIRTUAL TABLE IF NOT EXISTS weft_memory_fts USING fts5(text, content='weft_memory_items', content_rowid='id', tokenize='porter unicode61');
+CREATE VIRTUAL TABLE IF NOT EXISTS weft_memory_vocab USING fts5vocab(weft_memory_fts, 'row');
 CREATE TRIGGER IF NOT EXISTS weft_memory_fts_ai AFTER INSERT ON weft_memory_items BEGIN
   INSERT INTO weft_memory_fts(rowid, text) VALUES (new.id, new.text);
 END;
@@ -128,6 +137,7 @@ export class SqliteBackend implements MemoryBackend {
     untag: Statement;
     remove: Statement;
     byId: Statement;
+    byIds: Statement;
     entity: Statement;
     vectors: Statement;
     metaGet: Statement;
@@ -135,9 +145,13 @@ export class SqliteBackend implements MemoryBackend {
     indexGet: Statement;
     indexSet: Statement;
     indexDrop: Statement;
+    rows: Statement;
+    documentFrequency: Statement;
   };
   // Statements whose WHERE depends on the selector's shape: prepared once per distinct SQL.
   private readonly dynamic = new Map<string, Statement>();
+  // Document frequencies for termStatistics(); `documents` is -1 after a write of ours (recounted on use).
+  private termCache = { version: -1, documents: -1, countedAt: -1, counts: new Map<string, number>() };
   private readonly insertTx: (rows: readonly NewRow[]) => number[];
   private readonly deleteTx: (ids: readonly number[]) => void;
   private readonly updateTx: (id: number, row: Pick<NewRow, 'text' | 'metadata' | 'vector' | 'now'>) => void;
@@ -153,6 +167,7 @@ export class SqliteBackend implements MemoryBackend {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    this.migrate();
     this.db.exec(SCHEMA);
     const db = this.db;
     this.stmts = {
@@ -164,6 +179,7 @@ export class SqliteBackend implements MemoryBackend {
       untag: db.prepare('DELETE FROM weft_memory_tags WHERE item_id = ?'),
       remove: db.prepare('DELETE FROM weft_memory_items WHERE id = ?'),
       byId: db.prepare(`SELECT ${COLUMNS} FROM weft_memory_items WHERE id = ?`),
+      byIds: db.prepare(`SELECT ${COLUMNS} FROM weft_memory_items WHERE id IN (SELECT value FROM json_each(?))`),
       entity: db.prepare(`SELECT ${COLUMNS} FROM weft_memory_items WHERE scope = 'entity' AND entity = ?`),
       vectors: db.prepare('SELECT id, vector FROM weft_memory_items'),
       metaGet: db.prepare('SELECT key, value FROM weft_memory_meta'),
@@ -171,6 +187,8 @@ export class SqliteBackend implements MemoryBackend {
       indexGet: db.prepare('SELECT bytes FROM weft_memory_index WHERE id = 1'),
       indexSet: db.prepare('INSERT OR REPLACE INTO weft_memory_index (id, bytes) VALUES (1, ?)'),
       indexDrop: db.prepare('DELETE FROM weft_memory_index'),
+      rows: db.prepare('SELECT count(*) FROM weft_memory_items').pluck(),
+      documentFrequency: db.prepare('SELECT doc FROM weft_memory_vocab WHERE term = ?').pluck(),
     };
     this.insertTx = db.transaction((rows: readonly NewRow[]) =>
       rows.map((r) => {
@@ -190,6 +208,35 @@ export class SqliteBackend implements MemoryBackend {
       this.stmts.untag.run(id);
       for (const [k, v] of tagsOf(r.metadata)) this.stmts.tag.run(k, v, id);
     });
+  }
+
+  /**
+   * Brings a file written by an older weft up to {@link SCHEMA_VERSION}: a schema-1 file's FTS
+   * index (unicode61) is dropped and rebuilt from the items with `porter unicode61`. One
+   * immediate transaction, so a second connection opening the same file waits, then sees it done.
+   */
+  private migrate(): void {
+    const db = this.db;
+    // The file's schema version; undefined for a new file (SCHEMA creates the current version).
+    const version = (): number | undefined => {
+      const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'weft_memory_meta'").get() !== undefined;
+      if (!hasMeta) return undefined;
+      const stored = db.prepare("SELECT value FROM weft_memory_meta WHERE key = 'schema'").pluck().get() as string | undefined;
+      return stored === undefined ? 1 : Number(stored);
+    };
+    const before = version();
+    if (before !== undefined && before > SCHEMA_VERSION) {
+      throw new InvalidStateError(`memory ${this.source} has schema ${before}, written by a newer weft (this one reads up to ${SCHEMA_VERSION})`);
+    }
+    if (before === undefined || before === SCHEMA_VERSION) return; // no write lock taken for nothing
+    db.transaction(() => {
+      if (version() !== before) return; // another connection migrated it meanwhile
+      db.exec('DROP TABLE IF EXISTS weft_memory_vocab; DROP TABLE IF EXISTS weft_memory_fts;');
+      db.exec(SCHEMA);
+      // An external-content table rebuilds its index from the content table (weft_memory_items).
+      db.exec("INSERT INTO weft_memory_fts(weft_memory_fts) VALUES ('rebuild')");
+      db.prepare("INSERT OR REPLACE INTO weft_memory_meta (key, value) VALUES ('schema', ?)").run(String(SCHEMA_VERSION));
+    }).immediate();
   }
 
   private prepare(sql: string): Statement {
@@ -212,11 +259,12 @@ export class SqliteBackend implements MemoryBackend {
     this.db.transaction(() => {
       this.stmts.metaSet.run('dim', String(meta.dim));
       this.stmts.metaSet.run('embedder', meta.embedder);
-      this.stmts.metaSet.run('schema', '1');
+      this.stmts.metaSet.run('schema', String(SCHEMA_VERSION));
     })();
   }
 
   insert(rows: readonly NewRow[]): number[] {
+    this.termCache.documents = -1;
     return this.insertTx(rows);
   }
 
@@ -225,13 +273,20 @@ export class SqliteBackend implements MemoryBackend {
   }
 
   delete(ids: readonly number[]): void {
+    this.termCache.documents = -1;
     this.deleteTx(ids);
   }
 
   getMany(ids: readonly number[]): StoredRow[] {
+    if (ids.length === 1) {
+      const r = this.stmts.byId.get(ids[0]) as Row | undefined;
+      return r === undefined ? [] : [toStored(r)];
+    }
+    // One statement for the lot (a recall reads k rows), then back into the order asked.
+    const rows = new Map((this.stmts.byIds.all(JSON.stringify(ids)) as Row[]).map((r) => [r.id, r]));
     const out: StoredRow[] = [];
     for (const id of ids) {
-      const r = this.stmts.byId.get(id) as Row | undefined;
+      const r = rows.get(id);
       if (r !== undefined) out.push(toStored(r));
     }
     return out;
@@ -267,10 +322,11 @@ export class SqliteBackend implements MemoryBackend {
   }
 
   keyword(query: string, selector: MemorySelector, limit: number): Hit[] {
-    const words = tokenize(query);
-    if (words.length === 0) return [];
-    // Each word quoted, so FTS5 syntax in user text (AND, NEAR, *, ") is taken literally.
-    const match = words.map((w) => `"${w.replace(/"/g, '""')}"`).join(' OR ');
+    const ws = words(query);
+    if (ws.length === 0) return [];
+    // Each word quoted, so FTS5 syntax in user text (AND, NEAR, *, ") is taken literally; repeats
+    // stay (FTS5 counts each phrase: a word asked twice weighs twice, as in the in-memory index).
+    const match = ws.map((w) => `"${w.replace(/"/g, '""')}"`).join(' OR ');
     const [w, params] = where(selector);
     const rows = this
       .prepare(
@@ -279,6 +335,30 @@ export class SqliteBackend implements MemoryBackend {
       )
       .all(...params, match, limit) as { id: number; rank: number }[];
     return rows.map((r) => ({ id: r.id, score: -r.rank }));
+  }
+
+  termStatistics(): TermStatistics {
+    // fts5vocab counts a term's rows by walking its doclist (0.17 ms for a term in 3,000 of 10K
+    // rows), so counts are cached until another connection writes or the number of items moves
+    // by more than 1%: IDF that stale changes no ranking noticeably, and a query stays cheap.
+    const version = this.externalVersion();
+    let c = this.termCache;
+    if (version !== c.version) c = this.termCache = { version, documents: -1, countedAt: -1, counts: new Map() };
+    if (c.documents < 0) c.documents = this.stmts.rows.get() as number;
+    if (Math.abs(c.documents - c.countedAt) > Math.floor(c.countedAt / 100)) {
+      c.counts = new Map();
+      c.countedAt = c.documents;
+    }
+    const { counts } = c;
+    const stmt = this.stmts.documentFrequency;
+    return {
+      documents: c.documents,
+      documentFrequency(term) {
+        let n = counts.get(term);
+        if (n === undefined) counts.set(term, (n = (stmt.get(term) as number | undefined) ?? 0));
+        return n;
+      },
+    };
   }
 
   loadIndex(): Uint8Array | undefined {

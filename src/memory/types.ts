@@ -5,6 +5,8 @@
  * @packageDocumentation
  */
 
+import type { HybridOptions } from './hybrid.js';
+
 /**
  * Where an item lives:
  * - `'short-term'`: belongs to one run (`runId`) and is deleted by `endRun(runId)`;
@@ -52,7 +54,7 @@ export interface MemoryItem {
 export interface RecallResult extends MemoryItem {
   /**
    * Higher is closer. `vector` mode: cosine similarity in [-1, 1]; `keyword` mode: the negated
-   * BM25 rank (larger is better); `hybrid` mode: the reciprocal-rank-fusion score.
+   * BM25 rank (larger is better); `hybrid` mode: the weighted reciprocal-rank-fusion score.
    */
   readonly score: number;
 }
@@ -95,6 +97,8 @@ export interface RecallOptions extends MemorySelector {
   readonly minScore?: number;
   /** @default 'vector' */
   readonly mode?: RecallMode;
+  /** How `mode: 'hybrid'` fuses keyword and vector search. @default DEFAULT_HYBRID_OPTIONS */
+  readonly hybrid?: HybridOptions;
   /** Aborts the embedding of the query. */
   readonly signal?: AbortSignal;
 }

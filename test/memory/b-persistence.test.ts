@@ -34,9 +34,9 @@ describe('memory persistence', () => {
     const dim = await createMemory({ path, dim: 64 }).catch((e: unknown) => e);
     expect(isWeftError(dim, 'DIMENSION_MISMATCH')).toBe(true);
     expect((dim as Error).message).toBe(`memory ${path} was written with a dimension that: expected dimension 32, got 64`);
-    const emb = await createMemory({ path, embedder: createHashingEmbedder({ dim: 32, bigrams: false }) }).catch((e: unknown) => e);
+    const emb = await createMemory({ path, embedder: createHashingEmbedder({ dim: 32, bigrams: true }) }).catch((e: unknown) => e);
     expect(isWeftError(emb, 'EMBEDDER_MISMATCH')).toBe(true);
-    expect((emb as Error).message).toBe(`memory ${path} was written with embedder hashing-v1:uni+bi, opened with hashing-v1:uni`);
+    expect((emb as Error).message).toBe(`memory ${path} was written with embedder hashing-v2:uni, opened with hashing-v2:uni+bi`);
     const fn = await createMemory({ path, dim: 32, embedder: async (t) => t.map(() => new Float32Array(32)), embedderId: 'my-model' }).catch(
       (e: unknown) => e,
     );
@@ -45,7 +45,7 @@ describe('memory persistence', () => {
 
   it('saves the HNSW index in the database and reloads it on open', async () => {
     const path = tmp.file('index.db');
-    const m = await createMemory({ path, dim: 32, hnswThreshold: 100 });
+    const m = await createMemory({ path, dim: 64, hnswThreshold: 100 });
     await m.rememberMany(notes(150));
     await m.whenIndexed();
     expect(m.indexed).toBe(true);
@@ -56,9 +56,9 @@ describe('memory persistence', () => {
     const db = new Database(path, { readonly: true });
     const saved = db.prepare('SELECT length(bytes) FROM weft_memory_index').pluck().get() as number;
     db.close();
-    expect(saved).toBeGreaterThan(150 * 32 * 4);
+    expect(saved).toBeGreaterThan(150 * 64 * 4);
 
-    const again = await createMemory({ path, dim: 32, hnswThreshold: 100 });
+    const again = await createMemory({ path, dim: 64, hnswThreshold: 100 });
     // Loaded, not rebuilding: the index serves the first query.
     expect(again.indexed).toBe(true);
     const hits = await again.recall('note 42 about topic 3', { k: 1 });
@@ -93,7 +93,7 @@ describe('memory persistence', () => {
     ['truncated', null],
   ])('rebuilds a %s index instead of failing', async (kind, bytes) => {
     const path = tmp.file(`${kind}.db`);
-    const m = await createMemory({ path, dim: 32, hnswThreshold: 50 });
+    const m = await createMemory({ path, dim: 64, hnswThreshold: 50 });
     await m.rememberMany(notes(80));
     await m.close();
     const db = new Database(path);
@@ -101,7 +101,7 @@ describe('memory persistence', () => {
     else db.prepare('UPDATE weft_memory_index SET bytes = ?').run(bytes);
     db.close();
 
-    const again = await createMemory({ path, dim: 32, hnswThreshold: 50 });
+    const again = await createMemory({ path, dim: 64, hnswThreshold: 50 });
     // Until the rebuild is done, recall is exact, so results are right meanwhile.
     const early = await again.recall('note 7 about topic 7', { k: 1 });
     expect(early[0].text).toBe('note 7 about topic 7 and item 49');

@@ -6,7 +6,7 @@ describe('memory options', () => {
   it('resolves defaults and freezes the result', () => {
     const o = resolveMemoryOptions({});
     expect(o.dim).toBe(256);
-    expect(o.embedder.id).toBe('hashing-v1:uni+bi');
+    expect(o.embedder.id).toBe('hashing-v2:uni');
     expect(o.hnswThreshold).toBe(DEFAULT_MEMORY_OPTIONS.hnswThreshold);
     expect(o.hnsw).toEqual({ m: 16, efConstruction: 200, efSearch: 100 });
     expect(o.exactFilterLimit).toBe(4096);
@@ -16,7 +16,7 @@ describe('memory options', () => {
   it('takes the dimension from an Embedder and checks one given beside it', () => {
     expect(resolveMemoryOptions({ embedder: createHashingEmbedder({ dim: 12 }) }).dim).toBe(12);
     expect(() => resolveMemoryOptions({ embedder: createHashingEmbedder({ dim: 12 }), dim: 13 })).toThrow(
-      'embedder hashing-v1:uni+bi: expected dimension 13, got 12',
+      'embedder hashing-v2:uni: expected dimension 13, got 12',
     );
   });
 

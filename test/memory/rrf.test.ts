@@ -20,3 +20,17 @@ describe('reciprocalRankFusion', () => {
     expect(reciprocalRankFusion([[{ id: 1, score: 1 }, { id: 2, score: 1 }]], 1)).toHaveLength(1);
   });
 });
+
+describe('weighted reciprocalRankFusion', () => {
+  it('multiplies each list by its weight and uses the given constant', () => {
+    const a = [{ id: 1, score: 1 }, { id: 2, score: 1 }];
+    const b = [{ id: 2, score: 1 }, { id: 1, score: 1 }];
+    const fused = reciprocalRankFusion([a, b], 2, { weights: [3, 1], constant: 0 });
+    expect(fused).toEqual([
+      { id: 1, score: 3 / 1 + 1 / 2 },
+      { id: 2, score: 3 / 2 + 1 / 1 },
+    ]);
+    // A list weighing 0 cannot reorder the other's items.
+    expect(reciprocalRankFusion([a, b], 2, { weights: [1, 0] }).map((h) => h.id)).toEqual([1, 2]);
+  });
+});

@@ -29,6 +29,21 @@ describe('runMemory', () => {
     await m.close();
   });
 
+  it("ranks what a run sees as one collection: when that is every item, the store's own ranking", async () => {
+    const m = await createMemory({ dim: 256 });
+    await m.rememberMany(['solar panels on the roof', 'the roof leaks in winter', 'panel meeting on budgets', 'winter tyres for the van']);
+    await m.remember('Dana fixes roofs', { entity: 'Dana' });
+    const r = runMemory(m, 'r');
+    await r.remember('roof panel notes of this run');
+    for (const mode of ['keyword', 'vector', 'hybrid'] as const) {
+      const mine = await r.recall('roof panels', { mode, k: 5 });
+      const store = await m.recall('roof panels', { mode, k: 5 });
+      expect(mine.map((h) => [h.id, h.score])).toEqual(store.map((h) => [h.id, h.score]));
+    }
+    await expect(m.recallAmong('x', [])).rejects.toThrow(TypeError);
+    await m.close();
+  });
+
   it('validates the run id', async () => {
     const m = await createMemory({ dim: 8 });
     expect(() => runMemory(m, '')).toThrow(new TypeError('Expected `runId` to be a non-empty string, got `""` (string)'));
