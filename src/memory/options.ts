@@ -3,6 +3,7 @@ import { checkInteger, checkOneOf, expectedMessage } from '../internal/validate.
 import type { KernelSet } from '../kernels/types.js';
 import { embedderFromFunction, isEmbedder, type EmbedFunction, type Embedder } from './embedder.js';
 import { createHashingEmbedder } from './hashing-embedder.js';
+import { INDEX_KINDS, type IndexKind } from './ann-types.js';
 import { DEFAULT_HNSW_PARAMS, type HnswParams } from './hnsw-index.js';
 
 /** Options of {@link createMemory}. */
@@ -42,6 +43,14 @@ export interface CreateMemoryOptions {
   /** HNSW parameters. @default { m: 16, efConstruction: 200, efSearch: 100 } */
   readonly hnsw?: Partial<HnswParams>;
   /**
+   * The HNSW implementation: `'weft'`, weft's own (AssemblyScript on the SIMD kernels, its graph
+   * in WebAssembly memory), or `'hnswlib-wasm'` (the hnswlib package, kept as the bench's peer).
+   * Without WebAssembly neither loads and recall stays exact. An index saved by one kind is
+   * rebuilt by the other.
+   * @default 'weft'
+   */
+  readonly index?: IndexKind;
+  /**
    * A filtered recall whose filter matches at most this many items scans them exactly (always
    * correct); above, it searches the HNSW index with the filter and falls back to exact when the
    * index returns fewer than `k`.
@@ -60,6 +69,7 @@ export const DEFAULT_MEMORY_OPTIONS = Object.freeze({
   embedderId: 'custom',
   hnswThreshold: 20_000,
   hnsw: DEFAULT_HNSW_PARAMS,
+  index: 'weft' as IndexKind,
   exactFilterLimit: 4096,
 });
 
@@ -70,6 +80,7 @@ export interface ResolvedMemoryOptions {
   readonly dim: number;
   readonly hnswThreshold: number;
   readonly hnsw: HnswParams;
+  readonly index: IndexKind;
   readonly exactFilterLimit: number;
   readonly kernels: KernelSet | undefined;
 }
@@ -117,6 +128,7 @@ export function resolveMemoryOptions(options: CreateMemoryOptions): ResolvedMemo
     dim,
     hnswThreshold: checkThreshold(o.hnswThreshold),
     hnsw,
+    index: checkOneOf('index', o.index, INDEX_KINDS),
     exactFilterLimit: checkInteger('exactFilterLimit', o.exactFilterLimit, 0),
     kernels: o.kernels,
   });
