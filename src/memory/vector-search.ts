@@ -10,7 +10,7 @@ import { VectorMatrix, type Hit } from './vector-matrix.js';
 /** Milliseconds of linking per step of a background build (the event loop runs between steps). */
 const LINK_STEP_MS = 8;
 /** Items linked per call inside a step (a step stops at the first call that ends past its time). */
-const LINK_CALL = 32;
+const LINK_CALL = 8;
 /**
  * Items a serving index may hold unlinked: searches scan them exactly, so beyond this an insert
  * links the excess itself rather than let queries slow down.
@@ -227,6 +227,8 @@ export class VectorSearch {
       const target = this.next ?? index!;
       const t0 = performance.now();
       while (target.pending > 0 && performance.now() - t0 < LINK_STEP_MS) target.link(LINK_CALL);
+      // A serving index that linked items (say, pending ones it was saved with) differs from its saved copy.
+      if (target === this.index) this.dirty = true;
       if (this.next !== undefined && this.next.pending === 0) {
         this.index = this.next;
         this.next = undefined;
