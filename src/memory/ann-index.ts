@@ -1,6 +1,7 @@
 import { annLayout } from './ann-format.js';
 import type { IndexKind, VectorIndex } from './ann-types.js';
-import { annArena, type AnnArena, type AnnWasmExports } from './ann-wasm.js';
+import { loadWeftModule } from '../kernels/index.js';
+import { annArena, type AnnArena, type AnnWasmExports } from '../kernels/wasm/ann.js';
 import type { HnswParams } from './hnsw-index.js';
 import type { Hit } from './vector-matrix.js';
 
@@ -42,7 +43,7 @@ export class AnnIndex implements VectorIndex {
 
   /** An empty index with room for `capacity` vectors. */
   static async create(dim: number, params: HnswParams, capacity: number, signal?: AbortSignal): Promise<AnnIndex> {
-    const arena = await annArena(signal);
+    const arena = await annArena(await loadWeftModule(undefined, signal));
     const handle = arena.exports.annCreate(dim, params.m, params.efConstruction, ANN_SEED);
     const index = new AnnIndex(arena, handle, dim, params.efSearch);
     index.reserve(Math.max(16, capacity));
@@ -57,7 +58,7 @@ export class AnnIndex implements VectorIndex {
     const layout = annLayout(bytes, dim, params);
     if (typeof layout === 'string') throw new Error(`not a weft HNSW index of dimension ${dim}: ${layout}`);
     const { count, graphBytes, tombstonesAt } = layout;
-    const arena = await annArena(signal);
+    const arena = await annArena(await loadWeftModule(undefined, signal));
     const src = arena.alloc(graphBytes);
     arena.u8.set(bytes.subarray(0, graphBytes), src);
     const handle = arena.exports.annDeserialize(src, graphBytes);

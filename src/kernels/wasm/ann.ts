@@ -1,8 +1,10 @@
-import { WasmUnavailableError } from '../errors.js';
-import type { WeftWasmExports } from '../kernels/wasm/exports.js';
-import { instantiateWeft } from '../kernels/wasm/load.js';
-import { WasmArena } from '../kernels/wasm/memory.js';
-import { loadWeftModule } from '../kernels/index.js';
+// The hook through which the memory store's HNSW (src/memory/ann-index.ts) reaches its exports:
+// the index has no TS twin (it needs WebAssembly; without it recall stays on the exact scan), so
+// it takes an instance of the module rather than a kernel family.
+import { WasmUnavailableError } from '../../errors.js';
+import type { WeftWasmExports } from './exports.js';
+import { instantiateWeft } from './load.js';
+import { WasmArena } from './memory.js';
 
 /** The ANN exports of build/weft.wasm (assembly/ann/index.ts); handles and pointers are numbers. */
 export interface AnnWasmExports extends WeftWasmExports {
@@ -29,12 +31,12 @@ export interface AnnArena extends WasmArena {
 }
 
 /**
- * A fresh instance of weft's module for one index. Each index gets its own linear memory: its
+ * A fresh instance of weft's compiled module for one index. Each index gets its own linear memory: its
  * growth then never detaches the views of the kernels' buffers (the exact scan's), and dropping
  * the index returns all of its memory at once.
  */
-export async function annArena(signal?: AbortSignal): Promise<AnnArena> {
-  const exports = (await instantiateWeft(await loadWeftModule(undefined, signal))) as AnnWasmExports;
+export async function annArena(module: WebAssembly.Module): Promise<AnnArena> {
+  const exports = (await instantiateWeft(module)) as AnnWasmExports;
   if (typeof exports.annCreate !== 'function') throw new WasmUnavailableError('weft.wasm was built without the ANN exports');
   return new WasmArena(exports) as AnnArena;
 }
