@@ -1,7 +1,7 @@
 // Graph walks: the greedy descent through the upper levels and the ef-bounded best-first search
 // of one level (results in g.results, a max-heap by distance).
 
-import { Graph, distance, links, isDeleted, nextGeneration } from './graph';
+import { Graph, distance, links, isDeleted, nextGeneration, touch } from './graph';
 import { heapKey, heapId, heapPush, heapPop } from './heap';
 
 /** The closest node to `q` reachable greedily from `ep` at `level` (tombstones navigate too). */
@@ -51,14 +51,28 @@ export function searchLevel(g: Graph, q: usize, ep: i32, ef: i32, level: i32, al
     if (cd > bound && nr >= ef) break;
     const c = <i32>heapId(cand, 0);
     nc = heapPop(cand, nc);
+    // The next candidate's link list is read soon: start its cache miss now.
+    if (nc > 0) g.sink ^= load<u32>(links(g, <i32>heapId(cand, 0), level));
+    // Three passes over the link list: mark the unvisited, touch their vectors (all misses in
+    // flight together), then score them and update the heaps.
     const list = links(g, c, level);
     const n = <i32>load<u32>(list);
+    const ids = g.batch;
+    const dists = g.batch + ((<usize>g.m0) << 2);
+    let u = 0;
     for (let i = 0; i < n; i++) {
-      const x = <i32>load<u32>(list + 4 + ((<usize>i) << 2));
+      const x = load<u32>(list + 4 + ((<usize>i) << 2));
       const stamp = visited + ((<usize>x) << 2);
       if (load<u32>(stamp) == gen) continue;
       store<u32>(stamp, gen);
-      const d = distance(g, q, x);
+      store<u32>(ids + ((<usize>u) << 2), x);
+      u++;
+    }
+    for (let j = 0; j < u; j++) touch(g, <i32>load<u32>(ids + ((<usize>j) << 2)));
+    for (let j = 0; j < u; j++) store<f32>(dists + ((<usize>j) << 2), distance(g, q, <i32>load<u32>(ids + ((<usize>j) << 2))));
+    for (let j = 0; j < u; j++) {
+      const x = <i32>load<u32>(ids + ((<usize>j) << 2));
+      const d = load<f32>(dists + ((<usize>j) << 2));
       if (nr < ef || d < bound) {
         nc = heapPush(cand, nc, -d, <u32>x);
         if (!isDeleted(g, x) && (allow == 0 || load<u8>(allow + <usize>x) != 0)) {
