@@ -354,6 +354,8 @@ async function apiCase(items: number, wasm: KernelSet, ts: KernelSet, dir: strin
   const make = async (kernels: KernelSet, file: string) => {
     const m = await createMemory({ path: join(dir, file), kernels });
     for (let s = 0; s < items; s += 1000) await m.rememberMany(texts.slice(s, s + 1000));
+    // Steady state: past the default threshold the index builds in the background, on this thread.
+    await m.whenIndexed();
     cleanup.push(m);
     return m;
   };

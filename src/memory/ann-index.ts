@@ -12,8 +12,9 @@ export const ANN_SEED = 100;
  * weft's HNSW (assembly/ann/): the graph, its vectors and its search state in the linear memory
  * of an instance of its own, over unit vectors with distance 1 − dot. Nodes are numbered in
  * insertion order; this wrapper maps them to item ids. Replacing an item's vector tombstones its
- * old node and appends a new one. Search copies the query in and reads k results out of buffers
- * that live as long as the index: no per-call allocation or conversion.
+ * old node and appends a new one. Search copies the query into, and reads k results out of,
+ * WebAssembly buffers that live as long as the index: nothing is allocated or converted per call
+ * on the WebAssembly side.
  */
 export class AnnIndex implements VectorIndex {
   readonly kind: IndexKind = 'weft';

@@ -34,9 +34,9 @@ export interface CreateMemoryOptions {
    * Items from which recall uses an HNSW index instead of the exact SIMD scan; `Infinity` never
    * builds one. Where weft's index starts to beat the exact scan, measured on 2 cores (bench
    * `memory threshold`, clustered vectors of dim 256, k 10, ef 100, recall@10 1 at each size): at
-   * 2,000 items the scan is still faster (96 µs against 112 µs per query), at 5,000 the index is
-   * 3.6x faster (158 µs against 560 µs), at 10,000 6.8x; the crossover is near 2,500. Below it the
-   * index would cost insert time (linking an item is ~8x the cost of storing it) for nothing.
+   * 2,000 items the scan is still faster (70 µs against 102 µs per query), at 5,000 the index is
+   * 2.6x faster (120 µs against 313 µs), at 10,000 9x; the crossover is near 3,000. Below it the
+   * index would cost insert time (linking an item costs ~6x storing it) for nothing.
    * @default 3000
    */
   readonly hnswThreshold?: number;
