@@ -10,3 +10,7 @@ export { utf8Encode, utf8Decode } from './codec/utf8';
 export { packFloat32, unpackFloat32 } from './codec/float32';
 export { encodeVarints, decodeVarints } from './codec/varint';
 export { xxh32, xxh64 } from './codec/hash';
+export {
+  annCreate, annFree, annReserve, annCapacity, annVectors, annCount, annLinked, annDeletedCount,
+  annAppend, annLink, annDelete, annSearch, annSerializedSize, annSerialize, annDeserialize,
+} from './ann/index';

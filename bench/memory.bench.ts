@@ -1,8 +1,10 @@
 // The memory store: exact top-10 (WASM SIMD and TS scans of the same chunked matrix) against
-// HNSW (hnswlib-wasm, as the store uses it, and hnswlib-node, native, as a peer) on clustered
-// unit vectors; insert throughput through the API with and without the index; recall latency
-// through the full API (hashing embedder included). Recall@10 and build times are printed as
-// each case is prepared. 100K-row cases need WEFT_BENCH_LARGE=1 (building them takes minutes).
+// HNSW (weft's own, the store's default; hnswlib-wasm, the `index: 'hnswlib-wasm'` option; and
+// hnswlib-node, native, as a peer) on clustered unit vectors; insert throughput through the API
+// with and without the index; the index built through the API the way a user fills a store, end
+// to end; where the index starts to beat the exact scan; recall latency through the full API
+// (hashing embedder included). Recall@10 and build times are printed as each case is prepared.
+// 100K-row cases need WEFT_BENCH_LARGE=1 (building them takes minutes).
 import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,10 +13,13 @@ import { createTsKernels } from '../src/kernels/ts/index.js';
 import { loadWeftModule } from '../src/kernels/index.js';
 import type { KernelSet } from '../src/kernels/types.js';
 import { createWasmKernels } from '../src/kernels/wasm/index.js';
+import { AnnIndex } from '../src/memory/ann-index.js';
+import type { IndexKind } from '../src/memory/ann-types.js';
 import { DEFAULT_HNSW_PARAMS, HnswIndex } from '../src/memory/hnsw-index.js';
 import { loadHnsw } from '../src/memory/hnsw-loader.js';
 import { createMemory } from '../src/memory/create-memory.js';
 import type { Memory } from '../src/memory/memory.js';
+import { DEFAULT_MEMORY_OPTIONS } from '../src/memory/options.js';
 import { VectorMatrix } from '../src/memory/vector-matrix.js';
 import { rng } from './data.js';
 import type { BenchCase, BenchSuite } from './types.js';
@@ -67,6 +72,9 @@ function recallAt(found: (q: number) => number[], truth: number[][]): number {
   return hit / (truth.length * K);
 }
 
+/** hnswlib-node's build time per `${rows}x${dim}`, for the end-to-end case's comparison. */
+const nodeBuildSeconds = new Map<string, number>();
+
 function seconds(t0: number): number {
   return (performance.now() - t0) / 1000;
 }
@@ -99,7 +107,17 @@ async function queryCases(rows: number, dim: number, wasm: KernelSet, ts: Kernel
     const ids = Array.from({ length: Math.min(1000, rows - start) }, (_, i) => start + i);
     hw.add(ids, ids.map((i) => row(data, dim, i)));
   }
+  hw.link(Infinity);
   const buildWasm = seconds(t0);
+
+  t0 = performance.now();
+  const ww = await AnnIndex.create(dim, DEFAULT_HNSW_PARAMS, rows);
+  for (let start = 0; start < rows; start += 1000) {
+    const ids = Array.from({ length: Math.min(1000, rows - start) }, (_, i) => start + i);
+    ww.add(ids, ids.map((i) => row(data, dim, i)));
+  }
+  ww.link(Infinity);
+  const buildWeft = seconds(t0);
 
   const require = createRequire(import.meta.url);
   const { HierarchicalNSW } = require('hnswlib-node') as { HierarchicalNSW: new (space: string, dim: number) => HnswNodeIndex };
@@ -109,8 +127,11 @@ async function queryCases(rows: number, dim: number, wasm: KernelSet, ts: Kernel
   for (let i = 0; i < rows; i++) hn.addPoint(Array.from(row(data, dim, i)), i);
   const buildNode = seconds(t0);
   const qArrays = qs.map((q) => Array.from(q));
-  console.log(`  rows=${rows} dim=${dim}: HNSW build (M 16, efConstruction 200) hnswlib-wasm ${buildWasm.toFixed(1)} s, hnswlib-node ${buildNode.toFixed(1)} s`);
-  const build: Record<string, number> = { 'hnswlib-wasm': buildWasm, 'hnswlib-node': buildNode };
+  nodeBuildSeconds.set(`${rows}x${dim}`, buildNode);
+  console.log(
+    `  rows=${rows} dim=${dim}: HNSW build (M 16, efConstruction 200) weft ${buildWeft.toFixed(1)} s, hnswlib-wasm ${buildWasm.toFixed(1)} s, hnswlib-node ${buildNode.toFixed(1)} s`,
+  );
+  const build: Record<string, number> = { weft: buildWeft, 'hnswlib-wasm': buildWasm, 'hnswlib-node': buildNode };
 
   const exactRecall = {
     wasm: recallAt((q) => exactW.search(qs[q], K).map((h) => h.id), truth),
@@ -120,9 +141,11 @@ async function queryCases(rows: number, dim: number, wasm: KernelSet, ts: Kernel
   EFS.forEach((ef, e) => {
     if (!wanted(names[e])) return;
     hw.setEfSearch(ef);
+    ww.setEfSearch(ef);
     hn.setEf(ef);
     const recall = {
       ...(ef === DEFAULT_HNSW_PARAMS.efSearch ? exactRecall : {}),
+      weft: recallAt((q) => ww.search(qs[q], K).map((h) => h.id), truth),
       'hnswlib-wasm': recallAt((q) => hw.search(qs[q], K).map((h) => h.id), truth),
       'hnswlib-node': recallAt((q) => hn.searchKnn(qArrays[q], K).neighbors, truth),
     };
@@ -131,8 +154,13 @@ async function queryCases(rows: number, dim: number, wasm: KernelSet, ts: Kernel
     let b = 0;
     let c = 0;
     let d = 0;
+    let w = 0;
     // Each call sets its ef (a field write, and one N-API call of ~0.1 µs): cases share the indexes.
     const hnsw = {
+      weft: () => {
+        ww.setEfSearch(ef);
+        return ww.search(qs[w++ % QUERIES], K);
+      },
       'hnswlib-wasm': () => {
         hw.setEfSearch(ef);
         return hw.search(qs[c++ % QUERIES], K);
@@ -207,33 +235,113 @@ const BATCH = 100;
 async function insertCase(rows: number, dim: number, dir: string, cleanup: Memory[]): Promise<BenchCase> {
   const pool = clustered(rows + 50_000, dim, 7);
   const embed = async (texts: readonly string[]) => texts.map((t) => row(pool, dim, Number(t) % (rows + 50_000)));
-  const open = async (file: string, hnswThreshold: number) => {
-    const m = await createMemory({ path: join(dir, file), dim, embedder: embed, hnswThreshold });
+  const open = async (file: string, hnswThreshold: number, index: IndexKind) => {
+    const m = await createMemory({ path: join(dir, file), dim, embedder: embed, hnswThreshold, index });
     for (let s = 0; s < rows; s += 1000) await m.rememberMany(Array.from({ length: Math.min(1000, rows - s) }, (_, i) => String(s + i)));
     await m.whenIndexed();
     cleanup.push(m);
     return m;
   };
-  const t0 = performance.now();
-  const plain = await open(`insert-${rows}-${dim}.db`, Infinity);
-  const tPlain = seconds(t0);
-  const t1 = performance.now();
-  const indexed = await open(`insert-${rows}-${dim}-hnsw.db`, 1);
-  const tIndexed = seconds(t1);
-  console.log(`  insert prefill ${rows} × ${dim} through the API: no index ${tPlain.toFixed(1)} s, with HNSW ${tIndexed.toFixed(1)} s (indexed: ${indexed.indexed})`);
+  const timed = async (file: string, hnswThreshold: number, index: IndexKind): Promise<[Memory, number]> => {
+    const t0 = performance.now();
+    const m = await open(file, hnswThreshold, index);
+    return [m, seconds(t0)];
+  };
+  const [plain, tPlain] = await timed(`insert-${rows}-${dim}.db`, Infinity, 'weft');
+  const [weft, tWeft] = await timed(`insert-${rows}-${dim}-weft.db`, 1, 'weft');
+  const [lib, tLib] = await timed(`insert-${rows}-${dim}-hnswlib.db`, 1, 'hnswlib-wasm');
+  console.log(
+    `  insert prefill ${rows} × ${dim} through the API (ready included): no index ${tPlain.toFixed(1)} s, weft ${tWeft.toFixed(1)} s, hnswlib-wasm ${tLib.toFixed(1)} s`,
+  );
   let next = rows;
   const batch = () => Array.from({ length: BATCH }, () => String(next++));
+  // Sustained inserts: whatever the background has not linked when a batch arrives beyond
+  // PENDING_LIMIT is linked by the insert itself, so over a long run this is the link rate.
   return {
     name: `insert batch=${BATCH} rows=${rows} dim=${dim} clustered sqlite`,
     opsPerCall: BATCH,
     timeMs: 1500,
-    // Items per second while filling the store to `rows`, in batches of 1000 (the index built as it grows).
-    metrics: { wasm: { 'prefill items/s': rows / tPlain }, 'hnswlib-wasm': { 'prefill items/s': rows / tIndexed } },
+    // Items per second while filling the store to `rows` in batches of 1000, until the index is ready.
+    metrics: { wasm: { 'prefill items/s': rows / tPlain }, weft: { 'prefill items/s': rows / tWeft }, 'hnswlib-wasm': { 'prefill items/s': rows / tLib } },
     variants: {
       wasm: () => plain.rememberMany(batch()),
-      'hnswlib-wasm': () => indexed.rememberMany(batch()),
+      weft: () => weft.rememberMany(batch()),
+      'hnswlib-wasm': () => lib.rememberMany(batch()),
     },
   };
+}
+
+/**
+ * The way a user fills a store: the default options, batches of 1000 through `rememberMany`
+ * (the index starts building in the background at `hnswThreshold`), then `whenIndexed()`. Reports
+ * the time from the last insert until the index is ready, against hnswlib-node's build of the
+ * same vectors (the query case's), and recall through the API with the index.
+ */
+async function endToEndCase(rows: number, dim: number, kinds: readonly IndexKind[], dir: string, cleanup: Memory[]): Promise<BenchCase> {
+  const data = clustered(rows, dim, rows + dim);
+  const queries = clustered(QUERIES, dim, 99);
+  const exact = new VectorMatrix(dim, createTsKernels());
+  for (let i = 0; i < rows; i++) exact.set(i, row(data, dim, i));
+  const qs = Array.from({ length: QUERIES }, (_, q) => row(queries, dim, q));
+  const embed = async (texts: readonly string[]) => texts.map((t) => row(data, dim, Number(t)));
+  const metrics: Record<string, Record<string, number>> = {};
+  const variants: Record<string, () => unknown> = {};
+  for (const index of kinds) {
+    // The default threshold, except that a store smaller than it would never build an index.
+    const hnswThreshold = Math.min(DEFAULT_MEMORY_OPTIONS.hnswThreshold, rows / 2);
+    const m = await createMemory({ path: join(dir, `e2e-${rows}-${dim}-${index}.db`), dim, embedder: embed, index, hnswThreshold });
+    cleanup.push(m);
+    const t0 = performance.now();
+    for (let s = 0; s < rows; s += 1000) await m.rememberMany(Array.from({ length: Math.min(1000, rows - s) }, (_, i) => String(s + i)));
+    const inserted = seconds(t0);
+    const t1 = performance.now();
+    await m.whenIndexed();
+    const ready = seconds(t1);
+    // Ids are assigned 1..rows in insertion order by SQLite: item i is row i - 1.
+    const truth = qs.map((q) => exact.search(q, K).map((h) => h.id + 1));
+    const got: number[][] = [];
+    for (const q of qs) got.push((await m.recall(q, { k: K })).map((r) => r.id));
+    const recall = recallAt((q) => got[q], truth);
+    const node = nodeBuildSeconds.get(`${rows}x${dim}`);
+    metrics[index] = {
+      'inserts s': inserted,
+      'ready after last insert s': ready,
+      ...(node === undefined ? {} : { 'ready / hnswlib-node build': ready / node }),
+      'recall@10': recall,
+    };
+    console.log(`  e2e ${rows} × ${dim} ${index}: inserts ${inserted.toFixed(1)} s, ready ${ready.toFixed(1)} s after the last (hnswlib-node builds in ${node?.toFixed(1) ?? '?'} s), recall@10 ${recall.toFixed(4)} via ${m.lastSearchPath}`);
+    let i = 0;
+    variants[index] = () => m.recall(qs[i++ % QUERIES], { k: K });
+  }
+  return { name: `api build+recall k=${K} rows=${rows} dim=${dim} clustered sqlite`, timeMs: 1500, metrics, variants };
+}
+
+/** Exact scan against weft's index (ef 100) at small sizes: where the default `hnswThreshold` sits. */
+async function thresholdCases(wasm: KernelSet, wanted: (n: string) => boolean): Promise<BenchCase[]> {
+  const dim = 256;
+  const cases: BenchCase[] = [];
+  for (const rows of [1000, 2000, 5000, 10_000, 20_000]) {
+    const name = `threshold k=${K} rows=${rows} dim=${dim} clustered`;
+    if (!wanted(name)) continue;
+    const data = clustered(rows, dim, rows + 5);
+    const qs = Array.from({ length: QUERIES }, (_, q) => row(clustered(QUERIES, dim, 98), dim, q));
+    const exact = new VectorMatrix(dim, wasm);
+    for (let i = 0; i < rows; i++) exact.set(i, row(data, dim, i));
+    const t0 = performance.now();
+    const ann = await AnnIndex.create(dim, DEFAULT_HNSW_PARAMS, rows);
+    ann.add(Array.from({ length: rows }, (_, i) => i), Array.from({ length: rows }, (_, i) => row(data, dim, i)));
+    ann.link(Infinity);
+    const build = seconds(t0);
+    const truth = qs.map((q) => exact.search(q, K).map((h) => h.id));
+    let a = 0;
+    let b = 0;
+    cases.push({
+      name,
+      metrics: { weft: { 'recall@10': recallAt((q) => ann.search(qs[q], K).map((h) => h.id), truth), 'build s': build } },
+      variants: { wasm: () => exact.search(qs[a++ % QUERIES], K), weft: () => ann.search(qs[b++ % QUERIES], K) },
+    });
+  }
+  return cases;
 }
 
 const WORDS = 'agent task memory vector search index query result cache store run graph node edge tool model prompt answer error retry limit queue worker batch token plan step goal fact user data file report'.split(' ');
@@ -246,6 +354,8 @@ async function apiCase(items: number, wasm: KernelSet, ts: KernelSet, dir: strin
   const make = async (kernels: KernelSet, file: string) => {
     const m = await createMemory({ path: join(dir, file), kernels });
     for (let s = 0; s < items; s += 1000) await m.rememberMany(texts.slice(s, s + 1000));
+    // Steady state: past the default threshold the index builds in the background, on this thread.
+    await m.whenIndexed();
     cleanup.push(m);
     return m;
   };
@@ -281,6 +391,12 @@ const suite: BenchSuite = {
     for (const rows of ROWS) {
       if (wanted(`insert batch=${BATCH} rows=${rows} dim=128 clustered sqlite`)) cases.push(await insertCase(rows, 128, dir, cleanup));
     }
+    for (const rows of ROWS) {
+      // hnswlib-wasm through the API at 100K takes minutes to build: the 10K case shows the gap.
+      const kinds: IndexKind[] = rows > 10_000 ? ['weft'] : ['weft', 'hnswlib-wasm'];
+      if (wanted(`api build+recall k=${K} rows=${rows} dim=128 clustered sqlite`)) cases.push(await endToEndCase(rows, 128, kinds, dir, cleanup));
+    }
+    cases.push(...(await thresholdCases(wasm, wanted)));
     cases.push(...(await whyCases(wasm, wanted)));
     if (wanted(`api recall k=${K} items=10000 dim=256 hashing-embedder sqlite`)) cases.push(await apiCase(10_000, wasm, ts, dir, cleanup));
     return cases;

@@ -1,3 +1,4 @@
+import type { IndexKind, VectorIndex } from './ann-types.js';
 import type { Hit } from './vector-matrix.js';
 import { hnswBytesProblem } from './hnsw-format.js';
 import { HNSW_FS_DIR, type HnswModule, type HnswNativeIndex } from './hnsw-loader.js';
@@ -22,13 +23,24 @@ let fileCounter = 0;
 
 /**
  * An hnswlib-wasm index over unit vectors in inner-product space (distance = 1 − cosine), with
- * labels equal to item ids. Grows by doubling; deletions are marks.
+ * labels equal to item ids. Grows by doubling; deletions are marks. Added vectors wait in a queue
+ * until {@link HnswIndex.link} inserts them (searches do not see them before).
  */
-export class HnswIndex {
+export class HnswIndex implements VectorIndex {
+  readonly kind: IndexKind = 'hnswlib-wasm';
+  readonly searchesPending = false;
+  readonly tombstoneShare = 0;
+  private queueIds: number[] = [];
+  private queueVectors: Float32Array[] = [];
+  private queueAt = 0;
   private readonly lib: HnswModule;
   private readonly index: HnswNativeIndex;
   private efSearch: number;
   private readonly labels = new Set<number>();
+  // Labels hnswlib holds, and those of them it has marked deleted: marking an unknown label, or
+  // one already marked, throws inside hnswlib.
+  private readonly inLib = new Set<number>();
+  private readonly marked = new Set<number>();
   private currentEf = 0;
 
   private constructor(lib: HnswModule, index: HnswNativeIndex, params: HnswParams) {
@@ -68,18 +80,29 @@ export class HnswIndex {
     }
     const out = new HnswIndex(lib, index, params);
     const deleted = new Set(index.getDeletedLabels());
-    for (const label of index.getUsedLabels()) if (!deleted.has(label)) out.labels.add(label);
+    for (const label of index.getUsedLabels()) {
+      out.inLib.add(label);
+      if (deleted.has(label)) out.marked.add(label);
+      else out.labels.add(label);
+    }
     return out;
   }
 
-  /** Number of live (not deleted) vectors. */
+  /** Number of live (not deleted) vectors, queued ones included. */
   get size(): number {
     return this.labels.size;
   }
 
-  /** The live labels. */
-  liveLabels(): ReadonlySet<number> {
-    return this.labels;
+  get pending(): number {
+    return this.queueIds.length - this.queueAt;
+  }
+
+  has(id: number): boolean {
+    return this.labels.has(id);
+  }
+
+  ids(): number[] {
+    return [...this.labels];
   }
 
   private reserve(extra: number): void {
@@ -93,20 +116,55 @@ export class HnswIndex {
    * in place: hnswlib's `addPoint` does that for a known label.
    */
   add(ids: readonly number[], vectors: readonly Float32Array[]): void {
-    if (ids.length === 0) return;
-    this.reserve(ids.length);
-    this.index.addPoints(vectors as Float32Array[], ids as number[], false);
-    for (const id of ids) this.labels.add(id);
+    for (let i = 0; i < ids.length; i++) {
+      this.queueIds.push(ids[i]);
+      this.queueVectors.push(vectors[i]);
+      this.labels.add(ids[i]);
+    }
+  }
+
+  link(max: number): number {
+    const end = Math.min(this.queueIds.length, this.queueAt + max);
+    // A deleted queued item is skipped; a queued id that is live was added (or replaced) last.
+    const ids: number[] = [];
+    const vectors: Float32Array[] = [];
+    for (let i = this.queueAt; i < end; i++) {
+      if (!this.labels.has(this.queueIds[i])) continue;
+      ids.push(this.queueIds[i]);
+      vectors.push(this.queueVectors[i]);
+    }
+    this.queueAt = end;
+    if (end === this.queueIds.length) {
+      this.queueIds = [];
+      this.queueVectors = [];
+      this.queueAt = 0;
+    }
+    if (ids.length > 0) {
+      this.reserve(ids.length);
+      // hnswlib updates a known label in place and clears its deletion mark.
+      this.index.addPoints(vectors, ids, false);
+      for (const id of ids) {
+        this.inLib.add(id);
+        this.marked.delete(id);
+      }
+    }
+    return this.pending;
   }
 
   /** Marks `id` deleted (no-op when absent). */
   delete(id: number): void {
     if (!this.labels.delete(id)) return;
-    this.index.markDelete(id);
+    // A queued item never reached hnswlib: marking it there would throw.
+    if (this.inLib.has(id) && !this.marked.has(id)) {
+      this.index.markDelete(id);
+      this.marked.add(id);
+    }
   }
 
-  /** The `k` nearest live vectors to `query`, best first, optionally only labels passing `accept`. */
-  search(query: Float32Array, k: number, accept?: (id: number) => boolean): Hit[] {
+  /** The `k` nearest linked live vectors to `query`, best first, optionally only among `allowed`. */
+  search(query: Float32Array, k: number, allowed?: readonly number[]): Hit[] {
+    const set = allowed === undefined ? undefined : new Set(allowed);
+    const accept = set === undefined ? undefined : (id: number) => set.has(id);
     const want = Math.min(k, this.labels.size);
     if (want === 0) return [];
     const ef = Math.max(this.efSearch, want);

@@ -3,6 +3,7 @@ import { checkInteger, checkOneOf, expectedMessage } from '../internal/validate.
 import type { KernelSet } from '../kernels/types.js';
 import { embedderFromFunction, isEmbedder, type EmbedFunction, type Embedder } from './embedder.js';
 import { createHashingEmbedder } from './hashing-embedder.js';
+import { INDEX_KINDS, type IndexKind } from './ann-types.js';
 import { DEFAULT_HNSW_PARAMS, type HnswParams } from './hnsw-index.js';
 
 /** Options of {@link createMemory}. */
@@ -32,16 +33,24 @@ export interface CreateMemoryOptions {
   readonly embedderId?: string;
   /**
    * Items from which recall uses an HNSW index instead of the exact SIMD scan; `Infinity` never
-   * builds one. Measured on 2 cores (bench `memory`, 10K clustered vectors): the exact WASM scan
-   * takes 0.155 ms per query at dim 128 (0.62 ms at 384) with recall 1, HNSW 0.097 ms (0.35 ms),
-   * but an insert costs 0.25 ms with the index against 0.011 ms without, and the first build
-   * ~3 s per 10K items. Exact search grows linearly, so at 20K it is still ~0.3 ms (~1.2 ms at
-   * 384): below that the index is not worth its insert cost and its recall < 1.
-   * @default 20000
+   * builds one. Where weft's index starts to beat the exact scan, measured on 2 cores (bench
+   * `memory threshold`, clustered vectors of dim 256, k 10, ef 100, recall@10 1 at each size): at
+   * 2,000 items the scan is still faster (70 µs against 102 µs per query), at 5,000 the index is
+   * 2.6x faster (120 µs against 313 µs), at 10,000 9x; the crossover is near 3,000. Below it the
+   * index would cost insert time (linking an item costs ~6x storing it) for nothing.
+   * @default 3000
    */
   readonly hnswThreshold?: number;
   /** HNSW parameters. @default { m: 16, efConstruction: 200, efSearch: 100 } */
   readonly hnsw?: Partial<HnswParams>;
+  /**
+   * The HNSW implementation: `'weft'`, weft's own (AssemblyScript on the SIMD kernels, its graph
+   * in WebAssembly memory), or `'hnswlib-wasm'` (the hnswlib package, kept as the bench's peer).
+   * Without WebAssembly neither loads and recall stays exact. An index saved by one kind is
+   * rebuilt by the other.
+   * @default 'weft'
+   */
+  readonly index?: IndexKind;
   /**
    * A filtered recall whose filter matches at most this many items scans them exactly (always
    * correct); above, it searches the HNSW index with the filter and falls back to exact when the
@@ -59,8 +68,9 @@ export interface CreateMemoryOptions {
 export const DEFAULT_MEMORY_OPTIONS = Object.freeze({
   dim: 256,
   embedderId: 'custom',
-  hnswThreshold: 20_000,
+  hnswThreshold: 3000,
   hnsw: DEFAULT_HNSW_PARAMS,
+  index: 'weft' as IndexKind,
   exactFilterLimit: 4096,
 });
 
@@ -73,6 +83,7 @@ export interface ResolvedMemoryOptions {
   readonly dim: number;
   readonly hnswThreshold: number;
   readonly hnsw: HnswParams;
+  readonly index: IndexKind;
   readonly exactFilterLimit: number;
   readonly kernels: KernelSet | undefined;
 }
@@ -121,6 +132,7 @@ export function resolveMemoryOptions(options: CreateMemoryOptions): ResolvedMemo
     dim,
     hnswThreshold: checkThreshold(o.hnswThreshold),
     hnsw,
+    index: checkOneOf('index', o.index, INDEX_KINDS),
     exactFilterLimit: checkInteger('exactFilterLimit', o.exactFilterLimit, 0),
     kernels: o.kernels,
   });

@@ -1,12 +1,23 @@
 import type { KernelSet } from '../kernels/types.js';
+import { AnnIndex } from './ann-index.js';
+import type { IndexKind, VectorIndex } from './ann-types.js';
 import type { MemoryBackend } from './backend.js';
 import { HnswIndex, type HnswParams } from './hnsw-index.js';
-import { loadHnsw, type HnswModule } from './hnsw-loader.js';
+import { loadHnsw } from './hnsw-loader.js';
 import type { SearchPath } from './types.js';
 import { VectorMatrix, type Hit } from './vector-matrix.js';
 
-/** Vectors added to the HNSW index per slice of a background build (the event loop runs between). */
-const BUILD_SLICE = 512;
+/** Milliseconds of linking per step of a background build (the event loop runs between steps). */
+const LINK_STEP_MS = 8;
+/** Items linked per call inside a step (a step stops at the first call that ends past its time). */
+const LINK_CALL = 8;
+/**
+ * Items a serving index may hold unlinked: searches scan them exactly, so beyond this an insert
+ * links the excess itself rather than let queries slow down.
+ */
+export const PENDING_LIMIT = 2048;
+/** Share of tombstoned graph nodes above which the index is rebuilt from the live vectors. */
+export const REPAIR_SHARE = 0.25;
 
 /** Settings of {@link VectorSearch}. */
 export interface VectorSearchSettings {
@@ -15,61 +26,79 @@ export interface VectorSearchSettings {
   readonly hnswThreshold: number;
   readonly hnsw: HnswParams;
   readonly exactFilterLimit: number;
+  /** Which HNSW implementation to build. @default 'weft' */
+  readonly index?: IndexKind;
 }
+
+const yieldTurn: () => Promise<void> =
+  typeof setImmediate === 'function' ? () => new Promise((resolve) => setImmediate(resolve)) : () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /**
  * The search side of a memory: the exact matrix always (the source of truth for vectors in
  * memory), plus an HNSW index once the collection reaches the threshold. The index is built in
- * the background in slices; until it is complete, recall scans exactly, so results never depend
- * on the build's progress. Items added or deleted during a build are reconciled at its end.
+ * the background, in steps of a few milliseconds; until it is complete recall scans exactly, so
+ * results never depend on the build's progress. Every add and delete also reaches the index
+ * being built, so it is complete when its queue is empty. A serving index links new items in the
+ * background too (its searches scan the few not yet linked), and is rebuilt the same way when
+ * tombstones make up too much of its graph.
  */
 export class VectorSearch {
   readonly matrix: VectorMatrix;
   private readonly settings: VectorSearchSettings;
-  private index: HnswIndex | undefined;
-  private building: Promise<void> | undefined;
-  private buildAbort = new AbortController();
-  // Set when hnswlib-wasm cannot load (a browser without it, a broken install): no retry per insert.
-  private hnswUnavailable = false;
+  private readonly kind: IndexKind;
+  /** The index that serves searches. */
+  private index: VectorIndex | undefined;
+  /** An index being built (the first one, or a repair), not serving yet. */
+  private next: VectorIndex | undefined;
+  private work: Promise<void> | undefined;
+  private workAbort = new AbortController();
+  // Set when the index implementation cannot load (no WebAssembly): no retry per insert.
+  private unavailable = false;
   // Whether the vectors changed since the index was last loaded or saved: saving a large index
   // (tens of MB) on every close would cost more than the work it records.
   private dirty = false;
   /** How the last search was served. */
   lastPath: SearchPath = 'exact';
 
-  /** Ids whose vector was replaced while a build was running. */
-  private readonly replacedDuringBuild = new Set<number>();
-
   constructor(settings: VectorSearchSettings) {
     this.settings = settings;
+    this.kind = settings.index ?? 'weft';
     this.matrix = new VectorMatrix(settings.dim, settings.kernels);
   }
 
-  /** Whether the HNSW index is complete and used by searches. */
+  /** Whether an HNSW index serves searches. */
   get indexed(): boolean {
     return this.index !== undefined;
   }
 
-  /** Resolves when no build is in progress (rejects if the last build failed, or on abort). */
+  /** Resolves when no background index work is left (rejects if it failed, or on abort). */
   async whenIndexed(signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
-    if (this.building === undefined) return;
-    if (signal === undefined) return this.building;
-    await new Promise<void>((resolve, reject) => {
-      const onAbort = () => reject(signal.reason);
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.building!.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-    });
+    while (this.work !== undefined) {
+      const work = this.work;
+      if (signal === undefined) await work;
+      else {
+        await new Promise<void>((resolve, reject) => {
+          const onAbort = () => reject(signal.reason);
+          signal.addEventListener('abort', onAbort, { once: true });
+          work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+        });
+      }
+    }
   }
 
   /** Adds (or replaces) vectors; starts a background build when the threshold is crossed. */
   add(ids: readonly number[], vectors: readonly Float32Array[]): void {
     this.dirty = true;
-    // A build in progress may already hold an older vector of these ids: it re-adds them at the end.
-    if (this.building !== undefined) for (const id of ids) this.replacedDuringBuild.add(id);
     ids.forEach((id, i) => this.matrix.set(id, vectors[i]));
-    if (this.index !== undefined) this.index.add(ids, vectors);
-    else this.maybeBuild();
+    this.next?.add(ids, vectors);
+    const index = this.index;
+    if (index !== undefined) {
+      index.add(ids, vectors);
+      const over = index.searchesPending ? index.pending - PENDING_LIMIT : index.pending;
+      if (over > 0) index.link(over);
+    }
+    this.schedule();
   }
 
   delete(ids: readonly number[]): void {
@@ -77,104 +106,143 @@ export class VectorSearch {
     for (const id of ids) {
       this.matrix.delete(id);
       this.index?.delete(id);
+      this.next?.delete(id);
     }
+    this.schedule();
   }
 
-  /** Reloads every vector from `backend` (after another connection wrote), keeping the index in step. */
+  /** Reloads every vector from `backend` (after another connection wrote), keeping the indexes in step. */
   reload(backend: MemoryBackend): void {
     this.dirty = true;
     // Vectors another connection replaced (an entity merge) must replace the index's copy too:
     // reconcile() only compares which ids are present.
     const replaced: number[] = [];
     const fresh = [...backend.vectors()];
-    if (this.index !== undefined) {
-      for (const { id, vector } of fresh) {
-        const old = this.matrix.get(id);
-        if (old !== undefined && !sameVector(old, vector)) replaced.push(id);
-      }
+    for (const { id, vector } of fresh) {
+      const old = this.matrix.get(id);
+      if (old !== undefined && !sameVector(old, vector)) replaced.push(id);
     }
     this.matrix.clear();
     for (const { id, vector } of fresh) this.matrix.set(id, vector);
-    if (this.index !== undefined) {
-      this.reconcile(this.index);
-      if (replaced.length > 0) this.index.add(replaced, replaced.map((id) => this.matrix.get(id)!));
-    } else this.maybeBuild();
+    for (const index of [this.index, this.next]) {
+      if (index === undefined) continue;
+      this.reconcile(index);
+      const vectors = replaced.map((id) => this.matrix.get(id)!);
+      index.add(replaced, vectors);
+      if (index === this.index && !index.searchesPending) index.link(Infinity);
+    }
+    this.schedule();
+  }
+
+  private async createIndex(capacity: number, signal: AbortSignal): Promise<VectorIndex> {
+    if (this.kind === 'weft') return AnnIndex.create(this.settings.dim, this.settings.hnsw, capacity, signal);
+    return HnswIndex.create(await loadHnsw(), this.settings.dim, this.settings.hnsw, capacity);
+  }
+
+  private async indexFromBytes(bytes: Uint8Array, signal?: AbortSignal): Promise<VectorIndex> {
+    const { dim, hnsw } = this.settings;
+    if (this.kind === 'weft') return AnnIndex.fromBytes(dim, hnsw, bytes, signal);
+    return HnswIndex.fromBytes(await loadHnsw(), dim, hnsw, bytes);
   }
 
   /**
    * Opens with a saved index when there is one that reads back; otherwise (missing, corrupt, of
-   * another dimension) builds anew once the collection is large enough.
+   * another dimension or kind) builds anew once the collection is large enough.
    */
   async open(saved: Uint8Array | undefined, signal?: AbortSignal): Promise<'loaded' | 'rebuilding' | 'none'> {
     if (this.matrix.size < this.settings.hnswThreshold) return 'none';
     if (saved !== undefined) {
       try {
-        const lib = await loadHnsw();
+        const index = await this.indexFromBytes(saved, signal);
         signal?.throwIfAborted();
-        const index = await HnswIndex.fromBytes(lib, this.settings.dim, this.settings.hnsw, saved);
         this.dirty = this.reconcile(index);
+        if (!index.searchesPending) index.link(Infinity);
         this.index = index;
+        this.schedule();
         return 'loaded';
       } catch (error) {
         if (signal?.aborted) throw error;
         // A corrupt or foreign index is not an error for the caller: the vectors are intact.
       }
     }
-    this.maybeBuild();
+    this.schedule();
     return 'rebuilding';
   }
 
   /** Makes `index` hold exactly the matrix's ids (vectors of ids it lacks are added); returns whether it changed. */
-  private reconcile(index: HnswIndex): boolean {
-    const extra = [...index.liveLabels()].filter((label) => !this.matrix.has(label));
-    for (const label of extra) index.delete(label);
-    const missing = this.matrix.allIds().filter((id) => !index.liveLabels().has(id));
-    if (missing.length > 0) index.add(missing, missing.map((id) => this.matrix.get(id)!));
+  private reconcile(index: VectorIndex): boolean {
+    const extra = index.ids().filter((id) => !this.matrix.has(id));
+    for (const id of extra) index.delete(id);
+    const missing = this.matrix.allIds().filter((id) => !index.has(id));
+    index.add(missing, missing.map((id) => this.matrix.get(id)!));
     return extra.length > 0 || missing.length > 0;
   }
 
-  private maybeBuild(): void {
-    if (this.building !== undefined || this.index !== undefined || this.hnswUnavailable) return;
-    if (this.matrix.size < this.settings.hnswThreshold) return;
-    const signal = this.buildAbort.signal;
-    this.building = this.build(signal).finally(() => {
-      this.building = undefined;
-    });
+  /** Whether there is background work: a build to start or finish, or items to link. */
+  private needsWork(): boolean {
+    if (this.next !== undefined) return true;
+    if (this.index === undefined) return !this.unavailable && this.matrix.size >= this.settings.hnswThreshold;
+    return this.index.pending > 0 || this.index.tombstoneShare > REPAIR_SHARE;
+  }
+
+  private schedule(): void {
+    if (this.work !== undefined || !this.needsWork()) return;
+    const signal = this.workAbort.signal;
+    this.work = this.run(signal).then(
+      () => {
+        this.work = undefined;
+        // Items added after the last step may need another round.
+        if (!signal.aborted) this.schedule();
+      },
+      (error: unknown) => {
+        this.work = undefined;
+        // A failing index is not retried on every insert: recall stays exact from here on.
+        this.unavailable = true;
+        this.index = undefined;
+        this.next = undefined;
+        throw error;
+      },
+    );
     // The promise is kept for whenIndexed(); this handler only stops an unhandled rejection.
-    this.building.catch(() => {});
+    this.work.catch(() => {});
   }
 
-  private async build(signal: AbortSignal): Promise<void> {
-    let lib: HnswModule;
-    try {
-      lib = await loadHnsw();
-    } catch {
-      // Without hnswlib-wasm recall stays exact: slower on large collections, never wrong.
-      this.hnswUnavailable = true;
-      return;
+  private async run(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted && this.needsWork()) {
+      const index = this.index;
+      if (this.next === undefined && (index === undefined || index.tombstoneShare > REPAIR_SHARE)) {
+        let next: VectorIndex;
+        try {
+          next = await this.createIndex(Math.ceil(this.matrix.size * 1.25), signal);
+        } catch {
+          if (signal.aborted) return;
+          // Without the index implementation recall stays exact: slower on large collections, never wrong.
+          this.unavailable = true;
+          return;
+        }
+        if (signal.aborted) return;
+        this.reconcile(next);
+        this.next = next;
+      }
+      const target = this.next ?? index!;
+      const t0 = performance.now();
+      while (target.pending > 0 && performance.now() - t0 < LINK_STEP_MS) target.link(LINK_CALL);
+      // A serving index that linked items (say, pending ones it was saved with) differs from its saved copy.
+      if (target === this.index) this.dirty = true;
+      if (this.next !== undefined && this.next.pending === 0) {
+        this.index = this.next;
+        this.next = undefined;
+        this.dirty = true;
+      }
+      await yieldTurn();
     }
-    const ids = this.matrix.allIds();
-    const index = HnswIndex.create(lib, this.settings.dim, this.settings.hnsw, Math.ceil(ids.length * 1.25));
-    for (let start = 0; start < ids.length; start += BUILD_SLICE) {
-      if (signal.aborted) return;
-      const slice = ids.slice(start, start + BUILD_SLICE).filter((id) => this.matrix.has(id));
-      index.add(slice, slice.map((id) => this.matrix.get(id)!));
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-    if (signal.aborted) return;
-    this.reconcile(index);
-    const replaced = [...this.replacedDuringBuild].filter((id) => this.matrix.has(id));
-    this.replacedDuringBuild.clear();
-    if (replaced.length > 0) index.add(replaced, replaced.map((id) => this.matrix.get(id)!));
-    this.index = index;
-    this.dirty = true;
   }
 
-  /** Stops a background build (on close). */
+  /** Stops background index work (on close). */
   async stop(): Promise<void> {
-    this.buildAbort.abort();
-    await this.building?.catch(() => {});
-    this.buildAbort = new AbortController();
+    this.workAbort.abort();
+    await this.work?.catch(() => {});
+    this.workAbort = new AbortController();
   }
 
   /** The index bytes to save, or undefined when there is no index. */
@@ -210,8 +278,7 @@ export class VectorSearch {
   searchAmong(query: Float32Array, ids: readonly number[], k: number): Hit[] {
     const want = Math.min(k, ids.length);
     if (this.index !== undefined && ids.length > this.settings.exactFilterLimit) {
-      const allowed = new Set(ids);
-      const hits = this.index.search(query, want, (id) => allowed.has(id));
+      const hits = this.index.search(query, want, ids);
       if (hits.length >= want) {
         this.lastPath = 'hnsw-filtered';
         return hits;
@@ -223,10 +290,11 @@ export class VectorSearch {
     return this.matrix.searchAmong(query, ids, want);
   }
 
-  /** Frees the kernel buffers. */
+  /** Frees the kernel buffers and drops the indexes. */
   dispose(): void {
     this.matrix.clear();
     this.index = undefined;
+    this.next = undefined;
   }
 }
 

@@ -17,34 +17,41 @@ describe('HnswIndex (hnswlib-wasm in Node)', () => {
     expect(await loadHnsw()).toBe(lib);
   });
 
-  it('finds nearest labels with cosine scores, grows past its capacity, honours deletes and filters', () => {
+  it('queues adds until linked, finds nearest labels with cosine scores, grows past its capacity, honours deletes and filters', () => {
     const index = HnswIndex.create(lib, 3, DEFAULT_HNSW_PARAMS, 2);
     index.add([10, 20, 30], [unit([1, 0, 0]), unit([0, 1, 0]), unit([1, 1, 0])]);
+    expect(index.pending).toBe(3);
+    expect(index.link(2)).toBe(1);
+    index.link(Infinity);
     index.add(Array.from({ length: 40 }, (_, i) => 100 + i), Array.from({ length: 40 }, (_, i) => unit([0, 0.1 * i, 1])));
+    index.link(Infinity);
     expect(index.size).toBe(43);
     const [best] = index.search(unit([1, 0.05, 0]), 1);
     expect(best.id).toBe(10);
     expect(best.score).toBeCloseTo(unit([1, 0.05, 0])[0], 5);
     index.delete(10);
     expect(index.search(unit([1, 0.05, 0]), 1)[0].id).toBe(30);
-    expect(index.search(unit([1, 0, 0]), 1, (id) => id === 20)[0].id).toBe(20);
+    expect(index.search(unit([1, 0, 0]), 1, [20])[0].id).toBe(20);
     index.add([20], [unit([1, 0, 0])]);
+    index.link(Infinity);
     expect(index.search(unit([1, 0, 0]), 1)[0].id).toBe(20);
   });
 
   it('round-trips through bytes', async () => {
     const index = HnswIndex.create(lib, 4, DEFAULT_HNSW_PARAMS, 10);
     index.add([1, 2, 3], [unit([1, 0, 0, 0]), unit([0, 1, 0, 0]), unit([0, 0, 1, 0])]);
+    index.link(Infinity);
     index.delete(2);
     const bytes = await index.toBytes();
     const copy = await HnswIndex.fromBytes(lib, 4, DEFAULT_HNSW_PARAMS, bytes);
-    expect([...copy.liveLabels()].sort()).toEqual([1, 3]);
+    expect(copy.ids().sort()).toEqual([1, 3]);
     expect(copy.search(unit([0, 0, 1, 0.1]), 1)[0].id).toBe(3);
   });
 
   it('rejects bytes of another dimension', async () => {
     const index = HnswIndex.create(lib, 4, DEFAULT_HNSW_PARAMS, 10);
     index.add([1], [unit([1, 0, 0, 0])]);
+    index.link(Infinity);
     const bytes = await index.toBytes();
     await expect(HnswIndex.fromBytes(lib, 8, DEFAULT_HNSW_PARAMS, bytes)).rejects.toThrow('not an HNSW index of dimension 8: vectors of 4 floats, expected 8');
     await expect(HnswIndex.fromBytes(lib, 4, DEFAULT_HNSW_PARAMS, bytes.subarray(0, bytes.length - 1))).rejects.toThrow(/truncated|after the last/);

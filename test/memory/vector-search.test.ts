@@ -101,4 +101,37 @@ describe('VectorSearch', () => {
     expect(s.indexed).toBe(false);
     s.dispose();
   });
+
+  it('serves items added to a built index at once (scanned until linked), for both index kinds', async () => {
+    for (const index of ['weft', 'hnswlib-wasm'] as const) {
+      const s = new VectorSearch({ dim: DIM, kernels, hnswThreshold: 50, hnsw: DEFAULT_HNSW_PARAMS, exactFilterLimit: 10, index });
+      const ids = Array.from({ length: 300 }, (_, i) => i);
+      s.add(ids, ids.map(vec));
+      await s.whenIndexed();
+      s.add([5000, 5001], [vec(5000), vec(5001)]);
+      expect(s.search(vec(5000), 1)[0].id).toBe(5000);
+      expect(s.lastPath).toBe('hnsw');
+      await s.whenIndexed();
+      expect(s.search(vec(5001), 1)[0].id).toBe(5001);
+      s.dispose();
+    }
+  });
+
+  it('rebuilds the weft index once a quarter of it is tombstones, and saves the repaired one', async () => {
+    const s = make(50);
+    const ids = Array.from({ length: 400 }, (_, i) => i);
+    s.add(ids, ids.map(vec));
+    await s.whenIndexed();
+    s.markSaved();
+    s.delete(ids.slice(0, 150));
+    await s.whenIndexed();
+    expect(s.indexDirty).toBe(true);
+    const bytes = (await s.indexBytes())!;
+    // The header's node count (offset 20) and tombstone count (36): only the live items remain.
+    const view = new DataView(bytes.buffer, bytes.byteOffset);
+    expect(view.getInt32(20, true)).toBe(250);
+    expect(view.getInt32(36, true)).toBe(0);
+    expect(s.search(vec(200), 1)[0].id).toBe(200);
+    s.dispose();
+  });
 });
