@@ -54,8 +54,12 @@ export interface MemoryBackend {
   update(id: number, row: Pick<NewRow, 'text' | 'metadata' | 'vector' | 'now'>): void;
   /** Deletes rows in one transaction. */
   delete(ids: readonly number[]): void;
-  /** Rows by id, in the order given; unknown ids are skipped. */
-  getMany(ids: readonly number[]): StoredRow[];
+  /**
+   * Rows by id, in the order given; unknown ids are skipped. With `vectors: false` a backend may
+   * leave `vector` empty (recall returns items, not vectors, and reading k BLOBs back cost more
+   * than the index search at 100K items).
+   */
+  getMany(ids: readonly number[], vectors?: boolean): StoredRow[];
   /** The entity row named `name`. */
   findEntity(name: string): StoredRow | undefined;
   /** Rows matching `selector`, oldest first. */

@@ -280,7 +280,7 @@ export class Memory {
     else if (mode === 'vector') hits = this.vectorHits(vector!, selectors, k);
     else hits = this.hybridHits(text!, vector!, selectors, k, hybrid);
     hits = hits.filter((h) => h.score >= minScore);
-    const rows = new Map(this.backend.getMany(hits.map((h) => h.id)).map((r) => [r.id, r]));
+    const rows = new Map(this.backend.getMany(hits.map((h) => h.id), false).map((r) => [r.id, r]));
     const out: RecallResult[] = [];
     for (const h of hits) {
       const r = rows.get(h.id);

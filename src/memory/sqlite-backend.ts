@@ -59,12 +59,15 @@ interface Row {
   entity: string | null;
   text: string;
   metadata: string;
-  vector: Buffer;
+  vector: Buffer | null;
   created_at: number;
   updated_at: number;
 }
 
 const COLUMNS = 'id, scope, run_id, entity, text, metadata, vector, created_at, updated_at';
+/** The same columns with the vector left out (NULL), for reads that return items. */
+const ITEM_COLUMNS = 'id, scope, run_id, entity, text, metadata, NULL AS vector, created_at, updated_at';
+const NO_VECTOR = new Float32Array(0);
 
 function toBlob(v: Float32Array): Buffer {
   return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
@@ -85,7 +88,7 @@ function toStored(r: Row): StoredRow {
     entity: r.entity,
     text: r.text,
     metadata: JSON.parse(r.metadata) as MemoryMetadata,
-    vector: fromBlob(r.vector),
+    vector: r.vector === null ? NO_VECTOR : fromBlob(r.vector),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
@@ -138,6 +141,7 @@ export class SqliteBackend implements MemoryBackend {
     remove: Statement;
     byId: Statement;
     byIds: Statement;
+    itemsByIds: Statement;
     entity: Statement;
     vectors: Statement;
     metaGet: Statement;
@@ -180,6 +184,7 @@ export class SqliteBackend implements MemoryBackend {
       remove: db.prepare('DELETE FROM weft_memory_items WHERE id = ?'),
       byId: db.prepare(`SELECT ${COLUMNS} FROM weft_memory_items WHERE id = ?`),
       byIds: db.prepare(`SELECT ${COLUMNS} FROM weft_memory_items WHERE id IN (SELECT value FROM json_each(?))`),
+      itemsByIds: db.prepare(`SELECT ${ITEM_COLUMNS} FROM weft_memory_items WHERE id IN (SELECT value FROM json_each(?))`),
       entity: db.prepare(`SELECT ${COLUMNS} FROM weft_memory_items WHERE scope = 'entity' AND entity = ?`),
       vectors: db.prepare('SELECT id, vector FROM weft_memory_items'),
       metaGet: db.prepare('SELECT key, value FROM weft_memory_meta'),
@@ -277,13 +282,14 @@ export class SqliteBackend implements MemoryBackend {
     this.deleteTx(ids);
   }
 
-  getMany(ids: readonly number[]): StoredRow[] {
-    if (ids.length === 1) {
+  getMany(ids: readonly number[], vectors = true): StoredRow[] {
+    if (ids.length === 1 && vectors) {
       const r = this.stmts.byId.get(ids[0]) as Row | undefined;
       return r === undefined ? [] : [toStored(r)];
     }
     // One statement for the lot (a recall reads k rows), then back into the order asked.
-    const rows = new Map((this.stmts.byIds.all(JSON.stringify(ids)) as Row[]).map((r) => [r.id, r]));
+    const stmt = vectors ? this.stmts.byIds : this.stmts.itemsByIds;
+    const rows = new Map((stmt.all(JSON.stringify(ids)) as Row[]).map((r) => [r.id, r]));
     const out: StoredRow[] = [];
     for (const id of ids) {
       const r = rows.get(id);

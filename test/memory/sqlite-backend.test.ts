@@ -25,6 +25,20 @@ describe('SqliteBackend', () => {
     b.close();
   });
 
+  it('reads rows in the order asked, with or without their vectors', () => {
+    const b = new SqliteBackend(tmp.file('items.db'));
+    const ids = b.insert([row('x', { n: 1 }), row('y', { n: 2 }), row('z', { n: 3 })]);
+    const asked = [ids[2], 999, ids[0]];
+    const full = b.getMany(asked);
+    const items = b.getMany(asked, false);
+    expect(full.map((r) => r.text)).toEqual(['z', 'x']);
+    expect(items.map((r) => [r.text, r.metadata])).toEqual([['z', { n: 3 }], ['x', { n: 1 }]]);
+    expect(full.every((r) => r.vector.length === 3)).toBe(true);
+    expect(items.every((r) => r.vector.length === 0)).toBe(true);
+    expect(b.getMany([ids[1]], false)[0].text).toBe('y');
+    b.close();
+  });
+
   it('answers equality filters through the tag index', () => {
     const b = new SqliteBackend(tmp.file('b.db'));
     b.insert([row('x', { team: 'a' }), row('y', { team: 'b' }), row('z', { team: 'a', n: 1 })]);
