@@ -8,7 +8,7 @@
 import type { WorkflowTrace } from '../graph/wfcommons.js';
 import { checkInteger, expectedMessage } from '../internal/validate.js';
 import { workflow, type RunResult } from '../workflow/index.js';
-import { sleep } from './precise-sleep.js';
+import { sharedSleepDriver, type SleepDriver } from './precise-sleep.js';
 import { simulate } from './simulate.js';
 import { makeSummary, type ReplaySummary } from './summary.js';
 
@@ -48,6 +48,12 @@ export interface ReplayOptions {
    * @defaultValue true
    */
   readonly warmup?: boolean;
+  /**
+   * The driver that times the tasks' sleeps (see `createSleepDriver`). One made with
+   * `wait: null` never blocks the thread and spins event-loop turns before each deadline instead.
+   * @defaultValue the shared driver behind `sleep`
+   */
+  readonly sleepDriver?: SleepDriver;
 }
 
 /** The defaults of {@link ReplayOptions}. */
@@ -91,6 +97,10 @@ export async function replayTrace(trace: WorkflowTrace, options: ReplayOptions =
   }
   const warmup = options.warmup ?? DEFAULT_REPLAY_OPTIONS.warmup;
   if (typeof warmup !== 'boolean') throw new TypeError(expectedMessage('warmup', 'a boolean', warmup));
+  const driver = options.sleepDriver ?? sharedSleepDriver();
+  if (typeof (driver as Partial<SleepDriver> | null)?.sleep !== 'function') {
+    throw new TypeError(expectedMessage('sleepDriver', 'a SleepDriver', driver));
+  }
   signal?.throwIfAborted();
 
   const durations = replayDurations(trace, scale);
@@ -104,13 +114,13 @@ export async function replayTrace(trace: WorkflowTrace, options: ReplayOptions =
     const until = performance.now() + WARMUP_BUDGET_MS;
     let tasksRun = 0;
     do {
-      await runOnce(trace, parents, zero, workers, signal, undefined);
+      await runOnce(trace, parents, zero, { workers, driver, signal });
       tasksRun += zero.length;
     } while (tasksRun < WARMUP_TASKS && performance.now() < until);
     const shrink = Math.min(1, WARMUP_REAL_MS / Math.max(simulation.idealMs, Number.MIN_VALUE));
-    await runOnce(trace, parents, durations.map((d) => d * shrink), workers, signal, undefined);
+    await runOnce(trace, parents, durations.map((d) => d * shrink), { workers, driver, signal });
   }
-  const makespanMs = await runOnce(trace, parents, durations, workers, signal, onProgress);
+  const makespanMs = await runOnce(trace, parents, durations, { workers, driver, signal, onProgress });
   return makeSummary({ tasks: trace.ids.length, edges: trace.graph.targets.length, makespanMs, simulation });
 }
 
@@ -124,15 +134,17 @@ function parentIds(trace: WorkflowTrace): string[][] {
   return parents;
 }
 
+/** How {@link runOnce} runs: the resolved options. */
+interface RunSettings {
+  readonly workers: number;
+  readonly driver: SleepDriver;
+  readonly signal: AbortSignal | undefined;
+  readonly onProgress?: (progress: ReplayProgress) => void;
+}
+
 /** Builds the workflow, runs it and returns the run's duration in ms. */
-async function runOnce(
-  trace: WorkflowTrace,
-  parents: readonly string[][],
-  durations: Float64Array,
-  workers: number,
-  signal: AbortSignal | undefined,
-  onProgress: ((progress: ReplayProgress) => void) | undefined,
-): Promise<number> {
+async function runOnce(trace: WorkflowTrace, parents: readonly string[][], durations: Float64Array, settings: RunSettings): Promise<number> {
+  const { workers, driver, signal, onProgress } = settings;
   // An abort that lands between two runs (after a warm-up's end) must not start another.
   signal?.throwIfAborted();
   const { ids } = trace;
@@ -152,7 +164,7 @@ async function runOnce(
         running++;
         report?.();
         try {
-          await sleep(ms, ctx.signal);
+          await driver.sleep(ms, ctx.signal);
         } finally {
           running--;
         }
