@@ -109,6 +109,19 @@ describe('replayTrace', () => {
     expect(driver.stats()).toMatchObject({ resolved: 103, waits: 0, pending: 0 });
   });
 
+  it("gives every sleep of a run the run's one signal, and aborts it once the run is over", async () => {
+    const inner = createSleepDriver();
+    const signals = new Set<AbortSignal | undefined>();
+    const recording = { sleep: (ms: number, signal?: AbortSignal) => (signals.add(signal), inner.sleep(ms, signal)), stats: () => inner.stats() };
+    await replayTrace(montage, { scale: 0.00005, warmup: false, sleepDriver: recording });
+    expect(signals.size).toBe(1);
+    const [signal] = signals;
+    expect(signal).toBeInstanceOf(AbortSignal);
+    // No sleep outlives its run: one that did would end now, not hold the process.
+    expect(signal!.aborted).toBe(true);
+    expect(inner.stats()).toMatchObject({ pending: 0, resolved: 103 });
+  });
+
   it('rejects at once for an already aborted signal', async () => {
     const reason = new Error('before');
     await expect(replayTrace(montage, { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
