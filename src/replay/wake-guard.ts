@@ -18,8 +18,8 @@ export const MIN_GUARD_MS = 0.02;
  * more is descheduled more, so such samples are ignored.
  */
 export const MAX_GUARD_MS = 0.25;
-/** The share of waits the guard aims to cover. */
-const QUANTILE = 0.8;
+/** The share of waits the guard aims to cover (a late wake-up costs the lane; a longer spin only CPU). */
+const QUANTILE = 0.9;
 /** How far one sample moves the estimate, ms (it moves QUANTILE × this up, the rest down). */
 const STEP_MS = 0.005;
 

@@ -18,14 +18,15 @@ describe('WakeGuard', () => {
     expect(feed(new WakeGuard(), [0.2], 500)).toBeLessThan(0.205);
   });
 
-  it('covers about 80% of the waits of a mixed lateness', () => {
-    // 70% at 0.05 ms, 30% at 0.15 ms: the 80th percentile is 0.15, the 60th 0.05.
+  it('covers about 90% of the waits of a mixed lateness', () => {
+    // 70% at 0.05 ms and 30% at 0.15 ms: the 90th percentile is 0.15.
     const mix = [0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.15, 0.15, 0.15];
     const g = feed(new WakeGuard(), mix, 400);
-    expect(g).toBeGreaterThan(0.05);
+    expect(g).toBeGreaterThan(0.14);
     expect(g).toBeLessThanOrEqual(0.155);
-    const mostlyFast = [0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.15];
-    expect(feed(new WakeGuard(), mostlyFast, 400)).toBeLessThan(0.06);
+    // 95% at 0.05 ms: the rare slow wake-up is not worth spinning for.
+    const mostlyFast = [...Array.from({ length: 19 }, () => 0.05), 0.15];
+    expect(feed(new WakeGuard(), mostlyFast, 200)).toBeLessThan(0.06);
   });
 
   it('ignores waits so late they were preemptions, and stays within its bounds', () => {
