@@ -14,7 +14,10 @@
  * 3. and spins on `performance.now()` for the guard's remainder, then resolves every due sleep.
  *
  * The guard follows the lateness the blocking waits show (see `wake-guard.ts`): tens of µs of
- * spinning per wake-up instead of the whole last millisecond. A driver that cannot block (no
+ * spinning per wake-up instead of the whole last millisecond. Spinning that millisecond (as this
+ * driver did before) kept a core busy for the whole of a replay of sub-millisecond tasks, and on a
+ * loaded machine the kernel takes the CPU from a thread that spins for whole time slices (ms),
+ * while it wakes a blocked one within ~0.1 ms. A driver that cannot block (no
  * `SharedArrayBuffer`, or a thread where `Atomics.wait` throws, such as a browser's main
  * thread) spins `setImmediate` turns in stage 2 instead. When no sleep is pending, nothing is
  * armed: no timer, no immediate.
@@ -105,7 +108,7 @@ const MAX_TIMER_MS = 0x7fffffff;
 
 /** `Atomics.wait` on a cell nobody notifies, or `null` where this thread cannot block. */
 function defaultWait(): ((ms: number) => void) | null {
-  if (typeof SharedArrayBuffer !== 'function' || typeof Atomics?.wait !== 'function') return null;
+  if (typeof SharedArrayBuffer !== 'function' || typeof Atomics === 'undefined' || typeof Atomics.wait !== 'function') return null;
   const cell = new Int32Array(new SharedArrayBuffer(4));
   try {
     Atomics.wait(cell, 0, 0, 0);
