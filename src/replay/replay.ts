@@ -105,7 +105,7 @@ export async function replayTrace(trace: WorkflowTrace, options: ReplayOptions =
 
   const durations = replayDurations(trace, scale);
   const simulation = simulate(trace.graph, durations, { workers });
-  const parents = parentIds(trace);
+  const replay = defineReplay(trace, durations, workers, driver);
   if (warmup) {
     // V8 optimises code only after it has run many times: first zero-length runs (the engine's
     // dispatch path) until a few thousand tasks have gone through or the budget is spent, then
@@ -114,13 +114,13 @@ export async function replayTrace(trace: WorkflowTrace, options: ReplayOptions =
     const until = performance.now() + WARMUP_BUDGET_MS;
     let tasksRun = 0;
     do {
-      await runOnce(trace, parents, zero, { workers, driver, signal });
+      await replay(zero, signal, undefined);
       tasksRun += zero.length;
     } while (tasksRun < WARMUP_TASKS && performance.now() < until);
     const shrink = Math.min(1, WARMUP_REAL_MS / Math.max(simulation.idealMs, Number.MIN_VALUE));
-    await runOnce(trace, parents, durations.map((d) => d * shrink), { workers, driver, signal });
+    await replay(durations.map((d) => d * shrink), signal, undefined);
   }
-  const makespanMs = await runOnce(trace, parents, durations, { workers, driver, signal, onProgress });
+  const makespanMs = await replay(durations, signal, onProgress);
   return makeSummary({ tasks: trace.ids.length, edges: trace.graph.targets.length, makespanMs, simulation });
 }
 
@@ -134,36 +134,37 @@ function parentIds(trace: WorkflowTrace): string[][] {
   return parents;
 }
 
-/** How {@link runOnce} runs: the resolved options. */
-interface RunSettings {
-  readonly workers: number;
-  readonly driver: SleepDriver;
-  readonly signal: AbortSignal | undefined;
-  readonly onProgress?: (progress: ReplayProgress) => void;
-}
+/** One run of a replay: sleeps `sleepMs[i]` in task `i`; resolves with the run's duration in ms. */
+type ReplayRun = (
+  sleepMs: Float64Array,
+  signal: AbortSignal | undefined,
+  onProgress: ((progress: ReplayProgress) => void) | undefined,
+) => Promise<number>;
 
-/** Builds the workflow, runs it and returns the run's duration in ms. */
-async function runOnce(trace: WorkflowTrace, parents: readonly string[][], durations: Float64Array, settings: RunSettings): Promise<number> {
-  const { workers, driver, signal, onProgress } = settings;
-  // An abort that lands between two runs (after a warm-up's end) must not start another.
-  signal?.throwIfAborted();
+/**
+ * Defines the trace's workflow once (one task per trace task, `estimateMs` the scaled runtime)
+ * and returns a function that runs it. The warm-up and the measured run share the definition:
+ * building and compiling a workflow of a thousand tasks per run allocated megabytes, and the
+ * scavenge that followed fell into the measured run often enough (a 2-25 ms pause on a loaded
+ * 2-core VM, up to 15% of a 150 ms replay).
+ */
+function defineReplay(trace: WorkflowTrace, estimates: Float64Array, workers: number, driver: SleepDriver): ReplayRun {
   const { ids } = trace;
   const n = ids.length;
-  // Each run gets its own signal, unlinked from the caller's when the run ends: the caller's
-  // signal outlives many runs (the warm-up) and must not collect a listener per run.
-  const controller = new AbortController();
-  const runSignal = controller.signal;
-  const wf = workflow({ name: trace.name, concurrency: workers });
+  const parents = parentIds(trace);
+  // What the tasks read, set by each run before it starts (runs never overlap).
+  let sleepMs = estimates;
+  let runSignal: AbortSignal = new AbortController().signal;
+  let report: (() => void) | undefined;
   let done = 0;
   let running = 0;
-  const report = onProgress === undefined ? undefined : () => onProgress({ done, total: n, running });
+  const wf = workflow({ name: trace.name, concurrency: workers });
   for (let i = 0; i < n; i++) {
-    const ms = durations[i];
     wf.task({
       id: ids[i],
       dependsOn: parents[i],
       // The same numbers as the simulation, so the engine's upward ranks and ties match it.
-      estimateMs: ms,
+      estimateMs: estimates[i],
       // The sleeps listen to the run's signal, not `ctx.signal`: reading that makes the engine
       // create an AbortController per task, and the driver add and remove a listener on each,
       // ~9 µs of CPU per task on a 2-core VM (2% of a 0.5 ms task, paid on the lane's critical
@@ -173,7 +174,7 @@ async function runOnce(trace: WorkflowTrace, parents: readonly string[][], durat
         running++;
         report?.();
         try {
-          await driver.sleep(ms, runSignal);
+          await driver.sleep(sleepMs[i], runSignal);
         } finally {
           running--;
         }
@@ -182,19 +183,31 @@ async function runOnce(trace: WorkflowTrace, parents: readonly string[][], durat
       },
     });
   }
-  const forward = () => controller.abort(signal!.reason);
-  signal?.addEventListener('abort', forward, { once: true });
-  let result: RunResult;
-  try {
-    result = await wf.start({ signal: runSignal }).result;
-  } finally {
-    signal?.removeEventListener('abort', forward);
-    // A run that ended otherwise (a failure) may leave sleeps behind: they end with it.
-    if (!runSignal.aborted) controller.abort(new DOMException('The replay run ended', 'AbortError'));
-  }
-  if (result.status === 'cancelled') throw signal?.reason ?? new DOMException('The replay was cancelled', 'AbortError');
-  if (result.status !== 'succeeded') throw firstError(result) ?? new Error(`replay of ${trace.source} ended ${result.status}`);
-  return result.durationMs;
+  return async (ms, signal, onProgress) => {
+    // An abort that lands between two runs (after a warm-up's end) must not start another.
+    signal?.throwIfAborted();
+    // Each run gets its own signal, unlinked from the caller's when the run ends: the caller's
+    // signal outlives many runs (the warm-up) and must not collect a listener per run.
+    const controller = new AbortController();
+    sleepMs = ms;
+    runSignal = controller.signal;
+    done = 0;
+    running = 0;
+    report = onProgress === undefined ? undefined : () => onProgress({ done, total: n, running });
+    const forward = () => controller.abort(signal!.reason);
+    signal?.addEventListener('abort', forward, { once: true });
+    let result: RunResult;
+    try {
+      result = await wf.start({ signal: controller.signal }).result;
+    } finally {
+      signal?.removeEventListener('abort', forward);
+      // A run that ended otherwise (a failure) may leave sleeps behind: they end with it.
+      if (!controller.signal.aborted) controller.abort(new DOMException('The replay run ended', 'AbortError'));
+    }
+    if (result.status === 'cancelled') throw signal?.reason ?? new DOMException('The replay was cancelled', 'AbortError');
+    if (result.status !== 'succeeded') throw firstError(result) ?? new Error(`replay of ${trace.source} ended ${result.status}`);
+    return result.durationMs;
+  };
 }
 
 /** The first task error a failed run recorded. */
