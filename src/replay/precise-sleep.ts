@@ -120,9 +120,8 @@ function defaultWait(): ((ms: number) => void) | null {
 
 function checkMs(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new RangeError(expectedMessage(name, 'a finite number >= 0', value));
-  }
+  if (typeof value !== 'number') throw new TypeError(expectedMessage(name, 'a finite number >= 0', value));
+  if (!Number.isFinite(value) || value < 0) throw new RangeError(expectedMessage(name, 'a finite number >= 0', value));
   return value;
 }
 

@@ -124,6 +124,7 @@ describe('createSleepDriver without a blocking wait: timer, then immediate turns
     expect(() => createSleepDriver({ maxBlockMs: Number.POSITIVE_INFINITY })).toThrow(
       new RangeError('Expected `maxBlockMs` to be a finite number >= 0, got `Infinity` (number)'),
     );
+    expect(() => createSleepDriver({ maxBlockMs: '1' as never })).toThrow(new TypeError('Expected `maxBlockMs` to be a finite number >= 0, got `"1"` (string)'));
     expect(() => createSleepDriver({ wait: 5 as never })).toThrow(new TypeError('Expected `wait` to be a function or null, got `5` (number)'));
   });
 });
