@@ -158,6 +158,17 @@ function defineReplay(trace: WorkflowTrace, estimates: Float64Array, workers: nu
   let report: (() => void) | undefined;
   let done = 0;
   let running = 0;
+  const counted = async (i: number) => {
+    running++;
+    report!();
+    try {
+      await driver.sleep(sleepMs[i], runSignal);
+    } finally {
+      running--;
+    }
+    done++;
+    report!();
+  };
   const wf = workflow({ name: trace.name, concurrency: workers });
   for (let i = 0; i < n; i++) {
     wf.task({
@@ -170,17 +181,9 @@ function defineReplay(trace: WorkflowTrace, estimates: Float64Array, workers: nu
       // ~9 µs of CPU per task on a 2-core VM (2% of a 0.5 ms task, paid on the lane's critical
       // path) for nothing the run's signal does not give (the driver keeps one listener per
       // signal, and cancelling the run aborts it).
-      run: async () => {
-        running++;
-        report?.();
-        try {
-          await driver.sleep(sleepMs[i], runSignal);
-        } finally {
-          running--;
-        }
-        done++;
-        report?.();
-      },
+      // Without a progress listener the sleep itself is the task's promise: no async wrapper,
+      // one promise and two microtask hops fewer per task.
+      run: () => (report === undefined ? driver.sleep(sleepMs[i], runSignal) : counted(i)),
     });
   }
   return async (ms, signal, onProgress) => {
