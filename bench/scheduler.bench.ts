@@ -1,14 +1,13 @@
 // The task engine (issue 3, "Performance to reach"): whole runs of no-op tasks on random DAGs of
 // 1K, 100K and 1M tasks (per-task cost must stay flat), memory per pending task, 100K tasks in
 // flight on timers, cancelling 10K in-flight tasks, p-queue on independent tasks, LangGraph.js and
-// Mastra on a chain, a fan-out with a join and a real trace, and `replayTrace` on every bundled
-// trace. Workflows are defined (and compiled) once, outside the timed functions; each call is one
-// whole run, and `opsPerCall` = tasks, so printed times are per task (per step) and opsPerSec is
-// tasks per second. Figures a case measures itself (bytes, cancel latency, makespan ratio) are in
+// Mastra on a chain, a fan-out with a join and a real trace (`replayTrace` on the bundled traces
+// is in replay.bench.ts). Workflows are defined (and compiled) once, outside the timed functions;
+// each call is one whole run, and `opsPerCall` = tasks, so printed times are per task (per step)
+// and opsPerSec is tasks per second. Figures a case measures itself (bytes, cancel latency) are in
 // its metrics.
 import { readdirSync } from 'node:fs';
 import { readTrace } from '../src/graph/wfcommons.js';
-import { replayTrace } from '../src/replay/replay.js';
 import type { RunResult, TaskFn, Workflow } from '../src/workflow/index.js';
 import { measurePending } from './scheduler/memory.js';
 import { langGraphRunner, mastraRunner, pQueueRunner } from './scheduler/peers.js';
@@ -215,37 +214,6 @@ function peerCase(name: string, steps: number, shape: () => Shape, withPeers: bo
   return { name, opsPerCall: steps, variants, ...extra };
 }
 
-/** `replay trace=<name> workers=4`: one replay per trace, its summary in the metrics. */
-function replayCase(file: string, label: string, scale: number): BenchCase {
-  const metrics: Record<string, number> = {};
-  let done = false;
-  return {
-    name: `replay trace=${label} workers=4${scale === 0.001 ? '' : ` scale=${scale}`}`,
-    // The replay sleeps the scaled runtimes, so it runs once, in the first (untimed) call; the
-    // timed calls then report that one makespan (tinybench's overriddenDuration) without running
-    // again: the printed time is the makespan of that single replay, not a median of several.
-    minSamples: 1,
-    timeMs: 1,
-    metrics: { weft: metrics },
-    variants: {
-      weft: async () => {
-        if (done) return { overriddenDuration: metrics.makespanMs };
-        done = true;
-        const trace = await readTrace(new URL(file, TRACES));
-        const s = await replayTrace(trace, { workers: 4, scale });
-        Object.assign(metrics, {
-          tasks: s.tasks,
-          makespanMs: s.makespanMs,
-          idealMs: s.idealMs,
-          ratio: s.makespanMs / s.idealMs,
-          efficiency: s.efficiency,
-          overheadUsPerTask: s.overheadUsPerTask,
-        });
-      },
-    },
-  };
-}
-
 function traceFiles(): string[] {
   try {
     return readdirSync(TRACES).filter((f) => f.endsWith('.json')).sort();
@@ -284,7 +252,6 @@ const suite: BenchSuite = {
       if (s) add(peerCase(`trace=${traceLabel(montage)} steps=${s.ids.length} (mastra: ${levels(s).length} level barriers)`, s.ids.length, () => s, true, peers));
     }
     add(peerCase('chain steps=100000', 100_000, () => chainShape(100_000), false, { minSamples: 3, timeMs: 1 }));
-    for (const file of traceFiles()) add(replayCase(file, traceLabel(file), 0.001));
     return cases;
   },
 };

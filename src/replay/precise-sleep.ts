@@ -1,20 +1,35 @@
 /**
- * Sleeps accurate below one millisecond.
+ * Sleeps accurate below one millisecond, without spinning a core.
  *
  * `setTimeout` cannot wait less than 1 ms (Node clamps the delay to 1) and fires on the event
  * loop's millisecond clock, so a replay that scales 1 s of recorded runtime to 1 ms would be
  * dominated by rounding. Here every pending sleep sits in one min-heap of deadlines served by a
- * single driver: a `setTimeout` covers the coarse part, up to {@link SleepDriverHooks} `marginMs`
- * before the earliest deadline, and then `setImmediate` turns compare `performance.now()` with it
- * until it passes. Other callbacks (I/O, the scheduler) keep running between those turns. When no
- * sleep is pending, nothing is armed: no timer, no immediate.
+ * single driver on the calling thread, in three stages for the earliest deadline:
+ *
+ * 1. a `setTimeout` covers the coarse part, up to `marginMs` before the deadline;
+ * 2. then the driver blocks the thread in the kernel (`Atomics.wait` with a fractional timeout,
+ *    which wakes to the microsecond plus the timer slack) until a guard before the deadline, at
+ *    most `maxBlockMs` at a time, with an event-loop turn (`setImmediate`) between blocks so I/O,
+ *    timers and the scheduler keep running;
+ * 3. and spins on `performance.now()` for the guard's remainder, then resolves every due sleep.
+ *
+ * The guard follows the lateness the blocking waits show (see `wake-guard.ts`): tens of µs of
+ * spinning per wake-up instead of the whole last millisecond. Spinning that millisecond (as this
+ * driver did before) kept a core busy for the whole of a replay of sub-millisecond tasks, and on a
+ * loaded machine the kernel takes the CPU from a thread that spins for whole time slices (ms),
+ * while it wakes a blocked one within ~0.1 ms. A driver that cannot block (no
+ * `SharedArrayBuffer`, or a thread where `Atomics.wait` throws, such as a browser's main
+ * thread) spins `setImmediate` turns in stage 2 instead. When no sleep is pending, nothing is
+ * armed: no timer, no immediate.
  *
  * @packageDocumentation
  */
 import { expectedMessage } from '../internal/validate.js';
+import { DeadlineHeap, type DeadlineEntry } from './deadline-heap.js';
+import { WakeGuard } from './wake-guard.js';
 
 /**
- * The clock and timer functions a {@link SleepDriver} uses. Tests inject fakes to check the
+ * The clock, timers and blocking wait a {@link SleepDriver} uses. Tests inject fakes to check the
  * mechanism deterministically; the default driver uses Node's.
  */
 export interface SleepDriverHooks {
@@ -32,12 +47,24 @@ export interface SleepDriverHooks {
   /** @defaultValue the global `clearImmediate` */
   readonly clearImmediate?: (handle: unknown) => void;
   /**
+   * Blocks the thread for `ms` milliseconds (fractions allowed; it may return later, not
+   * earlier). `null` never blocks: the last stretch before a deadline is then spun in
+   * `setImmediate` turns, one core busy for it.
+   * @defaultValue `Atomics.wait` on a private cell where the thread allows it, else `null`
+   */
+  readonly wait?: ((ms: number) => void) | null;
+  /**
    * How long before the earliest deadline the coarse timer should fire, in ms. Node's timers run
-   * on a millisecond clock that can lag `performance.now()` by up to a millisecond, so the margin
-   * must cover that; the rest is spent in `setImmediate` turns.
-   * @defaultValue 1
+   * on a millisecond clock and can fire a millisecond early or late, so the margin must cover
+   * that; the rest is spent blocking (or, without `wait`, in turns).
+   * @defaultValue 2 (1 without `wait`, where the margin is spent spinning)
    */
   readonly marginMs?: number;
+  /**
+   * The longest one blocking wait may hold the thread, in ms: other callbacks wait at most this.
+   * @defaultValue 1
+   */
+  readonly maxBlockMs?: number;
 }
 
 /** Counters of a {@link SleepDriver}, for tests and diagnostics. */
@@ -52,6 +79,10 @@ export interface SleepDriverStats {
   readonly timersArmed: number;
   /** Immediate turns run since the driver was created. */
   readonly immediateTurns: number;
+  /** Blocking waits since the driver was created. */
+  readonly waits: number;
+  /** How long before a deadline the driver stops blocking and spins, ms (see `wake-guard.ts`). */
+  readonly guardMs: number;
   /** Sleeps resolved since the driver was created. */
   readonly resolved: number;
   /** Sleeps rejected by an abort since the driver was created. */
@@ -62,7 +93,7 @@ export interface SleepDriverStats {
 export interface SleepDriver {
   /**
    * Resolves once `ms` milliseconds (fractions allowed) have passed on the driver's clock, never
-   * earlier. Aborting `signal` removes the sleep and rejects with the signal's `reason`.
+   * earlier. Aborting `signal` removes the sleep and rejects with the signal's `reason` at once.
    *
    * @throws `TypeError`/`RangeError` (synchronously) when `ms` is not a finite number >= 0 or
    *   `signal` is not an `AbortSignal`.
@@ -72,28 +103,33 @@ export interface SleepDriver {
   stats(): SleepDriverStats;
 }
 
-/** One pending sleep: a heap entry. */
-interface Entry {
-  deadline: number;
-  /** Insertion order: equal deadlines resolve first-in, first-out. */
-  seq: number;
-  /** Position in the heap, -1 once removed (lets an abort remove it in O(log n)). */
-  pos: number;
-  resolve: () => void;
-  reject: (reason: unknown) => void;
-  signal: AbortSignal | undefined;
-}
-
 /** The longest delay `setTimeout` takes as given. */
 const MAX_TIMER_MS = 0x7fffffff;
 
-const before = (a: Entry, b: Entry) => a.deadline < b.deadline || (a.deadline === b.deadline && a.seq < b.seq);
+/** `Atomics.wait` on a cell nobody notifies, or `null` where this thread cannot block. */
+function defaultWait(): ((ms: number) => void) | null {
+  if (typeof SharedArrayBuffer !== 'function' || typeof Atomics === 'undefined' || typeof Atomics.wait !== 'function') return null;
+  const cell = new Int32Array(new SharedArrayBuffer(4));
+  try {
+    Atomics.wait(cell, 0, 0, 0);
+  } catch {
+    return null; // a thread that must not block (a browser's main thread)
+  }
+  return (ms) => void Atomics.wait(cell, 0, 0, ms);
+}
+
+function checkMs(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number') throw new TypeError(expectedMessage(name, 'a finite number >= 0', value));
+  if (!Number.isFinite(value) || value < 0) throw new RangeError(expectedMessage(name, 'a finite number >= 0', value));
+  return value;
+}
 
 /**
  * Creates an independent sleep driver. Most code wants the shared {@link sleep}; a separate
  * driver is for tests (with fake hooks) or for isolating counters.
  *
- * @param hooks - the clock and timers to use (see {@link SleepDriverHooks} for defaults)
+ * @param hooks - the clock, timers and wait to use (see {@link SleepDriverHooks} for defaults)
  */
 export function createSleepDriver(hooks: SleepDriverHooks = {}): SleepDriver {
   const now = hooks.now ?? (() => performance.now());
@@ -101,63 +137,27 @@ export function createSleepDriver(hooks: SleepDriverHooks = {}): SleepDriver {
   const disarm = hooks.clearTimeout ?? ((h: unknown) => clearTimeout(h as ReturnType<typeof setTimeout>));
   const immediate = hooks.setImmediate ?? ((fn: () => void) => setImmediate(fn));
   const cancelImmediate = hooks.clearImmediate ?? ((h: unknown) => clearImmediate(h as ReturnType<typeof setImmediate>));
-  const margin = hooks.marginMs ?? 1;
-  if (typeof margin !== 'number' || !Number.isFinite(margin) || margin < 0) {
-    throw new RangeError(expectedMessage('marginMs', 'a finite number >= 0', margin));
-  }
+  const wait = hooks.wait === undefined ? defaultWait() : hooks.wait;
+  if (wait !== null && typeof wait !== 'function') throw new TypeError(expectedMessage('wait', 'a function or null', wait));
+  const margin = checkMs('marginMs', hooks.marginMs, wait === null ? 1 : 2);
+  const maxBlock = checkMs('maxBlockMs', hooks.maxBlockMs, 1);
 
-  const heap: Entry[] = [];
+  const heap = new DeadlineHeap();
+  const guard = new WakeGuard();
   let seq = 0;
   let timer: unknown;
   let timerDue = Infinity;
   let immediateHandle: unknown;
   let timersArmed = 0;
   let immediateTurns = 0;
+  let waits = 0;
   let resolved = 0;
   let aborted = 0;
   // One abort listener per signal, not per sleep: 100,000 sleeps on one signal would otherwise
   // mean 100,000 listeners (and Node's listener-leak warning).
-  const bySignal = new Map<AbortSignal, { entries: Set<Entry>; listener: () => void }>();
+  const bySignal = new Map<AbortSignal, { entries: Set<DeadlineEntry>; listener: () => void }>();
 
-  const up = (i: number) => {
-    const e = heap[i];
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!before(e, heap[p])) break;
-      heap[i] = heap[p];
-      heap[i].pos = i;
-      i = p;
-    }
-    heap[i] = e;
-    e.pos = i;
-  };
-  const down = (i: number) => {
-    const e = heap[i];
-    const n = heap.length;
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= n) break;
-      if (c + 1 < n && before(heap[c + 1], heap[c])) c++;
-      if (!before(heap[c], e)) break;
-      heap[i] = heap[c];
-      heap[i].pos = i;
-      i = c;
-    }
-    heap[i] = e;
-    e.pos = i;
-  };
-  const remove = (e: Entry) => {
-    const i = e.pos;
-    e.pos = -1;
-    const last = heap.pop()!;
-    if (last === e) return;
-    heap[i] = last;
-    last.pos = i;
-    down(i);
-    up(last.pos);
-  };
-
-  const unwatch = (e: Entry) => {
+  const unwatch = (e: DeadlineEntry) => {
     const signal = e.signal;
     if (signal === undefined) return;
     const watch = bySignal.get(signal)!;
@@ -167,14 +167,14 @@ export function createSleepDriver(hooks: SleepDriverHooks = {}): SleepDriver {
       bySignal.delete(signal);
     }
   };
-  const watch = (e: Entry, signal: AbortSignal) => {
+  const watch = (e: DeadlineEntry, signal: AbortSignal) => {
     let w = bySignal.get(signal);
     if (w === undefined) {
-      const entries = new Set<Entry>();
+      const entries = new Set<DeadlineEntry>();
       const listener = () => {
         bySignal.delete(signal);
         for (const entry of entries) {
-          if (entry.pos >= 0) remove(entry);
+          if (entry.pos >= 0) heap.remove(entry);
           aborted++;
           entry.reject(signal.reason);
         }
@@ -187,60 +187,54 @@ export function createSleepDriver(hooks: SleepDriverHooks = {}): SleepDriver {
     w.entries.add(e);
   };
 
+  const cancelTimer = () => {
+    if (timer === undefined) return;
+    disarm(timer);
+    timer = undefined;
+    timerDue = Infinity;
+  };
+  const cancelTurn = () => {
+    if (immediateHandle === undefined) return;
+    cancelImmediate(immediateHandle);
+    immediateHandle = undefined;
+  };
+
   /** Arms whichever wake-up the earliest deadline needs, or nothing when idle. */
   const schedule = () => {
-    if (heap.length === 0) {
-      if (timer !== undefined) {
-        disarm(timer);
-        timer = undefined;
-        timerDue = Infinity;
-      }
-      if (immediateHandle !== undefined) {
-        cancelImmediate(immediateHandle);
-        immediateHandle = undefined;
-      }
+    const head = heap.peek();
+    if (head === undefined) {
+      cancelTimer();
+      cancelTurn();
       return;
     }
-    const remaining = heap[0].deadline - now();
+    const remaining = head.deadline - now();
     // Node would clamp anything below 1 ms to 1 ms anyway; past that point only turns are precise.
     // Node turns delays beyond 2^31 - 1 ms into 1 ms: a long sleep re-arms on the way instead.
     const coarse = Math.min(Math.floor(remaining - margin), MAX_TIMER_MS);
     if (coarse >= 1) {
       const due = now() + coarse;
-      if (immediateHandle !== undefined) {
-        cancelImmediate(immediateHandle);
-        immediateHandle = undefined;
-      }
+      cancelTurn();
       // An armed timer that fires no later than needed is kept: re-arming per sleep would cost a
       // timer per call when sleeps arrive in decreasing order of deadline.
       if (timer !== undefined && timerDue <= due) return;
-      if (timer !== undefined) disarm(timer);
+      cancelTimer();
       timersArmed++;
       timerDue = due;
       timer = arm(onTimer, coarse);
       return;
     }
-    if (timer !== undefined) {
-      disarm(timer);
-      timer = undefined;
-      timerDue = Infinity;
-    }
+    cancelTimer();
+    // A turn, not a block right here: the continuations of sleeps resolved a moment ago (the
+    // next task of a lane, and its sleep) run as microtasks before it, so a block never holds
+    // back a sleep that is about to be made with an earlier deadline.
     if (immediateHandle === undefined) immediateHandle = immediate(onTurn);
   };
 
-  const fire = () => {
-    const t = now();
+  const fire = (t: number) => {
     // Resolving only settles promises (their continuations run as microtasks after this loop),
     // so no user code can touch the heap while it is being drained.
-    while (heap.length > 0 && heap[0].deadline <= t) {
-      const e = heap[0];
-      const last = heap.pop()!;
-      e.pos = -1;
-      if (last !== e) {
-        heap[0] = last;
-        last.pos = 0;
-        down(0);
-      }
+    for (let e = heap.peek(); e !== undefined && e.deadline <= t; e = heap.peek()) {
+      heap.pop();
       unwatch(e);
       resolved++;
       e.resolve();
@@ -250,12 +244,31 @@ export function createSleepDriver(hooks: SleepDriverHooks = {}): SleepDriver {
   const onTimer = () => {
     timer = undefined;
     timerDue = Infinity;
-    fire();
+    // A timer that fired late (a loaded machine) resolves what is already due without a turn.
+    fire(now());
   };
   const onTurn = () => {
     immediateHandle = undefined;
     immediateTurns++;
-    fire();
+    const head = heap.peek();
+    if (head === undefined) return;
+    let t = now();
+    if (wait !== null) {
+      const deadline = head.deadline;
+      if (deadline - t > guard.ms) {
+        const ask = Math.min(deadline - t - guard.ms, maxBlock);
+        waits++;
+        wait(ask);
+        const woke = now();
+        guard.record(woke - t - ask);
+        t = woke;
+        // Still far (a block is capped by maxBlockMs): let the loop turn, then block again.
+        if (deadline - t > guard.ms) return schedule();
+      }
+      // Within the guard: nothing else can run on this thread before the deadline anyway.
+      while (t < deadline) t = now();
+    }
+    fire(t);
   };
 
   return {
@@ -267,20 +280,21 @@ export function createSleepDriver(hooks: SleepDriverHooks = {}): SleepDriver {
       }
       if (signal?.aborted) return Promise.reject(signal.reason);
       return new Promise<void>((resolve, reject) => {
-        const e: Entry = { deadline: now() + ms, seq: seq++, pos: heap.length, resolve, reject, signal };
-        heap.push(e);
-        up(e.pos);
-        if (signal !== undefined) watch(e, signal);
+        const e: DeadlineEntry = { deadline: now() + ms, seq: seq++, pos: -1, resolve, reject, signal };
         // Only a new earliest deadline can need an earlier wake-up.
-        if (e.pos === 0) schedule();
+        const first = heap.push(e) === 0;
+        if (signal !== undefined) watch(e, signal);
+        if (first) schedule();
       });
     },
     stats: () => ({
-      pending: heap.length,
+      pending: heap.size,
       timerArmed: timer !== undefined,
       immediateArmed: immediateHandle !== undefined,
       timersArmed,
       immediateTurns,
+      waits,
+      guardMs: guard.ms,
       resolved,
       aborted,
     }),
@@ -299,7 +313,9 @@ export function sharedSleepDriver(): SleepDriver {
  * Resolves after `ms` milliseconds, accurate to well below a millisecond (a plain `setTimeout`
  * waits at least 1 ms and rounds to the event loop's millisecond clock). Never resolves early.
  * All pending sleeps share one driver, so 100,000 concurrent sleeps cost one heap, not 100,000
- * timers. Aborting `signal` removes the sleep and rejects with `signal.reason`.
+ * timers; the last stretch before a deadline blocks the thread (at most 1 ms at a time) and
+ * spins only the final tens of µs. Aborting `signal` removes the sleep and rejects with
+ * `signal.reason` at once.
  *
  * @param ms - how long to wait, in milliseconds (fractions allowed), finite and >= 0
  * @param signal - aborts the sleep

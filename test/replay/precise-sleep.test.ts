@@ -1,61 +1,10 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { createSleepDriver, sharedSleepDriver, sleep } from '../../src/replay/precise-sleep.js';
+import { fakeLoop } from './fake-sleep-loop.js';
 
-/** A fake clock and fake timers: the driver's mechanism, step by step, with no real waiting. */
-function fakeLoop() {
-  let t = 0;
-  const timers: { fn: () => void; at: number; ms: number; live: boolean }[] = [];
-  const immediates: { fn: () => void; live: boolean }[] = [];
-  const driver = createSleepDriver({
-    now: () => t,
-    setTimeout: (fn, ms) => {
-      const h = { fn, at: t + ms, ms, live: true };
-      timers.push(h);
-      return h;
-    },
-    clearTimeout: (h) => {
-      (h as { live: boolean }).live = false;
-    },
-    setImmediate: (fn) => {
-      const h = { fn, live: true };
-      immediates.push(h);
-      return h;
-    },
-    clearImmediate: (h) => {
-      (h as { live: boolean }).live = false;
-    },
-  });
-  const liveTimers = () => timers.filter((h) => h.live);
-  return {
-    driver,
-    timers,
-    liveTimers,
-    set now(x: number) {
-      t = x;
-    },
-    get now() {
-      return t;
-    },
-    /** Runs the queued immediates once (one event-loop check phase) at the current time. */
-    async turn() {
-      const batch = immediates.splice(0).filter((h) => h.live);
-      for (const h of batch) h.fn();
-      await Promise.resolve();
-    },
-    /** Fires the live timer due first, moving the clock to its time. */
-    async fireTimer() {
-      const h = liveTimers().sort((a, b) => a.at - b.at)[0];
-      h.live = false;
-      t = Math.max(t, h.at);
-      h.fn();
-      await Promise.resolve();
-    },
-    pendingImmediates: () => immediates.filter((h) => h.live).length,
-  };
-}
-
-describe('createSleepDriver: the mechanism', () => {
+// The blocking mechanism (the default where the thread may block) is in precise-sleep-block.test.ts.
+describe('createSleepDriver without a blocking wait: timer, then immediate turns', () => {
   it('waits with a timer up to 1 ms before the deadline, then with immediate turns', async () => {
     const loop = fakeLoop();
     let done = false;
@@ -172,6 +121,11 @@ describe('createSleepDriver: the mechanism', () => {
     expect(() => driver.sleep('5' as unknown as number)).toThrow(new TypeError('Expected `ms` to be a finite number >= 0, got `"5"` (string)'));
     expect(() => driver.sleep(1, {} as AbortSignal)).toThrow(new TypeError('Expected `signal` to be an AbortSignal, got `{}` (object)'));
     expect(() => createSleepDriver({ marginMs: -1 })).toThrow(new RangeError('Expected `marginMs` to be a finite number >= 0, got `-1` (number)'));
+    expect(() => createSleepDriver({ maxBlockMs: Number.POSITIVE_INFINITY })).toThrow(
+      new RangeError('Expected `maxBlockMs` to be a finite number >= 0, got `Infinity` (number)'),
+    );
+    expect(() => createSleepDriver({ maxBlockMs: '1' as never })).toThrow(new TypeError('Expected `maxBlockMs` to be a finite number >= 0, got `"1"` (string)'));
+    expect(() => createSleepDriver({ wait: 5 as never })).toThrow(new TypeError('Expected `wait` to be a function or null, got `5` (number)'));
   });
 });
 

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { isWeftError } from '../../src/errors.js';
 import { parseTrace, type WorkflowTrace } from '../../src/graph/wfcommons.js';
+import { createSleepDriver } from '../../src/replay/precise-sleep.js';
 import { replayDurations, replayTrace, type ReplayProgress } from '../../src/replay/replay.js';
 import { simulate } from '../../src/replay/simulate.js';
 
@@ -101,6 +102,26 @@ describe('replayTrace', () => {
     await expect(run).rejects.toBe(reason);
   });
 
+  it('times the sleeps with the driver it is given (one that never blocks, here)', async () => {
+    const driver = createSleepDriver({ wait: null });
+    const s = await replayTrace(montage, { scale: 0.0001, warmup: false, sleepDriver: driver });
+    expect(s.makespanMs).toBeGreaterThanOrEqual(s.lowerBoundMs);
+    expect(driver.stats()).toMatchObject({ resolved: 103, waits: 0, pending: 0 });
+  });
+
+  it("gives every sleep of a run the run's one signal, and aborts it once the run is over", async () => {
+    const inner = createSleepDriver();
+    const signals = new Set<AbortSignal | undefined>();
+    const recording = { sleep: (ms: number, signal?: AbortSignal) => (signals.add(signal), inner.sleep(ms, signal)), stats: () => inner.stats() };
+    await replayTrace(montage, { scale: 0.00005, warmup: false, sleepDriver: recording });
+    expect(signals.size).toBe(1);
+    const [signal] = signals;
+    expect(signal).toBeInstanceOf(AbortSignal);
+    // No sleep outlives its run: one that did would end now, not hold the process.
+    expect(signal!.aborted).toBe(true);
+    expect(inner.stats()).toMatchObject({ pending: 0, resolved: 103 });
+  });
+
   it('rejects at once for an already aborted signal', async () => {
     const reason = new Error('before');
     await expect(replayTrace(montage, { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
@@ -124,6 +145,9 @@ describe('replayTrace', () => {
     await expect(replayTrace(montage, { signal: {} as AbortSignal })).rejects.toThrow(new TypeError('Expected `signal` to be an AbortSignal, got `{}` (object)'));
     await expect(replayTrace(montage, { onProgress: 1 as never })).rejects.toThrow(new TypeError('Expected `onProgress` to be a function, got `1` (number)'));
     await expect(replayTrace(montage, { warmup: 'yes' as never })).rejects.toThrow(new TypeError('Expected `warmup` to be a boolean, got `"yes"` (string)'));
+    await expect(replayTrace(montage, { sleepDriver: {} as never })).rejects.toThrow(
+      new TypeError('Expected `sleepDriver` to be a SleepDriver, got `{}` (object)'),
+    );
     await expect(replayTrace(montage, null as never)).rejects.toThrow(new TypeError('Expected `options` to be an object, got `null` (null)'));
   });
 });
