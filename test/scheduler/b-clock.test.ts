@@ -146,4 +146,72 @@ describe('rate limiters on a fake clock', () => {
     vi.advanceTimersByTime(900);
     expect(wokenAt).toBe(1000);
   });
+
+  it('redefining keeps fractional and negative balances, clamped to the new caps', () => {
+    const name = fresh();
+    const rl = defineRateLimit(name, { requestsPerInterval: 10, tokensPerInterval: 100, intervalMs: 1000 });
+    drainNow(rl);
+    rl.charge(150);
+    vi.advanceTimersByTime(50); // half a request back; tokens -50 + 5
+    defineRateLimit(name, { requestsPerInterval: 10, tokensPerInterval: 100, intervalMs: 1000 });
+    expect(rl.state().requests).toBeCloseTo(0.5, 9);
+    expect(rl.state().tokens).toBeCloseTo(-45, 9);
+    vi.advanceTimersByTime(10_000);
+    defineRateLimit(name, { requestsPerInterval: 4, tokensPerInterval: 30, intervalMs: 1000 });
+    expect(rl.state().requests).toBe(4);
+    expect(rl.state().tokens).toBe(30);
+  });
+
+  it('a fractional budget still grants one request, then refills at its rate', () => {
+    const rl = defineRateLimit(fresh(), { requestsPerInterval: 0.5, intervalMs: 1000 });
+    expect(drainNow(rl)).toBe(1);
+    vi.advanceTimersByTime(1999);
+    expect(rl.tryAcquire()).toBe(false);
+    vi.advanceTimersByTime(1);
+    expect(rl.tryAcquire()).toBe(true);
+  });
+
+  it('withdrawing a waiter skips it; withdrawing the last one disarms the timer', () => {
+    const rl = defineRateLimit(fresh(), { requestsPerInterval: 1, intervalMs: 100 });
+    drainNow(rl);
+    const woken: string[] = [];
+    const withdrawA = rl.wait(() => woken.push('a'));
+    rl.wait(() => {
+      woken.push('b');
+      rl.tryAcquire();
+    });
+    withdrawA();
+    expect(rl.state().waiting).toBe(1);
+    vi.advanceTimersByTime(100);
+    expect(woken).toEqual(['b']);
+    const withdrawC = rl.wait(() => woken.push('c'));
+    expect(vi.getTimerCount()).toBe(1);
+    withdrawC();
+    expect(vi.getTimerCount()).toBe(0);
+    vi.advanceTimersByTime(1000);
+    expect(woken).toEqual(['b']);
+  });
+
+  it('serve a long queue in order, one waiter per refilled request', () => {
+    const rl = defineRateLimit(fresh(), { requestsPerInterval: 1, intervalMs: 1 });
+    drainNow(rl);
+    const woken: number[] = [];
+    const withdraws = Array.from({ length: 3000 }, (_, w) =>
+      rl.wait(() => {
+        woken.push(w);
+        expect(rl.tryAcquire()).toBe(true);
+      }),
+    );
+    // Every third one gives up before its turn.
+    for (let w = 2; w < 3000; w += 3) withdraws[w]();
+    vi.advanceTimersByTime(2000);
+    expect(woken).toEqual(Array.from({ length: 3000 }, (_, w) => w).filter((w) => w % 3 !== 2));
+    expect(rl.state().waiting).toBe(0);
+    // The queue keeps working after it was compacted.
+    let late = false;
+    drainNow(rl);
+    rl.wait(() => (late = true));
+    vi.advanceTimersByTime(1);
+    expect(late).toBe(true);
+  });
 });
