@@ -5,15 +5,22 @@ import { TaskHeap } from '../../src/scheduler/task-heap.js';
 describe('TaskHeap', () => {
   it('pops by priority (higher first), ties by lower index (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: -5, max: 5 }), { maxLength: 300 }), (prios) => {
-        const p = Float64Array.from(prios);
-        const heap = new TaskHeap(() => p, 2);
-        prios.forEach((_, i) => heap.push(i));
-        const out: number[] = [];
-        for (let i = heap.pop(); i !== -1; i = heap.pop()) out.push(i);
-        const expected = prios.map((_, i) => i).sort((a, b) => p[b] - p[a] || a - b);
-        expect(out).toEqual(expected);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: -5, max: 5 }), { maxLength: 300 }).chain((prios) => {
+          const indices = prios.map((_, i) => i);
+          return fc.tuple(fc.constant(prios), fc.shuffledSubarray(indices, { minLength: indices.length, maxLength: indices.length }));
+        }),
+        ([prios, pushOrder]) => {
+          const p = Float64Array.from(prios);
+          const heap = new TaskHeap(() => p, 2);
+          // Pushed in random order: ties must still go to the lower index, not the earlier push.
+          pushOrder.forEach((i) => heap.push(i));
+          const out: number[] = [];
+          for (let i = heap.pop(); i !== -1; i = heap.pop()) out.push(i);
+          const expected = prios.map((_, i) => i).sort((a, b) => p[b] - p[a] || a - b);
+          expect(out).toEqual(expected);
+        },
+      ),
     );
   });
 
