@@ -120,6 +120,11 @@ describe('Mermaid of a run', () => {
     expect(m).toContain('t2["skipped"]:::skipped');
     expect(m).toContain('t0 --> t1');
     expect(m).toContain('t1 --> t2');
+    // One style per status a node can show, after the nodes and edges.
+    const styles = m.split('\n').filter((line) => line.startsWith('  classDef '));
+    expect(styles.map((line) => line.split(' ')[3])).toEqual(['succeeded', 'failed', 'skipped', 'cancelled', 'running', 'suspended']);
+    for (const line of styles) expect(line).toMatch(/^ {2}classDef [a-z]+ fill:#[0-9a-f]{3,6},stroke:#[0-9a-f]{6}(,stroke-dasharray:3)?$/);
+    expect(m.split('\n').at(-7)).toBe('  t1 --> t2');
   });
 });
 
