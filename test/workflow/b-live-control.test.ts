@@ -217,3 +217,26 @@ describe('tasks added while running', () => {
     expect((e as Error).message).toMatch(/^cannot add task `late`: run .* has ended \(succeeded\)$/);
   });
 });
+
+describe('refusals name the state', () => {
+  it('suspended, retrying, failed and cancelled tasks, in retryTask, addDependency and resume', async () => {
+    const gate = deferred();
+    const h = workflow()
+      .task({ id: 'sus', run: (_, ctx) => ctx.suspend('?') })
+      .task({ id: 'again', retry: { maxAttempts: 3, initialDelayMs: 60_000 }, run: () => { throw new Error('x'); } })
+      .task({ id: 'bad', run: () => { throw new Error('bad'); } })
+      .task({ id: 'gone', run: () => gate.promise })
+      .start();
+    await until((t, fn) => h.on(t, fn), () => h.suspended().length === 1 && h.task('again')!.status === 'retrying' && h.task('bad')!.status === 'failed');
+    h.cancelTask('gone');
+    expect(() => h.retryTask('sus')).toThrow('cannot retry task `sus`: it is suspended');
+    expect(() => h.resume('again')).toThrow('cannot resume task `again`: it is retrying, not suspended');
+    expect(() => h.resume('bad')).toThrow('cannot resume task `bad`: it is failed, not suspended');
+    expect(() => h.resume('gone')).toThrow('cannot resume task `gone`: it is cancelled, not suspended');
+    h.resume('sus', 1);
+    h.cancel();
+    gate.resolve();
+    await h.result;
+    expect(() => h.resume('sus')).toThrow(/^cannot resume task `sus`: it is cancelled, not suspended$/);
+  });
+});
