@@ -89,10 +89,38 @@ describe('memory with an HNSW index', () => {
     await m.close();
   });
 
-  it('stops a background build on close', async () => {
-    const m = await createMemory({ dim: DIM, embedder, hnswThreshold: 1000 });
+  it('replaces an updated entity\'s vector in a built index, in the same connection', async () => {
+    // Entity texts merge facts line by line: embed a text as the vector of its last number.
+    const lastNumber = async (ts: readonly string[]) => ts.map((t) => vectors[Number(/(\d+)\s*$/.exec(t)![1])]);
+    const m = await createMemory({ dim: DIM, embedder: lastNumber, hnswThreshold: 1000 });
+    await m.rememberMany(texts.slice(0, 1200));
+    await m.whenIndexed();
+    expect(m.indexed).toBe(true);
+    // 1300 and 1400 lie in different clusters (i % 8), so the two vectors cannot stand in for each other.
+    const first = await m.remember('v 1300', { entity: 'acme' });
+    const updated = await m.remember('v 1400', { entity: 'acme' });
+    expect(updated.id).toBe(first.id);
+    const [hit] = await m.recall(vectors[1400], { k: 1 });
+    expect(m.lastSearchPath).toBe('hnsw');
+    expect(hit.id).toBe(first.id);
+    expect(hit.score).toBeGreaterThan(0.999);
+    const nearOld = await m.recall(vectors[1300], { k: 10 });
+    expect(m.lastSearchPath).toBe('hnsw');
+    expect(nearOld.find((h) => h.id === first.id && h.score > 0.99)).toBeUndefined();
+    await m.close();
+  });
+
+  it('stops a background build on close instead of finishing it', async () => {
+    const path = tmp.file('close-during-build.db');
+    const m = await createMemory({ path, dim: DIM, embedder, hnswThreshold: 1000 });
     await m.rememberMany(texts);
     await m.close();
     expect(m.indexed).toBe(false);
+    // A build finished during close would have been saved, and the next open would load it.
+    const again = await createMemory({ path, dim: DIM, embedder, hnswThreshold: 1000 });
+    expect(again.indexed).toBe(false);
+    await again.whenIndexed();
+    expect(again.indexed).toBe(true);
+    await again.close();
   });
 });

@@ -84,7 +84,10 @@ describe('memory persistence', () => {
     const [hit] = await again.recall('zebras sentence', { k: 1 });
     expect(hit.id).toBe(added.id);
     const all = await again.recall(items[0].text, { k: 60 });
+    expect(again.lastSearchPath).toBe('hnsw');
     expect(all.map((h) => h.id)).not.toContain(items[0].id);
+    // All 60 live items: an index still holding the deleted one would answer it in their place.
+    expect(all).toHaveLength(60);
     await again.close();
   });
 

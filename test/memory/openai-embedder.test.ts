@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isWeftError } from '../../src/errors.js';
 import { createOpenAIEmbedder } from '../../src/memory/openai-embedder.js';
 
@@ -73,20 +73,6 @@ describe('createOpenAIEmbedder', () => {
     expect(seen).toHaveLength(3);
   });
 
-  it('retries a 429, honouring Retry-After, then succeeds', async () => {
-    plan = [
-      (_req, res) => {
-        res.statusCode = 429;
-        res.setHeader('retry-after', '0');
-        res.end('slow down');
-      },
-    ];
-    const e = createOpenAIEmbedder({ baseUrl, model: 'm', dim: 3, retryDelayMs: 10_000 });
-    const [v] = await e.embed(['q']);
-    expect(Array.from(v)).toEqual(vectorFor('q', 3));
-    expect(seen).toHaveLength(2);
-  });
-
   it('fails with EMBEDDING_FAILED and the status after the retries, or at once on a 4xx', async () => {
     const fail = (status: number) => (_req: Seen, res: ServerResponse) => {
       res.statusCode = status;
@@ -148,5 +134,82 @@ describe('createOpenAIEmbedder', () => {
     expect(() => createOpenAIEmbedder({ model: '', dim: 3 })).toThrow(new TypeError('Expected `model` to be a non-empty string, got `""` (string)'));
     expect(() => createOpenAIEmbedder({ model: 'm', dim: 0 })).toThrow(new RangeError('Expected `dim` to be an integer >= 1, got `0` (number)'));
     expect(() => createOpenAIEmbedder({ model: 'm', dim: 3, batchSize: 0 })).toThrow('Expected `batchSize` to be an integer >= 1');
+  });
+});
+
+// Waits on a fake clock (setTimeout, performance.now and Date faked): real I/O gets a turn of the
+// event loop between steps, fake time moves 100 ms per step. `calls` records the fake time of
+// every request the client sends (a passthrough to the real fetch and the real server).
+describe('createOpenAIEmbedder waits (fake clock)', () => {
+  let calls: number[] = [];
+  const timedFetch: typeof fetch = (url, init) => {
+    calls.push(performance.now());
+    return fetch(url, init);
+  };
+  const gaps = () => calls.slice(1).map((t, i) => t - calls[i]);
+  async function onFakeClock<T>(p: Promise<T>): Promise<T> {
+    let settled = false;
+    p.then(() => (settled = true), () => (settled = true));
+    while (!settled) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    return p;
+  }
+  const slowDown = (retryAfter: string | undefined) => (_req: Seen, res: ServerResponse) => {
+    res.statusCode = 429;
+    if (retryAfter !== undefined) res.setHeader('retry-after', retryAfter);
+    res.end('slow down');
+  };
+
+  beforeEach(() => {
+    calls = [];
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance', 'Date'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('spaces requests evenly to requestsPerMinute', async () => {
+    const e = createOpenAIEmbedder({ baseUrl, model: 'm', dim: 3, batchSize: 1, requestsPerMinute: 1, fetch: timedFetch });
+    await onFakeClock(e.embed(['a', 'b', 'c']));
+    expect(seen.map((s) => s.body.input[0])).toEqual(['a', 'b', 'c']);
+    for (const gap of gaps()) expect(gap).toBeGreaterThanOrEqual(60_000);
+  });
+
+  it('waits Retry-After seconds after a 429, not its own backoff', async () => {
+    plan = [slowDown('30')];
+    const e = createOpenAIEmbedder({ baseUrl, model: 'm', dim: 3, retryDelayMs: 1, fetch: timedFetch });
+    const [v] = await onFakeClock(e.embed(['q']));
+    expect(Array.from(v)).toEqual(vectorFor('q', 3));
+    expect(calls).toHaveLength(2);
+    expect(gaps()[0]).toBeGreaterThanOrEqual(30_000);
+  });
+
+  it('retries at once on Retry-After: 0, however long its own backoff', async () => {
+    plan = [slowDown('0')];
+    const e = createOpenAIEmbedder({ baseUrl, model: 'm', dim: 3, retryDelayMs: 600_000, fetch: timedFetch });
+    await onFakeClock(e.embed(['q']));
+    expect(calls).toHaveLength(2);
+    expect(gaps()[0]).toBeLessThan(600_000);
+  });
+
+  it('reads Retry-After as an HTTP date too', async () => {
+    plan = [slowDown(new Date(Date.now() + 20_000).toUTCString())];
+    const e = createOpenAIEmbedder({ baseUrl, model: 'm', dim: 3, retryDelayMs: 1, fetch: timedFetch });
+    await onFakeClock(e.embed(['q']));
+    // The header has whole seconds: the wait is the 20 s less the part of a second already gone.
+    expect(gaps()[0]).toBeGreaterThanOrEqual(19_000);
+  });
+
+  it('backs off exponentially from retryDelayMs without Retry-After', async () => {
+    plan = [slowDown(undefined), slowDown(undefined), slowDown(undefined)];
+    const e = createOpenAIEmbedder({ baseUrl, model: 'm', dim: 3, retryDelayMs: 1000, maxRetries: 3, fetch: timedFetch });
+    await onFakeClock(e.embed(['q']));
+    expect(calls).toHaveLength(4);
+    const [g1, g2, g3] = gaps();
+    expect(g1).toBeGreaterThanOrEqual(1000);
+    expect(g2).toBeGreaterThanOrEqual(2000);
+    expect(g3).toBeGreaterThanOrEqual(4000);
   });
 });

@@ -69,4 +69,34 @@ describe('rate limiters', () => {
     expect(() => defineRateLimit('x', { requestsPerInterval: 0 })).toThrow('Expected `rateLimits.x.requestsPerInterval` to be a number > 0, got `0` (number)');
     expect(() => defineRateLimit('y', { requestsPerInterval: 1, intervalMs: -1 })).toThrow('Expected `rateLimits.y.intervalMs` to be a finite number > 0, got `-1` (number)');
   });
+
+  it('reject every kind of bad value, and accept the smallest good ones', () => {
+    expect(() => defineRateLimit(5 as never, { requestsPerInterval: 1 })).toThrow('Expected `name` to be a non-empty string, got `5` (number)');
+    expect(() => defineRateLimit('n', null as never)).toThrow(TypeError);
+    expect(() => defineRateLimit('n', null as never)).toThrow('Expected `rateLimits.n` to be an options object, got `null`');
+    expect(() => defineRateLimit('n', 'fast' as never)).toThrow('Expected `rateLimits.n` to be an options object');
+    for (const intervalMs of [0, Infinity, Number.NaN, '1000']) {
+      expect(() => defineRateLimit('n', { requestsPerInterval: 1, intervalMs: intervalMs as number })).toThrow(/^Expected `rateLimits\.n\.intervalMs` to be a finite number > 0, got /);
+    }
+    for (const bad of [0, -1, Number.NaN, '3']) {
+      expect(() => defineRateLimit('n', { tokensPerInterval: bad as number })).toThrow(/^Expected `rateLimits\.n\.tokensPerInterval` to be a number > 0, got /);
+      expect(() => defineRateLimit('n', { requestsPerInterval: bad as number })).toThrow(RangeError);
+    }
+    expect(() => defineRateLimit('n', { intervalMs: 5 })).toThrow('Expected `rateLimits.n` to set `requestsPerInterval` or `tokensPerInterval`, got neither');
+    expect(defineRateLimit(fresh(), { requestsPerInterval: 0.001, intervalMs: Number.MIN_VALUE }).tryAcquire()).toBe(true);
+    expect(defineRateLimit(fresh(), { tokensPerInterval: 0.5 }).tryAcquire()).toBe(true);
+  });
+
+  it('report their state: name, balances, waiters', () => {
+    const name = fresh();
+    const rl = defineRateLimit(name, { requestsPerInterval: 3, tokensPerInterval: 10, intervalMs: 600_000 });
+    rl.tryAcquire();
+    rl.charge(4);
+    const s = rl.state();
+    expect(s.name).toBe(name);
+    expect(s.requests).toBeCloseTo(2, 3);
+    expect(s.tokens).toBeCloseTo(6, 3);
+    expect(s.pausedUntil).toBe(0);
+    expect(s.waiting).toBe(0);
+  });
 });

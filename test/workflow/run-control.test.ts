@@ -176,6 +176,8 @@ describe('dynamic tasks', () => {
     const h = wf.start();
     await until((t, fn) => h.on(t, fn), () => h.task('adder')!.status === 'running');
     expect(added).toBe(false);
+    // The adder has called addTask by now: without room the run must not hold the task yet.
+    expect(h.task('extra')).toBeUndefined();
     gate.resolve();
     const result = await h.result;
     expect(added).toBe(true);
