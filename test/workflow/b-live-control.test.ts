@@ -9,6 +9,26 @@ const waitForAbort = (ctx: TaskContext): Promise<never> =>
   new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason), { once: true }));
 
 describe('cancelTask', () => {
+  it('rejects the suspend() a cancelled suspended task is waiting on, so its code can unwind', async () => {
+    const unwound = deferred<unknown>();
+    const h = workflow()
+      .task({ id: 'ask', run: async (_, ctx) => {
+        try {
+          return await ctx.suspend('approve?');
+        } catch (error) {
+          unwound.resolve(error);
+          throw error;
+        }
+      } })
+      .start();
+    await until((t, fn) => h.on(t, fn), () => h.suspended().length === 1);
+    expect(h.cancelTask('ask', 'rejected by the reviewer')).toBe(true);
+    const error = await unwound.promise;
+    expect(isWeftError(error, 'TASK_CANCELLED')).toBe(true);
+    expect((error as Error).message).toBe('task `ask` cancelled: rejected by the reviewer');
+    expect((await h.result).task('ask')!.status).toBe('cancelled');
+  });
+
   it('cancels pending, ready, retrying and suspended tasks, each with its own error', async () => {
     const gate = deferred();
     const h = workflow({ concurrency: 1 })
