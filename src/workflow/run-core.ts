@@ -131,13 +131,28 @@ export abstract class RunCore {
   emit(code: number, i: number, extra?: Partial<WorkflowEvent>): void {
     this.counters[code]++;
     if (!this.observed) return;
-    const batch = this.batch;
+    const event = this.event(code, i);
+    this.deliver(extra === undefined ? event : Object.assign(event, extra));
+  }
+
+  /** `task:succeeded` of task `i`, with its output (no extra object per event on this path). */
+  emitSucceeded(i: number, output: unknown): void {
+    this.counters[6]++;
+    if (!this.observed) return;
+    const event = this.event(6, i) as { output?: unknown };
+    event.output = output;
+    this.deliver(event as WorkflowEvent);
+  }
+
+  private event(code: number, i: number): WorkflowEvent {
     const type = EVENT_TYPES[code];
     const time = this.epoch(this.clock);
-    let event: WorkflowEvent =
-      i >= 0 ? { type, time, runId: this.runId, taskId: this.graph.ids[i], attempt: this.s.attempts[i] } : { type, time, runId: this.runId };
-    if (extra !== undefined) event = Object.assign(event, extra);
+    return i >= 0 ? { type, time, runId: this.runId, taskId: this.graph.ids[i], attempt: this.s.attempts[i] } : { type, time, runId: this.runId };
+  }
+
+  private deliver(event: WorkflowEvent): void {
     if (this.hub.active) this.hub.emit(event);
+    const batch = this.batch;
     if (batch !== undefined) {
       batch.push(event);
       if (!this.flushQueued) {

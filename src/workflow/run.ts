@@ -217,7 +217,7 @@ export class Run extends RunCore {
     s.t1[i] = t;
     this.runTime.record(t - s.t0[i]);
     this.unfinished--;
-    this.emit(6 /* task:succeeded */, i, this.observed ? { output: value } : undefined);
+    this.emitSucceeded(i, value);
     const remaining = s.remaining;
     const status = s.status;
     if (this.graph.isDefined(i)) {
