@@ -1,7 +1,6 @@
 // Graph kernels on a 100K-node random DAG and on every real WfCommons trace in ../shared/workflows/,
 // WASM beside TS. The WASM variants include copying the CSR (and weights) in and the result out on
 // every call: that is what a user of the kernel API pays.
-import { readdirSync } from 'node:fs';
 import { buildCsr } from '../src/graph/csr.js';
 import { readTrace } from '../src/graph/wfcommons.js';
 import { loadWeftModule } from '../src/kernels/index.js';
@@ -9,11 +8,11 @@ import { createTsKernels } from '../src/kernels/ts/index.js';
 import type { CsrGraph, KernelSet } from '../src/kernels/types.js';
 import { createWasmKernels } from '../src/kernels/wasm/index.js';
 import { rng } from './data.js';
+import { TRACES, traceFiles } from './traces.js';
 import type { BenchCase, BenchSuite } from './types.js';
 
 const NODES = 100_000;
 const PARENTS = 3;
-const TRACES = new URL('../examples/traces/', import.meta.url);
 const OPS = ['topoSort', 'upwardRank'] as const;
 
 /**
@@ -62,22 +61,12 @@ function graphCases(
   return cases;
 }
 
-/** The trace files, sorted; none (with a warning) when the directory is missing. */
-function traceFiles(): string[] {
-  try {
-    return readdirSync(TRACES).filter((f) => f.endsWith('.json')).sort();
-  } catch {
-    console.warn(`graph: no traces at ${TRACES.pathname}; skipping the trace cases`);
-    return [];
-  }
-}
-
 const suite: BenchSuite = {
   name: 'graph',
   async cases(wanted) {
     const anyOp = (label: string) => OPS.some((op) => wanted(`${op} ${label}`));
     const randomLabel = `nodes=${NODES}`;
-    const traces = traceFiles()
+    const traces = traceFiles('graph')
       .map((file) => ({ file, label: `trace=${file.replace(/(-\d+)?\.json$/, '')}` }))
       .filter(({ label }) => anyOp(label));
     if (!anyOp(randomLabel) && traces.length === 0) return [];

@@ -9,13 +9,12 @@
 // - every bundled trace at the default scale (0.001), once.
 // A replay sleeps its scaled runtimes, so each case replays inside its first (untimed) call and
 // the timed calls report the median makespan (tinybench's overriddenDuration) without running again.
-import { readdirSync } from 'node:fs';
 import { parseTrace, readTrace, type WorkflowTrace } from '../src/graph/wfcommons.js';
 import { createSleepDriver, sharedSleepDriver, type SleepDriver } from '../src/replay/precise-sleep.js';
 import { replayTrace } from '../src/replay/replay.js';
+import { TRACES, traceFiles, traceLabel } from './traces.js';
 import type { BenchCase, BenchSuite } from './types.js';
 
-const TRACES = new URL('../examples/traces/', import.meta.url);
 const WORKERS = 4;
 /** Replays per variant of a short-task case (interleaved, so drift hits both variants alike). */
 const RUNS = 7;
@@ -131,23 +130,12 @@ function syntheticTrace(layers: number, width: number, parents: number, seed: nu
   return parseTrace({ name, workflow: { specification: { tasks: spec }, execution: { tasks: exec } } }, name);
 }
 
-function traceFiles(): string[] {
-  try {
-    return readdirSync(TRACES).filter((f) => f.endsWith('.json')).sort();
-  } catch {
-    console.warn(`replay: no traces at ${TRACES.pathname}; skipping the trace cases`);
-    return [];
-  }
-}
-
-const traceLabel = (file: string): string => file.replace(/(-\d+)?\.json$/, '');
-
 const suite: BenchSuite = {
   name: 'replay',
   cases(wanted) {
     const cases: BenchCase[] = [];
     const add = (c: BenchCase): void => void (wanted(c.name) && cases.push(c));
-    const files = traceFiles();
+    const files = traceFiles('replay');
     const bwa = 'bwa-chameleon-medium-001.json';
     if (files.includes(bwa)) add(shortCase(`short-tasks trace=${traceLabel(bwa)} scale=0.00015`, () => readTrace(new URL(bwa, TRACES)), 0.00015));
     add(shortCase('short-tasks synthetic layers=20 width=50 parents=2', async () => syntheticTrace(20, 50, 2, 7), 0.001));

@@ -6,15 +6,14 @@
 // each call is one whole run, and `opsPerCall` = tasks, so printed times are per task (per step)
 // and opsPerSec is tasks per second. Figures a case measures itself (bytes, cancel latency) are in
 // its metrics.
-import { readdirSync } from 'node:fs';
 import { readTrace } from '../src/graph/wfcommons.js';
 import type { RunResult, TaskFn, Workflow } from '../src/workflow/index.js';
 import { measurePending } from './scheduler/memory.js';
 import { langGraphRunner, mastraRunner, pQueueRunner } from './scheduler/peers.js';
 import { chainShape, defineShape, fanOutShape, levels, randomShape, traceShape, type Shape } from './scheduler/shapes.js';
+import { TRACES, traceFiles, traceLabel } from './traces.js';
 import type { BenchCase, BenchSuite } from './types.js';
 
-const TRACES = new URL('../examples/traces/', import.meta.url);
 const PARENTS = 3;
 const SEED = 7;
 
@@ -214,17 +213,6 @@ function peerCase(name: string, steps: number, shape: () => Shape, withPeers: bo
   return { name, opsPerCall: steps, variants, ...extra };
 }
 
-function traceFiles(): string[] {
-  try {
-    return readdirSync(TRACES).filter((f) => f.endsWith('.json')).sort();
-  } catch {
-    console.warn(`scheduler: no traces at ${TRACES.pathname}; skipping the trace cases`);
-    return [];
-  }
-}
-
-const traceLabel = (file: string): string => file.replace(/(-\d+)?\.json$/, '');
-
 const suite: BenchSuite = {
   name: 'scheduler',
   async cases(wanted) {
@@ -244,7 +232,7 @@ const suite: BenchSuite = {
     add(peerCase('chain steps=1000', 1000, () => chainShape(1000), true, peers));
     add(peerCase('fan-out width=1000 join', 1002, () => fanOutShape(1000), true, peers));
     const montage = 'montage-chameleon-2mass-01d-001.json';
-    if (traceFiles().includes(montage)) {
+    if (traceFiles('scheduler').includes(montage)) {
       let shape: Shape | undefined;
       const trace = async () => (shape ??= traceShape(...(await readTrace(new URL(montage, TRACES)).then((t) => [t.ids, t.graph] as const))));
       const s = wanted(`trace=${traceLabel(montage)}`) ? await trace() : undefined;
