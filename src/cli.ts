@@ -19,6 +19,7 @@ import { createProgressBar } from './replay/progress.js';
 import { DEFAULT_REPLAY_OPTIONS, replayDurations, replayTrace } from './replay/replay.js';
 import { ANCESTOR_BOUND_MAX_NODES, ancestorLowerBound } from './replay/simulate.js';
 import { formatSummary } from './replay/summary.js';
+import { setTimerSlack } from './replay/timer-slack.js';
 
 const USAGE = `Usage: weft replay <trace.json> [--workers N] [--scale S] [--json] [--no-warmup]
 
@@ -106,6 +107,8 @@ async function replayCommand(args: string[], io: Io): Promise<number> {
       throw new UsageError(`--scale ${values.scale} makes the trace's total runtime overflow (not a finite number of ms)`, 'weft replay');
     }
     const bar = createProgressBar(io.stderr, trace.ids.length);
+    // Less spinning per wake-up (see timer-slack.ts); the process ends soon after anyway.
+    const restoreSlack = setTimerSlack();
     let summary;
     try {
       summary = await replayTrace(trace, {
@@ -116,6 +119,7 @@ async function replayCommand(args: string[], io: Io): Promise<number> {
         onProgress: bar.enabled ? (p) => bar.update(p.done, p.running) : undefined,
       });
     } finally {
+      restoreSlack?.();
       bar.finish();
     }
     if (values.json) {

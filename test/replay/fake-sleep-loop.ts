@@ -105,7 +105,12 @@ export function fakeLoop(options: FakeLoopOptions = {}) {
   return loop;
 }
 
-/** Lets settled promises run their continuations (a few microtask hops deep). */
+/**
+ * Lets settled promises run their continuations, however many microtask hops deep: the driver
+ * serves deadlines that fall due right after a resolution in microtasks of its own (a chain as
+ * long as such deadlines follow each other), so a fixed number of hops is not enough. A real
+ * macrotask runs only once the microtask queue is empty.
+ */
 export async function flush(): Promise<void> {
-  for (let i = 0; i < 5; i++) await Promise.resolve();
+  await new Promise<void>((resolve) => setImmediate(resolve));
 }

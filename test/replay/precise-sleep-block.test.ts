@@ -192,3 +192,37 @@ describe('the default blocking wait (Atomics.wait, real clock)', () => {
     expect(sharedSleepDriver().stats()).toMatchObject({ pending: 0, timerArmed: false, immediateArmed: false });
   });
 });
+
+describe('createSleepDriver with a blocking wait: deadlines that follow each other closely', () => {
+  it('serves a deadline due within the guard after a resolution in the same turn, behind the continuations', async () => {
+    const loop = fakeLoop({ late: 0.05 });
+    const order: string[] = [];
+    void loop.driver.sleep(0.5).then(() => {
+      order.push('first');
+      // A continuation's new sleep, due before the one already waiting: it must go first.
+      void loop.driver.sleep(0.01).then(() => order.push('made by first'));
+    });
+    void loop.driver.sleep(0.56).then(() => order.push('second'));
+    loop.tick = 0.001;
+    await loop.turn();
+    expect(order).toEqual(['first', 'made by first', 'second']);
+    expect(loop.driver.stats()).toMatchObject({ pending: 0, resolved: 3, immediateTurns: 1, immediateArmed: false });
+  });
+
+  it('still lets the event loop turn at least every maxBlockMs while deadlines keep following each other', async () => {
+    const loop = fakeLoop({ late: 0.05, maxBlockMs: 1 });
+    let done = 0;
+    // Deadlines 0.05 ms apart (inside the guard) over 4 ms.
+    for (let i = 0; i < 80; i++) void loop.driver.sleep(0.5 + i * 0.05).then(() => done++);
+    loop.tick = 0.001;
+    const turns: number[] = [];
+    while (done < 80) {
+      await loop.turn();
+      turns.push(done);
+    }
+    expect(done).toBe(80);
+    // A turn per millisecond or so of deadlines, not one for them all (and not one each).
+    expect(turns.length).toBeGreaterThanOrEqual(4);
+    expect(turns.length).toBeLessThan(20);
+  });
+});
