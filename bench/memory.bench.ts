@@ -2,7 +2,7 @@
 // HNSW (weft's own, the store's default; hnswlib-wasm, the `index: 'hnswlib-wasm'` option; and
 // hnswlib-node, native, as a peer) on clustered unit vectors; insert throughput through the API
 // with and without the index; the index built through the API the way a user fills a store, end
-// to end; where the index starts to beat the exact scan; recall latency through the full API
+// to end, beside native hnswlib's raw search of the same vectors; where the index starts to beat the exact scan; recall latency through the full API
 // (hashing embedder included). Recall@10 and build times are printed as each case is prepared.
 // 100K-row cases need WEFT_BENCH_LARGE=1 (building them takes minutes).
 import { createRequire } from 'node:module';
@@ -72,9 +72,6 @@ function recallAt(found: (q: number) => number[], truth: number[][]): number {
   return hit / (truth.length * K);
 }
 
-/** hnswlib-node's build time per `${rows}x${dim}`, for the end-to-end case's comparison. */
-const nodeBuildSeconds = new Map<string, number>();
-
 function seconds(t0: number): number {
   return (performance.now() - t0) / 1000;
 }
@@ -84,6 +81,17 @@ interface HnswNodeIndex {
   addPoint(point: number[] | Float32Array, label: number): void;
   setEf(ef: number): void;
   searchKnn(q: number[] | Float32Array, k: number): { neighbors: number[]; distances: number[] };
+}
+
+/** hnswlib-node built over the `rows` vectors of `data` with the store's M and efConstruction. */
+function nativeIndex(data: Float32Array, rows: number, dim: number): { index: HnswNodeIndex; buildSeconds: number } {
+  const require = createRequire(import.meta.url);
+  const { HierarchicalNSW } = require('hnswlib-node') as { HierarchicalNSW: new (space: string, dim: number) => HnswNodeIndex };
+  const t0 = performance.now();
+  const index = new HierarchicalNSW('ip', dim);
+  index.initIndex(rows, DEFAULT_HNSW_PARAMS.m, DEFAULT_HNSW_PARAMS.efConstruction, 100);
+  for (let i = 0; i < rows; i++) index.addPoint(Array.from(row(data, dim, i)), i);
+  return { index, buildSeconds: seconds(t0) };
 }
 
 async function queryCases(rows: number, dim: number, wasm: KernelSet, ts: KernelSet, wanted: (n: string) => boolean): Promise<BenchCase[]> {
@@ -119,15 +127,8 @@ async function queryCases(rows: number, dim: number, wasm: KernelSet, ts: Kernel
   ww.link(Infinity);
   const buildWeft = seconds(t0);
 
-  const require = createRequire(import.meta.url);
-  const { HierarchicalNSW } = require('hnswlib-node') as { HierarchicalNSW: new (space: string, dim: number) => HnswNodeIndex };
-  t0 = performance.now();
-  const hn = new HierarchicalNSW('ip', dim);
-  hn.initIndex(rows, DEFAULT_HNSW_PARAMS.m, DEFAULT_HNSW_PARAMS.efConstruction, 100);
-  for (let i = 0; i < rows; i++) hn.addPoint(Array.from(row(data, dim, i)), i);
-  const buildNode = seconds(t0);
+  const { index: hn, buildSeconds: buildNode } = nativeIndex(data, rows, dim);
   const qArrays = qs.map((q) => Array.from(q));
-  nodeBuildSeconds.set(`${rows}x${dim}`, buildNode);
   console.log(
     `  rows=${rows} dim=${dim}: HNSW build (M 16, efConstruction 200) weft ${buildWeft.toFixed(1)} s, hnswlib-wasm ${buildWasm.toFixed(1)} s, hnswlib-node ${buildNode.toFixed(1)} s`,
   );
@@ -284,6 +285,11 @@ async function endToEndCase(rows: number, dim: number, kinds: readonly IndexKind
   for (let i = 0; i < rows; i++) exact.set(i, row(data, dim, i));
   const qs = Array.from({ length: QUERIES }, (_, q) => row(queries, dim, q));
   const embed = async (texts: readonly string[]) => texts.map((t) => row(data, dim, Number(t)));
+  // Ids are assigned 1..rows in insertion order by SQLite: item i is row i - 1.
+  const truth = qs.map((q) => exact.search(q, K).map((h) => h.id + 1));
+  // The target of recall through the API: native hnswlib's raw search of the same vectors (same
+  // M, efConstruction and efSearch), in the same run; its build time is the index's yardstick.
+  const native = nativeIndex(data, rows, dim);
   const metrics: Record<string, Record<string, number>> = {};
   const variants: Record<string, () => unknown> = {};
   for (const index of kinds) {
@@ -297,22 +303,20 @@ async function endToEndCase(rows: number, dim: number, kinds: readonly IndexKind
     const t1 = performance.now();
     await m.whenIndexed();
     const ready = seconds(t1);
-    // Ids are assigned 1..rows in insertion order by SQLite: item i is row i - 1.
-    const truth = qs.map((q) => exact.search(q, K).map((h) => h.id + 1));
     const got: number[][] = [];
     for (const q of qs) got.push((await m.recall(q, { k: K })).map((r) => r.id));
     const recall = recallAt((q) => got[q], truth);
-    const node = nodeBuildSeconds.get(`${rows}x${dim}`);
-    metrics[index] = {
-      'inserts s': inserted,
-      'ready after last insert s': ready,
-      ...(node === undefined ? {} : { 'ready / hnswlib-node build': ready / node }),
-      'recall@10': recall,
-    };
-    console.log(`  e2e ${rows} × ${dim} ${index}: inserts ${inserted.toFixed(1)} s, ready ${ready.toFixed(1)} s after the last (hnswlib-node builds in ${node?.toFixed(1) ?? '?'} s), recall@10 ${recall.toFixed(4)} via ${m.lastSearchPath}`);
+    const node = native.buildSeconds;
+    metrics[index] = { 'inserts s': inserted, 'ready after last insert s': ready, 'ready / hnswlib-node build': ready / node, 'recall@10': recall };
+    console.log(`  e2e ${rows} × ${dim} ${index}: inserts ${inserted.toFixed(1)} s, ready ${ready.toFixed(1)} s after the last (hnswlib-node builds in ${node.toFixed(1)} s), recall@10 ${recall.toFixed(4)} via ${m.lastSearchPath}`);
     let i = 0;
     variants[index] = () => m.recall(qs[i++ % QUERIES], { k: K });
   }
+  native.index.setEf(DEFAULT_HNSW_PARAMS.efSearch);
+  const qArrays = qs.map((q) => Array.from(q));
+  metrics['hnswlib-node raw'] = { 'build s': native.buildSeconds, 'recall@10': recallAt((q) => native.index.searchKnn(qArrays[q], K).neighbors.map((id) => id + 1), truth) };
+  let n = 0;
+  variants['hnswlib-node raw'] = () => native.index.searchKnn(qArrays[n++ % QUERIES], K);
   return { name: `api build+recall k=${K} rows=${rows} dim=${dim} clustered sqlite`, timeMs: 1500, metrics, variants };
 }
 

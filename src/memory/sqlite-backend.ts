@@ -4,6 +4,7 @@ import { encodeValue, tagsOf } from './filter.js';
 import type { MemoryBackend, NewRow, StoreMeta, StoredRow } from './backend.js';
 import type { TermStatistics } from './embedder.js';
 import { InvalidStateError } from '../errors.js';
+import { checkInteger } from '../internal/validate.js';
 import { words } from './tokenize.js';
 import type { MemoryMetadata, MemoryScope, MemorySelector } from './types.js';
 import type { Hit } from './vector-matrix.js';
@@ -65,9 +66,15 @@ interface Row {
 }
 
 const COLUMNS = 'id, scope, run_id, entity, text, metadata, vector, created_at, updated_at';
-/** The same columns with the vector left out (NULL), for reads that return items. */
-const ITEM_COLUMNS = 'id, scope, run_id, entity, text, metadata, NULL AS vector, created_at, updated_at';
+/** The columns of an item without its vector, read as raw arrays in this order (see {@link fromItemArray}). */
+const ITEM_COLUMNS = 'id, scope, run_id, entity, text, metadata, created_at, updated_at';
+type ItemArray = [number, MemoryScope, string | null, string | null, string, string, number, number];
 const NO_VECTOR = new Float32Array(0);
+/**
+ * Reads of up to this many items by id use a statement of that many `?` (one per count, prepared
+ * once): a recall's k rows are one cached statement with no JSON to write or parse.
+ */
+const FIXED_ARITY_MAX = 64;
 
 function toBlob(v: Float32Array): Buffer {
   return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
@@ -91,6 +98,20 @@ function toStored(r: Row): StoredRow {
     vector: r.vector === null ? NO_VECTOR : fromBlob(r.vector),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+  };
+}
+
+function fromItemArray(r: ItemArray): StoredRow {
+  return {
+    id: r[0],
+    scope: r[1],
+    runId: r[2],
+    entity: r[3],
+    text: r[4],
+    metadata: JSON.parse(r[5]) as MemoryMetadata,
+    vector: NO_VECTOR,
+    createdAt: r[6],
+    updatedAt: r[7],
   };
 }
 
@@ -122,6 +143,13 @@ function where(s: MemorySelector): [string, unknown[]] {
 export interface SqliteBackendOptions {
   /** Milliseconds to wait for another connection's write lock. @default 5000 */
   readonly busyTimeoutMs?: number;
+  /**
+   * Bytes of the file SQLite reads through a memory map instead of `read()` calls into its page
+   * cache (2 MB by default): a recall's k rows are random pages of a file that outgrows that
+   * cache (10 rows of 100K: 60 µs read, 45 µs mapped, measured). 0 turns the map off.
+   * @default 268435456 (256 MiB; address space, not memory: pages come from the OS cache)
+   */
+  readonly mmapBytes?: number;
 }
 
 /**
@@ -151,7 +179,10 @@ export class SqliteBackend implements MemoryBackend {
     indexDrop: Statement;
     rows: Statement;
     documentFrequency: Statement;
+    dataVersion: Statement;
   };
+  /** `itemsByArity[n]`: the items of n ids, for n up to {@link FIXED_ARITY_MAX}. */
+  private readonly itemsByArity: Statement[] = [];
   // Statements whose WHERE depends on the selector's shape: prepared once per distinct SQL.
   private readonly dynamic = new Map<string, Statement>();
   // Document frequencies for termStatistics(); `documents` is -1 after a write of ours (recounted on use).
@@ -167,10 +198,12 @@ export class SqliteBackend implements MemoryBackend {
   constructor(path: string, options: SqliteBackendOptions = {}) {
     this.source = path;
     this.persistent = path !== ':memory:' && path !== '';
+    const mmapBytes = checkInteger('mmapBytes', options.mmapBytes ?? 268_435_456, 0);
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    this.db.pragma(`mmap_size = ${mmapBytes}`);
     this.migrate();
     this.db.exec(SCHEMA);
     const db = this.db;
@@ -184,7 +217,7 @@ export class SqliteBackend implements MemoryBackend {
       remove: db.prepare('DELETE FROM weft_memory_items WHERE id = ?'),
       byId: db.prepare(`SELECT ${COLUMNS} FROM weft_memory_items WHERE id = ?`),
       byIds: db.prepare(`SELECT ${COLUMNS} FROM weft_memory_items WHERE id IN (SELECT value FROM json_each(?))`),
-      itemsByIds: db.prepare(`SELECT ${ITEM_COLUMNS} FROM weft_memory_items WHERE id IN (SELECT value FROM json_each(?))`),
+      itemsByIds: db.prepare(`SELECT ${ITEM_COLUMNS} FROM weft_memory_items WHERE id IN (SELECT value FROM json_each(?))`).raw(true),
       entity: db.prepare(`SELECT ${COLUMNS} FROM weft_memory_items WHERE scope = 'entity' AND entity = ?`),
       vectors: db.prepare('SELECT id, vector FROM weft_memory_items'),
       metaGet: db.prepare('SELECT key, value FROM weft_memory_meta'),
@@ -194,6 +227,8 @@ export class SqliteBackend implements MemoryBackend {
       indexDrop: db.prepare('DELETE FROM weft_memory_index'),
       rows: db.prepare('SELECT count(*) FROM weft_memory_items').pluck(),
       documentFrequency: db.prepare('SELECT doc FROM weft_memory_vocab WHERE term = ?').pluck(),
+      // Prepared once: db.pragma() prepares its statement on every call (7 µs, twice per recall).
+      dataVersion: db.prepare('PRAGMA data_version').pluck(),
     };
     this.insertTx = db.transaction((rows: readonly NewRow[]) =>
       rows.map((r) => {
@@ -283,17 +318,56 @@ export class SqliteBackend implements MemoryBackend {
   }
 
   getMany(ids: readonly number[], vectors = true): StoredRow[] {
-    if (ids.length === 1 && vectors) {
+    if (!vectors) return this.items(ids);
+    if (ids.length === 1) {
       const r = this.stmts.byId.get(ids[0]) as Row | undefined;
       return r === undefined ? [] : [toStored(r)];
     }
-    // One statement for the lot (a recall reads k rows), then back into the order asked.
-    const stmt = vectors ? this.stmts.byIds : this.stmts.itemsByIds;
-    const rows = new Map((stmt.all(JSON.stringify(ids)) as Row[]).map((r) => [r.id, r]));
+    // One statement for the lot, then back into the order asked.
+    const rows = new Map((this.stmts.byIds.all(JSON.stringify(ids)) as Row[]).map((r) => [r.id, r]));
     const out: StoredRow[] = [];
     for (const id of ids) {
       const r = rows.get(id);
       if (r !== undefined) out.push(toStored(r));
+    }
+    return out;
+  }
+
+  /**
+   * Items without their vectors, in the order asked (what a recall returns): one statement for
+   * the lot, read as arrays rather than one object per row and column name.
+   */
+  private items(ids: readonly number[]): StoredRow[] {
+    const n = ids.length;
+    if (n === 0) return [];
+    let rows: ItemArray[];
+    if (n <= FIXED_ARITY_MAX) {
+      let stmt = this.itemsByArity[n];
+      if (stmt === undefined) {
+        stmt = this.db.prepare(`SELECT ${ITEM_COLUMNS} FROM weft_memory_items WHERE id IN (${'?, '.repeat(n - 1)}?)`).raw(true);
+        this.itemsByArity[n] = stmt;
+      }
+      rows = stmt.all(...ids) as ItemArray[];
+    } else {
+      rows = this.stmts.itemsByIds.all(JSON.stringify(ids)) as ItemArray[];
+    }
+    const out: StoredRow[] = [];
+    if (n > FIXED_ARITY_MAX) {
+      const byId = new Map(rows.map((r) => [r[0], r]));
+      for (const id of ids) {
+        const r = byId.get(id);
+        if (r !== undefined) out.push(fromItemArray(r));
+      }
+      return out;
+    }
+    // SQLite returns them by rowid; a recall's k are few, so a scan per id beats building a map.
+    for (const id of ids) {
+      for (const r of rows) {
+        if (r[0] === id) {
+          out.push(fromItemArray(r));
+          break;
+        }
+      }
     }
     return out;
   }
@@ -379,7 +453,7 @@ export class SqliteBackend implements MemoryBackend {
 
   externalVersion(): number {
     // Changes only when another connection commits (SQLite's data_version).
-    return this.db.pragma('data_version', { simple: true }) as number;
+    return this.stmts.dataVersion.get() as number;
   }
 
   close(): void {
