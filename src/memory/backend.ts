@@ -60,6 +60,11 @@ export interface MemoryBackend {
    * than the index search at 100K items).
    */
   getMany(ids: readonly number[], vectors?: boolean): StoredRow[];
+  /**
+   * `getMany(ids, false)` and {@link MemoryBackend.externalVersion} as of the same read: what a
+   * recall needs, in one query where the backend can.
+   */
+  recallItems(ids: readonly number[]): { rows: StoredRow[]; version: number };
   /** The entity row named `name`. */
   findEntity(name: string): StoredRow | undefined;
   /** Rows matching `selector`, oldest first. */

@@ -81,6 +81,10 @@ export class InMemoryBackend implements MemoryBackend {
     return out;
   }
 
+  recallItems(ids: readonly number[]): { rows: StoredRow[]; version: number } {
+    return { rows: this.getMany(ids), version: this.externalVersion() };
+  }
+
   findEntity(name: string): StoredRow | undefined {
     for (const r of this.rows.values()) if (r.scope === 'entity' && r.entity === name) return copyOut(r);
     return undefined;

@@ -48,6 +48,29 @@ function mergeHits(lists: readonly Hit[][], k: number): Hit[] {
     .slice(0, k);
 }
 
+/** Recall results of `hits` from their `rows` (in the hits' order, ids no longer stored skipped). */
+function recallResults(hits: readonly Hit[], rows: readonly StoredRow[]): RecallResult[] {
+  const out: RecallResult[] = [];
+  let j = 0;
+  for (let i = 0; i < hits.length && j < rows.length; i++) {
+    const r = rows[j];
+    if (r.id !== hits[i].id) continue;
+    j++;
+    out.push({
+      id: r.id,
+      text: r.text,
+      scope: r.scope,
+      runId: r.runId,
+      entity: r.entity,
+      metadata: r.metadata,
+      createdAt: r.createdAt,
+      updatedAt: r.updatedAt,
+      score: hits[i].score,
+    });
+  }
+  return out;
+}
+
 /** Facts of an entity are the lines of its text; a fact already known is not added twice. */
 function mergeFacts(old: string, fact: string): string {
   const facts = old.split('\n');
@@ -97,7 +120,7 @@ export class Memory {
   }
 
   private live(): void {
-    if (this.closed) throw new InvalidStateError(`memory ${this.backend.source} is closed`);
+    this.ensureOpen();
     // Another connection (another process, or a second Memory on the same file) wrote: reload.
     const v = this.backend.externalVersion();
     if (v !== this.version) {
@@ -274,41 +297,32 @@ export class Memory {
     } else {
       text = checkText('recall(query)', query);
     }
-    this.live();
+    this.ensureOpen();
     if (k === 0) return [];
     if (vector === undefined && mode !== 'keyword') {
       [vector] = await this.embed([text!], options.signal, true);
-      // Another connection may have written while the embedder ran.
-      this.live();
+      this.ensureOpen();
     }
-    let hits: Hit[];
-    if (mode === 'keyword') hits = this.keywordHits(text!, selectors, k);
-    else if (mode === 'vector') hits = this.vectorHits(vector!, selectors, k);
-    else hits = this.hybridHits(text!, vector!, selectors, k, hybrid);
-    if (minScore !== -Infinity) hits = hits.filter((h) => h.score >= minScore);
-    const ids = new Array<number>(hits.length);
-    for (let i = 0; i < hits.length; i++) ids[i] = hits[i].id;
-    // In the order asked, ids no longer stored skipped: walk both lists together.
-    const rows = this.backend.getMany(ids, false);
-    const out: RecallResult[] = [];
-    let j = 0;
-    for (let i = 0; i < hits.length && j < rows.length; i++) {
-      const r = rows[j];
-      if (r.id !== hits[i].id) continue;
-      j++;
-      out.push({
-        id: r.id,
-        text: r.text,
-        scope: r.scope,
-        runId: r.runId,
-        entity: r.entity,
-        metadata: r.metadata,
-        createdAt: r.createdAt,
-        updatedAt: r.updatedAt,
-        score: hits[i].score,
-      });
+    // Optimistic about other connections: their writes are rare, so the store's version is read
+    // with the items (one SQLite read instead of two per recall); a write seen there reloads the
+    // vectors and searches again, so the results never mix two states of the store.
+    for (;;) {
+      let hits: Hit[];
+      if (mode === 'keyword') hits = this.keywordHits(text!, selectors, k);
+      else if (mode === 'vector') hits = this.vectorHits(vector!, selectors, k);
+      else hits = this.hybridHits(text!, vector!, selectors, k, hybrid);
+      if (minScore !== -Infinity) hits = hits.filter((h) => h.score >= minScore);
+      const ids = new Array<number>(hits.length);
+      for (let i = 0; i < hits.length; i++) ids[i] = hits[i].id;
+      const { rows, version } = this.backend.recallItems(ids);
+      if (version === this.version) return recallResults(hits, rows);
+      this.version = version;
+      this.search.reload(this.backend);
     }
-    return out;
+  }
+
+  private ensureOpen(): void {
+    if (this.closed) throw new InvalidStateError(`memory ${this.backend.source} is closed`);
   }
 
   /**

@@ -66,9 +66,12 @@ interface Row {
 }
 
 const COLUMNS = 'id, scope, run_id, entity, text, metadata, vector, created_at, updated_at';
-/** The columns of an item without its vector, read as raw arrays in this order (see {@link fromItemArray}). */
-const ITEM_COLUMNS = 'id, scope, run_id, entity, text, metadata, created_at, updated_at';
-type ItemArray = [number, MemoryScope, string | null, string | null, string, string, number, number];
+/**
+ * The columns of an item without its vector, read as raw arrays in this order (see
+ * {@link fromItemArray}), after the store's data_version as of the same read (for recall).
+ */
+const ITEM_COLUMNS = '(SELECT data_version FROM pragma_data_version), id, scope, run_id, entity, text, metadata, created_at, updated_at';
+type ItemArray = [number, number, MemoryScope, string | null, string | null, string, string, number, number];
 const NO_VECTOR = new Float32Array(0);
 /**
  * Reads of up to this many items by id use a statement of that many `?` (one per count, prepared
@@ -103,15 +106,15 @@ function toStored(r: Row): StoredRow {
 
 function fromItemArray(r: ItemArray): StoredRow {
   return {
-    id: r[0],
-    scope: r[1],
-    runId: r[2],
-    entity: r[3],
-    text: r[4],
-    metadata: JSON.parse(r[5]) as MemoryMetadata,
+    id: r[1],
+    scope: r[2],
+    runId: r[3],
+    entity: r[4],
+    text: r[5],
+    metadata: JSON.parse(r[6]) as MemoryMetadata,
     vector: NO_VECTOR,
-    createdAt: r[6],
-    updatedAt: r[7],
+    createdAt: r[7],
+    updatedAt: r[8],
   };
 }
 
@@ -318,7 +321,7 @@ export class SqliteBackend implements MemoryBackend {
   }
 
   getMany(ids: readonly number[], vectors = true): StoredRow[] {
-    if (!vectors) return this.items(ids);
+    if (!vectors) return this.recallItems(ids).rows;
     if (ids.length === 1) {
       const r = this.stmts.byId.get(ids[0]) as Row | undefined;
       return r === undefined ? [] : [toStored(r)];
@@ -334,12 +337,13 @@ export class SqliteBackend implements MemoryBackend {
   }
 
   /**
-   * Items without their vectors, in the order asked (what a recall returns): one statement for
-   * the lot, read as arrays rather than one object per row and column name.
+   * Items without their vectors, in the order asked (what a recall returns), and data_version
+   * read by the same statement: one cached statement for the lot, read as arrays rather than one
+   * object per row and column name.
    */
-  private items(ids: readonly number[]): StoredRow[] {
+  recallItems(ids: readonly number[]): { rows: StoredRow[]; version: number } {
     const n = ids.length;
-    if (n === 0) return [];
+    if (n === 0) return { rows: [], version: this.externalVersion() };
     let rows: ItemArray[];
     if (n <= FIXED_ARITY_MAX) {
       let stmt = this.itemsByArity[n];
@@ -351,25 +355,27 @@ export class SqliteBackend implements MemoryBackend {
     } else {
       rows = this.stmts.itemsByIds.all(JSON.stringify(ids)) as ItemArray[];
     }
+    // No row found, no version read with them.
+    const version = rows.length > 0 ? rows[0][0] : this.externalVersion();
     const out: StoredRow[] = [];
     if (n > FIXED_ARITY_MAX) {
-      const byId = new Map(rows.map((r) => [r[0], r]));
+      const byId = new Map(rows.map((r) => [r[1], r]));
       for (const id of ids) {
         const r = byId.get(id);
         if (r !== undefined) out.push(fromItemArray(r));
       }
-      return out;
+      return { rows: out, version };
     }
     // SQLite returns them by rowid; a recall's k are few, so a scan per id beats building a map.
     for (const id of ids) {
       for (const r of rows) {
-        if (r[0] === id) {
+        if (r[1] === id) {
           out.push(fromItemArray(r));
           break;
         }
       }
     }
-    return out;
+    return { rows: out, version };
   }
 
   findEntity(name: string): StoredRow | undefined {

@@ -66,6 +66,16 @@ describe('SqliteBackend item reads (no vectors)', () => {
     // The prepared data_version statement reads afresh on each call.
     expect(b.externalVersion()).not.toBe(version);
     expect(b.getMany([a, c], false).map((r) => r.text)).toEqual(['a2']);
+    // recallItems reads the version with the rows, and without rows on its own.
+    expect(b.recallItems([a, c])).toMatchObject({ rows: [{ id: a, text: 'a2' }], version: b.externalVersion() });
+    expect(b.recallItems([c]).version).toBe(b.externalVersion());
+    expect(b.recallItems([]).version).toBe(b.externalVersion());
+    const seen = b.externalVersion();
+    const third = new Database(file);
+    third.prepare('DELETE FROM weft_memory_items').run();
+    third.close();
+    expect(b.recallItems([a])).toEqual({ rows: [], version: b.externalVersion() });
+    expect(b.externalVersion()).not.toBe(seen);
     b.close();
   });
 
