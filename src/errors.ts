@@ -402,3 +402,32 @@ export class McpFailedError extends WeftError {
     super('MCP_FAILED', `MCP server ${server}: ${why}`, options);
   }
 }
+
+/** The parts of an MCP `CallToolResult` weft reads. */
+export interface McpCallResult {
+  readonly content?: readonly { readonly type: string; readonly text?: string }[];
+  readonly structuredContent?: unknown;
+  readonly isError?: boolean;
+  /** The result of protocol versions before 2025-03-26. */
+  readonly toolResult?: unknown;
+}
+
+/**
+ * An MCP tool answered with `isError: true` (the server ran it, and it failed): the `cause` of the
+ * `TOOL_FAILED` error the call rejects with; its message is the text the server sent.
+ */
+export class McpToolResultError extends Error {
+  /** The server's result, as it came. */
+  readonly result: McpCallResult;
+
+  /**
+   * @param result - the error result
+   */
+  constructor(result: McpCallResult) {
+    const text = (result.content ?? []).flatMap((block) => (block.type === 'text' ? [block.text ?? ''] : [])).join('\n');
+    super(`the server answered with an error: ${text || '(no text)'}`);
+    this.name = 'McpToolResultError';
+    this.result = result;
+  }
+}
+

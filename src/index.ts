@@ -28,3 +28,7 @@ export { argsDigest, stableSerialize } from './tools/args-digest.js';
 export type { Tool, ToolDefinition, ToolContext, ToolCacheSetting, ToolInfo, ToolExecutor, ToolSession, ToolSessionOptions, ToolCacheStats } from './tools/types.js';
 export { ToolError, McpFailedError } from './errors.js';
 export type { ToolErrorCode, ToolIssue } from './errors.js';
+export { mcpTools } from './tools/mcp-tools.js';
+export type { McpStdioServer, McpHttpServer, McpToolsOptions, McpToolSet } from './tools/mcp-tools.js';
+export { McpToolResultError } from './errors.js';
+export type { McpCallResult } from './errors.js';
