@@ -19,6 +19,17 @@ export type { ReplaySummary, SummaryInput, FormatSummaryOptions } from './replay
 export { sleep, createSleepDriver } from './replay/precise-sleep.js';
 export type { SleepDriver, SleepDriverHooks, SleepDriverStats } from './replay/precise-sleep.js';
 
+// --- agents: defineAgent, the registry, schemas (Standard Schema; JSON Schema export), budgets ---
+export { defineAgent, checkBudget } from './agents/define-agent.js';
+export type { Agent, AgentOptions, AgentContext, Budget } from './agents/define-agent.js';
+export { createAgentRegistry, AgentRegistry } from './agents/agent-registry.js';
+export type { AgentMetrics } from './agents/agent-registry.js';
+export { validateSchema, toJsonSchema, isStandardSchema, checkStandardSchema } from './agents/schema.js';
+export type { JsonSchema, JsonSchemaOptions } from './agents/schema.js';
+export { SchemaInvalidError, JsonSchemaUnsupportedError, AgentDuplicateError, AgentUnknownError, BudgetExceededError } from './errors.js';
+export type { SchemaIssue, SchemaSubject } from './errors.js';
+export type { AgentTaskSpec, Usage, RunUsage } from './workflow/index.js';
+
 // --- tools: defineTool, the guarded tool executor, MCP tools ---
 export { defineTool, TOOL_NAME_PATTERN } from './tools/define-tool.js';
 export { createToolExecutor } from './tools/tool-executor.js';

@@ -116,7 +116,7 @@ class Executor implements ToolExecutor {
     if (session.repeats >= o.loopThreshold) {
       return reject('TOOL_LOOP', id, `called ${session.repeats} times in a row with the same arguments (loopThreshold ${o.loopThreshold})`);
     }
-    const checked = checkSchema(tool.input, args);
+    const checked = checkSchema(tool.input, args, { tool: name, side: 'input' });
     return checked instanceof Promise
       ? checked.then((c) => this.dispatch(session, tool, id, key, c, depth))
       : this.dispatch(session, tool, id, key, checked, depth);
@@ -124,7 +124,7 @@ class Executor implements ToolExecutor {
 
   private dispatch(session: Session, tool: Tool, id: CallId, key: string, checked: SchemaCheck<unknown>, depth: number): Promise<unknown> {
     if (!checked.ok) {
-      return reject('TOOL_INVALID_ARGS', id, `invalid arguments: ${formatIssues(checked.issues)}`, { issues: checked.issues });
+      return reject('TOOL_INVALID_ARGS', id, `invalid arguments: ${formatIssues(checked.issues)}`, { issues: checked.issues, cause: checked.error });
     }
     if (tool.cache === undefined) return waitFor(this.start(session, tool, id, key, checked.value, depth), session.signal);
     const hit = this.cache.get(key);
@@ -160,7 +160,7 @@ class Executor implements ToolExecutor {
       }
       const validated = (value: unknown) => {
         if (tool.output === undefined) return this.settle(tool, key, value);
-        const out = checkSchema(tool.output, value);
+        const out = checkSchema(tool.output, value, { tool: tool.name, side: 'output' });
         return out instanceof Promise ? out.then((c) => this.checkedResult(tool, id, key, c)) : this.checkedResult(tool, id, key, out);
       };
       let result: unknown;
@@ -186,7 +186,7 @@ class Executor implements ToolExecutor {
   }
 
   private checkedResult(tool: Tool, id: CallId, key: string, checked: SchemaCheck<unknown>): unknown {
-    if (!checked.ok) throw new ToolError('TOOL_INVALID_RESULT', id, `invalid result: ${formatIssues(checked.issues)}`, { issues: checked.issues });
+    if (!checked.ok) throw new ToolError('TOOL_INVALID_RESULT', id, `invalid result: ${formatIssues(checked.issues)}`, { issues: checked.issues, cause: checked.error });
     return this.settle(tool, key, checked.value);
   }
 
