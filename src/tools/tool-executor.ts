@@ -213,6 +213,8 @@ class ToolCall implements ToolContext {
 
   /** Validates the tool's value and settles the run with it. */
   settleWith(value: unknown): void {
+    // A result that arrives after the call timed out or was aborted is dropped, not cached.
+    if (this.run.settled) return;
     try {
       const out = this.executor.validated(this.tool, this.id, this.key, value);
       if (out instanceof Promise) out.then((v) => this.run.resolve(v), (error: unknown) => this.fail(error));
