@@ -98,3 +98,40 @@ describe('addDependency cycle check', () => {
     expect(result.task('root')!.startedAt!).toBeGreaterThanOrEqual(result.task('check')!.endedAt!);
   });
 });
+
+describe('dependencies added to tasks added while running', () => {
+  it('give a task added without dependencies its new one\'s output, once however often it is added', async () => {
+    const gate = deferred();
+    const inputs = new Map<string, object>();
+    const keep = (id: string) => (input: object) => void inputs.set(id, input);
+    const h = workflow({ concurrency: 2 })
+      .task({ id: 'hold', run: () => gate.promise })
+      .task({ id: 'x', dependsOn: ['hold'], run: () => 'X' })
+      .task({
+        id: 'driver',
+        run: async (_, ctx) => {
+          // With both slots taken, `lone` waits ready (not started) and can still gain a dependency.
+          await ctx.addTask({ id: 'lone', run: keep('lone') });
+          await ctx.addTask({ id: 'both', dependsOn: ['x'], run: keep('both') });
+          ctx.addDependency('lone', 'x');
+          ctx.addDependency('lone', 'x');
+          ctx.addDependency('both', 'x');
+          ctx.addDependency('both', 'driver');
+          ctx.addDependency('both', 'driver');
+          gate.resolve();
+          return 'D';
+        },
+      })
+      .start();
+    const added: string[] = [];
+    h.on('dependency:added', (e) => added.push(`${e.taskId!} <- ${e.dependsOn!.join()}`));
+    const result = await h.result;
+    expect(result.status).toBe('succeeded');
+    expect(added).toEqual(['lone <- x', 'both <- driver']);
+    expect(Object.keys(inputs.get('lone')!)).toEqual(['x']);
+    expect({ ...inputs.get('lone') }).toEqual({ x: 'X' });
+    expect(Object.keys(inputs.get('both')!)).toEqual(['x', 'driver']);
+    expect({ ...inputs.get('both') }).toEqual({ x: 'X', driver: 'D' });
+    expect(h.toMermaid().match(/-->/g)).toHaveLength(4);
+  });
+});
