@@ -1,7 +1,7 @@
 // A run's graph as a user sees it: tasks added by one run stay that run's, and the cycle check
 // on an added dependency walks the dependents that exist, added ones included, once each.
 import { describe, expect, it } from 'vitest';
-import { CycleDetectedError } from '../../src/errors.js';
+import { CycleDetectedError, isWeftError } from '../../src/errors.js';
 import { workflow, type TaskContext } from '../../src/workflow/index.js';
 import { deferred } from '../helpers/deferred.js';
 
@@ -133,5 +133,25 @@ describe('dependencies added to tasks added while running', () => {
     expect(Object.keys(inputs.get('both')!)).toEqual(['x', 'driver']);
     expect({ ...inputs.get('both') }).toEqual({ x: 'X', driver: 'D' });
     expect(h.toMermaid().match(/-->/g)).toHaveLength(4);
+  });
+});
+
+describe('options of tasks added while running', () => {
+  it('apply as they would to a defined task: its timeoutMs and its retry policy', async () => {
+    let tries = 0;
+    const result = await workflow()
+      .task({
+        id: 'adder',
+        run: async (_, ctx) => {
+          await ctx.addTask({ id: 'stuck', timeoutMs: 5, run: () => new Promise(() => {}) });
+          await ctx.addTask({ id: 'flaky', retry: { maxAttempts: 2, initialDelayMs: 0 }, run: () => (++tries === 1 ? Promise.reject(new Error('once')) : 'ok') });
+          await ctx.addTask({ id: 'plain', run: () => Promise.reject(new Error('no retry')) });
+        },
+      })
+      .run();
+    expect(result.task('stuck')).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(isWeftError(result.task('stuck')!.error, 'TASK_TIMEOUT')).toBe(true);
+    expect(result.task('flaky')).toMatchObject({ status: 'succeeded', attempts: 2, output: 'ok' });
+    expect(result.task('plain')).toMatchObject({ status: 'failed', attempts: 1 });
   });
 });
