@@ -2,6 +2,7 @@
 // adding tasks while it runs) keeps every task's status, group, priority, attempts and times.
 import { describe, expect, it } from 'vitest';
 import { workflow } from '../../src/workflow/index.js';
+import { deferred, until } from '../helpers/deferred.js';
 
 describe('a run that grows', () => {
   it('keeps every task\'s group, priority, attempts and times as it adds 40 tasks to a run of 2', async () => {
@@ -59,5 +60,24 @@ describe('a run that grows', () => {
     const descending = Array.from({ length: 40 }, (_, k) => 39 - k);
     expect(order).toEqual([...descending.filter((k) => k % 5 !== 0), ...descending.filter((k) => k % 5 === 0)].map((k) => `t${k}`));
     expect(h.metrics().events['task:retry']).toBe(8);
+  });
+});
+
+describe('priorities', () => {
+  it('changed in one run leave the next run of the same workflow in the definition\'s order', async () => {
+    const order: string[] = [];
+    // Ten tasks: enough for a run to share the definition's priorities until it changes one.
+    const wf = workflow({ concurrency: 1 }).task({ id: 'first', priority: 100, run: (_, ctx) => ctx.runInput });
+    for (let k = 0; k < 9; k++) wf.task({ id: `t${k}`, priority: k, run: () => void order.push(`t${k}`) });
+    const gate = deferred();
+    const h = wf.start({ input: gate.promise });
+    await until((t, fn) => h.on(t, fn), () => h.task('first')!.status === 'running');
+    h.setPriority('t0', 1000);
+    gate.resolve();
+    await h.result;
+    expect(order).toEqual(['t0', 't8', 't7', 't6', 't5', 't4', 't3', 't2', 't1']);
+    order.length = 0;
+    await wf.run({ input: 'no gate' });
+    expect(order).toEqual(['t8', 't7', 't6', 't5', 't4', 't3', 't2', 't1', 't0']);
   });
 });
