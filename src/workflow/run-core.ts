@@ -5,6 +5,8 @@
 // import this file and nothing imports them back.
 
 import { DependencyFailedError } from '../errors.js';
+import type { WorkerGate } from '../executors/worker-gate.js';
+import type { AttemptResources } from '../executors/worker-options.js';
 import type { RunMemory } from '../memory/run-memory.js';
 import { runMemory } from '../memory/run-memory.js';
 import { Histogram } from '../observe/histogram.js';
@@ -48,6 +50,12 @@ export abstract class RunCore {
   /** What a suspended attempt had left of its timeout when it suspended. */
   readonly timeLeft = new Map<number, number>();
   readonly spans = new Map<number, Span>();
+  /** CPU time and heap of ending worker attempts, for their next event (only while observed). */
+  readonly resources = new Map<number, AttemptResources>();
+  /** Dispatch of tasks with `worker` (created when the run has one). */
+  gate: WorkerGate | undefined;
+  /** The cap on running tasks while the process is under pressure, or `undefined` when it is not. */
+  pressureCap: number | undefined;
   readonly roomWaiters: (() => void)[] = [];
   /** `addTask` calls woken for room that have not added their task yet: the run may not end. */
   reserved = 0;
@@ -147,7 +155,13 @@ export abstract class RunCore {
   private event(code: number, i: number): WorkflowEvent {
     const type = EVENT_TYPES[code];
     const time = this.epoch(this.clock);
-    return i >= 0 ? { type, time, runId: this.runId, taskId: this.graph.ids[i], attempt: this.s.attempts[i] } : { type, time, runId: this.runId };
+    if (i < 0) return { type, time, runId: this.runId };
+    const event = { type, time, runId: this.runId, taskId: this.graph.ids[i], attempt: this.s.attempts[i] };
+    if (this.resources.size === 0) return event;
+    const used = this.resources.get(i);
+    if (used === undefined) return event;
+    this.resources.delete(i);
+    return Object.assign(event, used);
   }
 
   private deliver(event: WorkflowEvent): void {

@@ -4,6 +4,9 @@
 import { checkInteger, checkOneOf, expectedMessage } from '../internal/validate.js';
 import type { Executor } from '../executors/executor.js';
 import { inProcessExecutor } from '../executors/in-process.js';
+import { checkWorkerTaskOptions } from '../executors/worker-options.js';
+import type { WorkerPool } from '../executors/worker-pool.js';
+import { resolvePressure, type ResolvedPressure } from '../observe/resource-monitor.js';
 import { resolveRetry, type ResolvedRetryPolicy } from '../scheduler/retry.js';
 import type { Recorder } from './recorder.js';
 import type { WorkflowOptions } from './options.js';
@@ -23,6 +26,8 @@ export interface ResolvedWorkflowOptions {
   readonly memory: WorkflowOptions['memory'];
   readonly executor: Executor;
   readonly recorders: readonly Recorder[];
+  readonly workerPool: WorkerPool | undefined;
+  readonly pressure: ResolvedPressure | undefined;
 }
 
 /** Defaults of {@link WorkflowOptions}. */
@@ -68,6 +73,8 @@ export function resolveWorkflowOptions(options: WorkflowOptions): ResolvedWorkfl
     memory: checkMemory(options.memory),
     executor: options.executor === undefined ? inProcessExecutor : checkExecutor(options.executor),
     recorders: checkRecorders(options.recorders === undefined ? [] : options.recorders),
+    workerPool: checkWorkerPool(options.workerPool),
+    pressure: resolvePressure(options.pressure),
   });
 }
 
@@ -76,6 +83,13 @@ function checkExecutor(executor: Executor): Executor {
     throw new TypeError(expectedMessage('executor', 'an Executor (an object with an execute(attempt) method)', executor));
   }
   return executor;
+}
+
+function checkWorkerPool(pool: WorkflowOptions['workerPool']): WorkerPool | undefined {
+  if (pool !== undefined && (typeof pool !== 'object' || pool === null || typeof pool.tryAcquire !== 'function')) {
+    throw new TypeError(expectedMessage('workerPool', 'a WorkerPool (createWorkerPool)', pool));
+  }
+  return pool;
 }
 
 function checkRecorders(recorders: readonly Recorder[]): readonly Recorder[] {
@@ -120,7 +134,8 @@ export function checkTaskSpec(spec: TaskSpec, groupIndex: ReadonlyMap<string, nu
     }
   };
   return wrap(() => {
-    if (typeof spec.run !== 'function') throw new TypeError(expectedMessage('run', 'a function', spec.run));
+    if (spec.worker !== undefined) checkWorkerTaskOptions(spec.worker);
+    else if (typeof spec.run !== 'function') throw new TypeError(expectedMessage('run', 'a function', spec.run));
     const deps = spec.dependsOn;
     if (deps !== undefined) {
       if (!Array.isArray(deps)) throw new TypeError(expectedMessage('dependsOn', 'an array of task ids', deps));
