@@ -18,3 +18,14 @@ export { makeSummary, formatSummary } from './replay/summary.js';
 export type { ReplaySummary, SummaryInput, FormatSummaryOptions } from './replay/summary.js';
 export { sleep, createSleepDriver } from './replay/precise-sleep.js';
 export type { SleepDriver, SleepDriverHooks, SleepDriverStats } from './replay/precise-sleep.js';
+
+// --- worker threads, resource pressure ---
+export { WorkerMemoryExceededError, WorkerCrashedError, CpuQuotaExceededError } from './errors.js';
+export { createWorkerPool, defaultWorkerPool, closeWorkers, WorkerPool, DEFAULT_WORKER_POOL_OPTIONS } from './executors/worker-pool.js';
+export type { WorkerPoolOptions } from './executors/worker-pool.js';
+export { DEFAULT_WORKER_TASK_OPTIONS } from './executors/worker-options.js';
+export type { WorkerTaskOptions, AttemptResources } from './executors/worker-options.js';
+export { createSharedMatrix, SharedMatrix, parallelScan, mergeTopK } from './executors/worker-scan.js';
+export type { ParallelScanOptions, ScanResult } from './executors/worker-scan.js';
+export { createNodeSampler, watchResources, DEFAULT_PRESSURE_OPTIONS } from './observe/resource-monitor.js';
+export type { PressureOptions, PressureState, ResourceSample, ResourceSampler } from './observe/resource-monitor.js';

@@ -19,6 +19,7 @@ export interface AttemptPool {
   tryAcquire(): boolean;
   acquire(signal?: AbortSignal): Promise<void>;
   release(): void;
+  takeThreadError(threadId: number): Error | undefined;
   piscina(maxMemoryMb: number): Promise<{ run(job: unknown, options: { signal: AbortSignal; transferList: never[] }): Promise<unknown> }>;
   thread(threadId: number): { readonly performance: { eventLoopUtilization(u?: EventLoopUtilization): EventLoopUtilization } } | undefined;
 }
@@ -121,7 +122,9 @@ async function runOnThread(pool: AttemptPool, attempt: Attempt): Promise<unknown
       outcome = (await piscina.run(job, { signal: kill.signal, transferList: [port2 as never] })) as TaskOutcome;
     } catch (error) {
       if (stopped !== undefined) throw stopped;
-      throw threadDeath(taskId, maxMemoryMb, error);
+      // The thread's last word (worker-thread.ts) travels on another port than its death: let it land.
+      await new Promise((resolve) => setImmediate(resolve));
+      throw threadDeath(taskId, maxMemoryMb, pool.takeThreadError(threadId) ?? error);
     }
     if (stopped !== undefined) throw stopped; // it returned within its grace period, too late
     attempt.resources?.({ cpuMs: outcome.cpuMs, heapPeakBytes: outcome.heapPeakBytes });

@@ -12,6 +12,7 @@ import { loadWeftModule } from '../kernels/index.js';
 import type { WasmSource } from '../kernels/wasm/load.js';
 import type { Executor } from './executor.js';
 import { runWorkerAttempt } from './worker-attempt.js';
+import { fromPlainError, type PlainError } from './worker-protocol.js';
 
 /** Options of {@link createWorkerPool}. */
 export interface WorkerPoolOptions {
@@ -50,6 +51,7 @@ export class WorkerPool {
   private readonly waiters: Waiter[] = [];
   private readonly pools = new Map<number, Promise<Piscina>>();
   private readonly live = new Set<Piscina>();
+  private readonly threadErrors = new Map<number, Error>();
   private module: Promise<WebAssembly.Module | undefined> | undefined;
   private readonly wasm: WasmSource | false | undefined;
   private closed = false;
@@ -149,8 +151,18 @@ export class WorkerPool {
     // A thread that dies with no task on it: piscina replaces it; nothing to fail, but an unheard
     // 'error' event would take the process down.
     pool.on('error', () => this.strayErrors++);
+    pool.on('message', (m: { weftThreadError?: PlainError; threadId?: number }) => {
+      if (m?.weftThreadError !== undefined && m.threadId !== undefined) this.threadErrors.set(m.threadId, fromPlainError(m.weftThreadError));
+    });
     this.live.add(pool);
     return pool;
+  }
+
+  /** What killed thread `threadId`, as it reported before dying (once). */
+  takeThreadError(threadId: number): Error | undefined {
+    const error = this.threadErrors.get(threadId);
+    this.threadErrors.delete(threadId);
+    return error;
   }
 
   /** The thread with this `threadId`, if it is one of the pool's. */

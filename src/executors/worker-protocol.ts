@@ -87,12 +87,16 @@ export function toPlainError(error: unknown, depth = 0): PlainError {
 /** Rebuilds an error from {@link toPlainError}'s data: an `Error` with the same name, message, stack and fields. */
 export function fromPlainError(plain: PlainError): Error {
   const cause = plain.cause === undefined ? undefined : 'name' in plain.cause ? fromPlainError(plain.cause) : plain.cause.value;
-  const error = new Error(plain.message, cause === undefined ? undefined : { cause });
+  const Ctor = BUILTIN_ERRORS[plain.name as keyof typeof BUILTIN_ERRORS] ?? Error;
+  const error = new Ctor(plain.message, cause === undefined ? undefined : { cause });
   error.name = plain.name;
   if (plain.stack !== undefined) error.stack = plain.stack;
   Object.assign(error, plain.props);
   return error;
 }
+
+// Rebuilt as themselves, so `instanceof TypeError` still tells a programmer error.
+const BUILTIN_ERRORS = { TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError } as const;
 
 function cloneable(value: unknown): unknown {
   if (typeof value === 'function' || typeof value === 'symbol') return String(value);

@@ -4,7 +4,7 @@
 // (they are the attempt's outcome); anything that kills the thread is the pool's to report.
 
 import { performance } from 'node:perf_hooks';
-import { threadId, workerData, type MessagePort } from 'node:worker_threads';
+import { parentPort, threadId, workerData, type MessagePort } from 'node:worker_threads';
 import { getHeapStatistics } from 'node:v8';
 import { initKernels, type Kernels } from '../kernels/index.js';
 import { currentThreadPath, SchedstatClock } from './worker-cpu.js';
@@ -18,6 +18,11 @@ const kernelsReady: Promise<Kernels> = initKernels(wasm === undefined ? { backen
 kernelsReady.catch(() => undefined);
 const cpuClock = SchedstatClock.open('thread-self');
 const threadPath = currentThreadPath();
+// The thread is about to die of an exception nobody caught: tell the pool what it was while we
+// can (the 'error' event loses what structured clone cannot carry, a DataCloneError for one).
+process.on('uncaughtExceptionMonitor', (error) => {
+  parentPort?.postMessage({ weftThreadError: toPlainError(error), threadId });
+});
 
 type TaskFunction = (input: unknown, ctx: WorkerTaskContext) => unknown;
 
