@@ -43,12 +43,20 @@ function threadDeath(taskId: string, maxMemoryMb: number, error: unknown): Error
  * Runs `attempt` on a thread of `pool`. The thread was taken by the engine's gate (see
  * worker-gate.ts) when one was free; otherwise the attempt waits for one here.
  */
-export async function runWorkerAttempt(pool: AttemptPool, attempt: Attempt): Promise<unknown> {
-  if (!pool.tryAcquire()) await pool.acquire(attempt.signal);
-  const done = runOnThread(pool, attempt);
-  // The thread is given back after the engine has seen the outcome (its reaction to `done` was
-  // registered first), so the dependents it releases compete for the thread too.
-  queueMicrotask(() => void done.then(() => pool.release(), () => pool.release()));
+export function runWorkerAttempt(pool: AttemptPool, attempt: Attempt): Promise<unknown> {
+  let held = false;
+  const run = (): Promise<unknown> => {
+    held = true;
+    return runOnThread(pool, attempt);
+  };
+  const done = pool.tryAcquire() ? run() : pool.acquire(attempt.signal).then(run);
+  const free = (): void => {
+    if (held) pool.release();
+  };
+  // The thread is given back after the engine has seen the outcome (it reacts to `done` as soon
+  // as this returns; this reaction comes after), so the dependents it releases compete for the
+  // thread with the tasks already waiting.
+  queueMicrotask(() => void done.then(free, free));
   return done;
 }
 
@@ -68,6 +76,7 @@ async function runOnThread(pool: AttemptPool, attempt: Attempt): Promise<unknown
   let threadId = -1;
   let elu0: EventLoopUtilization | undefined;
   let watchdog: ReturnType<typeof setInterval> | undefined;
+  let grace: ReturnType<typeof setTimeout> | undefined;
   const cpuNow = (): number => {
     const t = clock?.readMs();
     if (t !== undefined && !Number.isNaN(t)) return t - cpu0;
@@ -81,7 +90,7 @@ async function runOnThread(pool: AttemptPool, attempt: Attempt): Promise<unknown
     attempt.resources?.({ cpuMs: cpuNow() }); // before the engine records the failure
     port1.postMessage({ t: 'abort', reason: toPlainError(reason) });
     if (pool.cancelGraceMs === 0) kill.abort(reason);
-    else setTimeout(() => kill.abort(reason), pool.cancelGraceMs).unref();
+    else (grace = setTimeout(() => kill.abort(reason), pool.cancelGraceMs)).unref();
   };
   const onAbort = (): void => stop(signal.reason);
   port1.on('message', (m: ThreadMessage) => {
@@ -133,6 +142,7 @@ async function runOnThread(pool: AttemptPool, attempt: Attempt): Promise<unknown
   } finally {
     signal.removeEventListener('abort', onAbort);
     if (watchdog !== undefined) clearInterval(watchdog);
+    if (grace !== undefined) clearTimeout(grace);
     port1.close();
     clock?.close();
   }
