@@ -4,9 +4,8 @@
 // in a loop, with the main thread's event-loop delay meanwhile; and the sharded exact scan of
 // 100K × 384 on 2 threads against one thread. The work is a fixed number of loop iterations
 // (calibrated to ~5 ms here, once), not a wall-clock wait, so a busy machine slows both variants.
-import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
-import type { Worker } from 'node:worker_threads';
-import { createWorkerPool, type WorkerPool } from '../src/executors/worker-pool.js';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { createWorkerPool, type LoopUtilization, type PoolThread, type WorkerPool } from '../src/executors/worker-pool.js';
 import { createSharedMatrix, parallelScan } from '../src/executors/worker-scan.js';
 import { loadWeftModule } from '../src/kernels/index.js';
 import { createWasmKernels } from '../src/kernels/wasm/index.js';
@@ -83,12 +82,12 @@ async function dagCase(pool: WorkerPool): Promise<BenchCase> {
         record();
       },
       [`workers threads=${pool.threads}`]: async () => {
-        const threads: Worker[] = [...pool.workers];
-        const before: EventLoopUtilization[] = threads.map((w) => w.performance.eventLoopUtilization());
+        const threads: PoolThread[] = [...pool.workers];
+        const before: LoopUtilization[] = threads.map((w) => w.performance.eventLoopUtilization());
         const h = onThreads.start({ input: { iterations } });
         // Utilisation while work is ready: up to the start of the last task (the tail, where
         // fewer tasks than threads remain, is not the scheduler's to fill).
-        let lastStart: EventLoopUtilization[] | undefined;
+        let lastStart: LoopUtilization[] | undefined;
         let started = 0;
         h.on('task:start', () => {
           if (++started === TASKS) lastStart = threads.map((w, k) => w.performance.eventLoopUtilization(before[k]));

@@ -22,7 +22,7 @@ export type { SleepDriver, SleepDriverHooks, SleepDriverStats } from './replay/p
 // --- worker threads, resource pressure ---
 export { WorkerMemoryExceededError, WorkerCrashedError, CpuQuotaExceededError } from './errors.js';
 export { createWorkerPool, defaultWorkerPool, closeWorkers, WorkerPool, DEFAULT_WORKER_POOL_OPTIONS } from './executors/worker-pool.js';
-export type { WorkerPoolOptions } from './executors/worker-pool.js';
+export type { WorkerPoolOptions, PoolThread, LoopUtilization, ThreadSet } from './executors/worker-pool.js';
 export { DEFAULT_WORKER_TASK_OPTIONS } from './executors/worker-options.js';
 export type { WorkerTaskOptions, AttemptResources } from './executors/worker-options.js';
 export { createSharedMatrix, SharedMatrix, parallelScan, mergeTopK } from './executors/worker-scan.js';

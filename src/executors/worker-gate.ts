@@ -51,7 +51,8 @@ export class WorkerGate {
   admit(i: number): boolean {
     if (this.run.graph.specs[i].worker === undefined) return true;
     const pool = this.pool;
-    if (pool !== undefined && pool.idle > 0) return true;
+    // A closed pool takes the task too: its attempt fails at once, rather than wait for ever.
+    if (pool !== undefined && (pool.idle > 0 || pool.isClosed)) return true;
     this.waiting.push(i);
     if (pool === undefined) this.load();
     else if (!this.registered) {
@@ -87,7 +88,7 @@ export class WorkerGate {
     // Still waiting (the thread went to a task of higher priority, or there are several): wait for the next.
     if (this.waiting.size > 0 && !this.registered && !run.settled) {
       const pool = this.pool!;
-      if (pool.idle > 0) {
+      if (pool.idle > 0 || pool.isClosed) {
         this.wake();
         return;
       }

@@ -5,7 +5,6 @@
 // this pool's FIFO of waiters. Threads are unref'ed: an idle pool never keeps the process alive.
 
 import { availableParallelism } from 'node:os';
-import type { Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { checkInteger, expectedMessage } from '../internal/validate.js';
 import { loadWeftModule } from '../kernels/index.js';
@@ -36,8 +35,28 @@ export interface WorkerPoolOptions {
 /** Defaults of {@link WorkerPoolOptions} (`threads` is the machine's available parallelism). */
 export const DEFAULT_WORKER_POOL_OPTIONS = Object.freeze({ cancelGraceMs: 0 });
 
-/** A job for a free thread: `start` runs it and returns whether it took the slot. */
+/** Called when a thread may be free. */
 type Waiter = () => void;
+
+/** An event-loop utilisation reading (as `performance.eventLoopUtilization()` returns). */
+export interface LoopUtilization {
+  readonly idle: number;
+  readonly active: number;
+  readonly utilization: number;
+}
+
+/** A pool thread: the part of Node's `Worker` weft reads (typed here, so the package's types need no @types/node). */
+export interface PoolThread {
+  readonly threadId: number;
+  readonly performance: { eventLoopUtilization(since?: LoopUtilization, until?: LoopUtilization): LoopUtilization };
+  once(event: 'exit', listener: (code: number) => void): unknown;
+}
+
+/** The piscina instance of one memory limit, as weft uses it. */
+export interface ThreadSet {
+  run(job: unknown, options?: { signal?: AbortSignal; transferList?: never[] }): Promise<unknown>;
+  readonly threads: readonly PoolThread[];
+}
 
 /** Worker threads for tasks with `worker` (see {@link createWorkerPool}). */
 export class WorkerPool {
@@ -71,6 +90,11 @@ export class WorkerPool {
     });
   }
 
+  /** Whether {@link close} was called. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   /** Threads free right now. */
   get idle(): number {
     return this.closed ? 0 : this.threads - this.busy;
@@ -90,7 +114,8 @@ export class WorkerPool {
     return new Promise((resolve, reject) => {
       const waiter: Waiter = () => {
         signal?.removeEventListener('abort', onAbort);
-        if (this.tryAcquire()) resolve();
+        if (this.closed) reject(new Error('worker pool is closed'));
+        else if (this.tryAcquire()) resolve();
         else this.waiters.unshift(waiter);
       };
       const onAbort = (): void => {
@@ -108,7 +133,8 @@ export class WorkerPool {
    * task). Returns a function that withdraws it.
    */
   onIdle(wake: () => void): () => void {
-    this.waiters.push(wake);
+    if (this.closed) queueMicrotask(wake);
+    else this.waiters.push(wake);
     return () => {
       const at = this.waiters.indexOf(wake);
       if (at >= 0) this.waiters.splice(at, 1);
@@ -122,14 +148,14 @@ export class WorkerPool {
   }
 
   /** The piscina instance for threads with heap limit `maxMemoryMb` (0: none), started on first use. */
-  piscina(maxMemoryMb: number): Promise<Piscina> {
+  piscina(maxMemoryMb: number): Promise<ThreadSet> {
     if (this.closed) return Promise.reject(new Error('worker pool is closed'));
     let pool = this.pools.get(maxMemoryMb);
     if (pool === undefined) {
       pool = this.start(maxMemoryMb);
       this.pools.set(maxMemoryMb, pool);
     }
-    return pool;
+    return pool as Promise<ThreadSet>;
   }
 
   private async start(maxMemoryMb: number): Promise<Piscina> {
@@ -166,21 +192,22 @@ export class WorkerPool {
   }
 
   /** The thread with this `threadId`, if it is one of the pool's. */
-  thread(threadId: number): Worker | undefined {
-    for (const pool of this.live) for (const t of pool.threads) if (t.threadId === threadId) return t;
+  thread(threadId: number): PoolThread | undefined {
+    for (const pool of this.live) for (const t of pool.threads) if (t.threadId === threadId) return t as PoolThread;
     return undefined;
   }
 
   /** Every thread of the pool now. */
-  get workers(): readonly Worker[] {
-    return [...this.live].flatMap((p) => p.threads);
+  get workers(): readonly PoolThread[] {
+    return [...this.live].flatMap((p) => p.threads as PoolThread[]);
   }
 
   /** Terminates every thread; running jobs fail. The pool cannot be used afterwards. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.waiters.length = 0;
+    // Whoever waits for a thread learns now that none will come (their jobs fail).
+    for (const wake of this.waiters.splice(0)) wake();
     const pools = [...this.pools.values()];
     this.pools.clear();
     await Promise.all(pools.map((p) => p.then((pool) => pool.destroy(), () => undefined)));

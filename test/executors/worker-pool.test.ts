@@ -59,6 +59,22 @@ describe('createWorkerPool', () => {
     expect(pool.workers[0].threadId).toBe(thread.threadId);
   });
 
+  it('fails the tasks that wait for a thread when the pool closes, and those started after', async () => {
+    const pool = createWorkerPool({ threads: 1 });
+    const h = workflow({ workerPool: pool })
+      .task({ id: 'spin', worker: { module, export: 'spin' } })
+      .task({ id: 'waiting', worker: { module, export: 'order' } })
+      .start({ input: {} });
+    await new Promise<void>((resolve) => h.on('task:start', () => resolve()));
+    await pool.close();
+    const result = await h.result;
+    expect(result.task('spin')!.status).toBe('failed');
+    expect(result.task('waiting')!.status).toBe('failed');
+    expect((result.task('waiting')!.error as Error).message).toBe('worker pool is closed');
+    const later = await workflow({ workerPool: pool }).task({ id: 'l', worker: { module, export: 'order' } }).run({ input: {} });
+    expect((later.task('l')!.error as Error).message).toBe('worker pool is closed');
+  });
+
   it('refuses work once closed', async () => {
     const pool = createWorkerPool({ threads: 1 });
     await pool.close();
