@@ -43,3 +43,13 @@ export { mcpTools } from './tools/mcp-tools.js';
 export type { McpStdioServer, McpHttpServer, McpToolsOptions, McpToolSet } from './tools/mcp-tools.js';
 export { McpToolResultError } from './errors.js';
 export type { McpCallResult } from './errors.js';
+// --- worker threads, resource pressure ---
+export { WorkerMemoryExceededError, WorkerCrashedError, CpuQuotaExceededError } from './errors.js';
+export { createWorkerPool, defaultWorkerPool, closeWorkers, WorkerPool, DEFAULT_WORKER_POOL_OPTIONS } from './executors/worker-pool.js';
+export type { WorkerPoolOptions, PoolThread, LoopUtilization, ThreadSet } from './executors/worker-pool.js';
+export { DEFAULT_WORKER_TASK_OPTIONS } from './executors/worker-options.js';
+export type { WorkerTaskOptions, AttemptResources } from './executors/worker-options.js';
+export { createSharedMatrix, SharedMatrix, parallelScan, mergeTopK } from './executors/worker-scan.js';
+export type { ParallelScanOptions, ScanResult } from './executors/worker-scan.js';
+export { createNodeSampler, watchResources, DEFAULT_PRESSURE_OPTIONS } from './observe/resource-monitor.js';
+export type { PressureOptions, PressureState, ResourceSample, ResourceSampler } from './observe/resource-monitor.js';

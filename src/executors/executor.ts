@@ -3,6 +3,7 @@
 // crosses is kept to what a worker thread or another machine could receive and send back.
 
 import type { TaskContext, TaskInput, TaskSpec } from '../workflow/types.js';
+import type { AttemptResources } from './worker-options.js';
 
 /**
  * One attempt of one task, as the engine hands it to an {@link Executor}.
@@ -29,6 +30,8 @@ export interface Attempt {
   readonly signal: AbortSignal;
   /** What the task function receives as its second argument. */
   readonly context: TaskContext;
+  /** Reports the attempt's CPU time and heap (executors that measure them): the task's next event carries them. */
+  resources?(used: AttemptResources): void;
 }
 
 /**

@@ -7,6 +7,6 @@ import type { Attempt, Executor } from './executor.js';
 export const inProcessExecutor: Executor = Object.freeze({
   name: 'in-process',
   execute(attempt: Attempt): unknown {
-    return attempt.task.run(attempt.input, attempt.context);
+    return attempt.task.run!(attempt.input, attempt.context);
   },
 });

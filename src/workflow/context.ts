@@ -6,6 +6,7 @@
 import { checkUsage } from '../agents/usage.js';
 import { InvalidStateError } from '../errors.js';
 import type { Attempt } from '../executors/executor.js';
+import type { AttemptResources } from '../executors/worker-options.js';
 import type { RunMemory } from '../memory/run-memory.js';
 import { addDependency, addTask, suspendTask } from './run-control.js';
 import type { RunCore } from './run-core.js';
@@ -118,6 +119,12 @@ export class AttemptContext implements Attempt, TaskContext {
     if (!run.isCurrent(this.index, this.attempt)) return; // a late beat of an attempt that is over
     run.tick();
     run.emit(13 /* task:heartbeat */, this.index, progress === undefined ? undefined : { progress });
+  }
+
+  /** @internal A worker executor's figures for this attempt, carried by its next event. */
+  resources(used: AttemptResources): void {
+    const run = this.run;
+    if (run.observed && run.isCurrent(this.index, this.attempt)) run.resources.set(this.index, used);
   }
 
   suspend(reason: string, payload?: unknown): Promise<unknown> {

@@ -3,6 +3,8 @@
 import type { AgentRegistry } from '../agents/agent-registry.js';
 import type { Budget } from '../agents/define-agent.js';
 import type { Executor } from '../executors/executor.js';
+import type { WorkerPool } from '../executors/worker-pool.js';
+import type { PressureOptions } from '../observe/resource-monitor.js';
 import type { Memory } from '../memory/memory.js';
 import type { RateLimitOptions } from '../scheduler/rate-limiter.js';
 import type { Recorder } from './recorder.js';
@@ -68,6 +70,18 @@ export interface WorkflowOptions {
    * @default 'fail'
    */
   readonly onBudgetExceeded?: 'fail' | 'suspend';
+  /**
+   * The threads that run tasks with `worker` (see `createWorkerPool`).
+   * @default the process-wide pool (`os.availableParallelism()` threads, created on first use; `closeWorkers()` closes it)
+   */
+  readonly workerPool?: WorkerPool;
+  /**
+   * Start fewer tasks while the process is under pressure (heap near its limit, event loop
+   * lagging), with a `run:pressure` event when it starts and when it eases. `true`: the
+   * defaults of {@link PressureOptions}.
+   * @default false (no monitoring)
+   */
+  readonly pressure?: boolean | PressureOptions;
 }
 
 /** The part of an OpenTelemetry `Tracer` weft uses (so `@opentelemetry/api` stays optional). */

@@ -2,6 +2,7 @@
 // dependencies, suspension for human input, and live control of single tasks.
 
 import { CycleDetectedError, InvalidStateError, QueueFullError, TaskCancelledError } from '../errors.js';
+import { WorkerGate } from '../executors/worker-gate.js';
 import { getRateLimiter } from '../scheduler/rate-limiter.js';
 import type { RunCore } from './run-core.js';
 import { release } from './run-budget.js';
@@ -79,6 +80,7 @@ function addNow(run: RunCore, spec: TaskSpec, retry: ReturnType<typeof checkTask
   });
   if (deps.length !== (spec.dependsOn?.length ?? 0)) spec = { ...spec, dependsOn: deps.map((d) => graph.ids[d]) };
   const i = graph.add(spec, retry);
+  if (spec.worker !== undefined) run.gate ??= new WorkerGate(run);
   const s = run.s;
   s.ensure(graph.n);
   s.status[i] = PENDING;

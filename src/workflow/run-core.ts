@@ -6,6 +6,8 @@
 
 import { UsageLedger } from '../agents/usage.js';
 import { DependencyFailedError } from '../errors.js';
+import type { WorkerGate } from '../executors/worker-gate.js';
+import type { AttemptResources } from '../executors/worker-options.js';
 import type { RunMemory } from '../memory/run-memory.js';
 import { runMemory } from '../memory/run-memory.js';
 import { Histogram } from '../observe/histogram.js';
@@ -57,6 +59,12 @@ export abstract class RunCore {
   /** What a suspended attempt had left of its timeout when it suspended. */
   readonly timeLeft = new Map<number, number>();
   readonly spans = new Map<number, Span>();
+  /** CPU time and heap of ending worker attempts, for their next event (only while observed). */
+  readonly resources = new Map<number, AttemptResources>();
+  /** Dispatch of tasks with `worker` (created when the run has one). */
+  gate: WorkerGate | undefined;
+  /** The cap on running tasks while the process is under pressure, or `undefined` when it is not. */
+  pressureCap: number | undefined;
   readonly roomWaiters: (() => void)[] = [];
   /** `addTask` calls woken for room that have not added their task yet: the run may not end. */
   reserved = 0;
@@ -159,8 +167,14 @@ export abstract class RunCore {
     const type = EVENT_TYPES[code];
     const time = this.epoch(this.clock);
     if (i < 0) return { type, time, runId: this.runId };
-    if (this.withAgents) return { type, time, runId: this.runId, taskId: this.graph.ids[i], attempt: this.s.attempts[i], agent: this.graph.specs[i].agent };
-    return { type, time, runId: this.runId, taskId: this.graph.ids[i], attempt: this.s.attempts[i] };
+    const event: WorkflowEvent = this.withAgents
+      ? { type, time, runId: this.runId, taskId: this.graph.ids[i], attempt: this.s.attempts[i], agent: this.graph.specs[i].agent }
+      : { type, time, runId: this.runId, taskId: this.graph.ids[i], attempt: this.s.attempts[i] };
+    if (this.resources.size === 0) return event;
+    const used = this.resources.get(i);
+    if (used === undefined) return event;
+    this.resources.delete(i);
+    return Object.assign(event, used);
   }
 
   /** Charges a `reportUsage` of task `i` to the run's tally and budgets and to its agent's metrics. */

@@ -6,7 +6,9 @@
 
 import { TaskTimeoutError } from '../errors.js';
 import type { Executor } from '../executors/executor.js';
+import { WorkerGate } from '../executors/worker-gate.js';
 import { macrotask } from '../internal/macrotask.js';
+import { watchPressure } from '../observe/resource-monitor.js';
 import type { RememberOutputOptions } from '../memory/run-memory.js';
 import type { CompiledWorkflow, HookControl } from './compiled.js';
 import { AttemptContext } from './context.js';
@@ -39,6 +41,7 @@ export class Run extends RunCore {
       if (spec.group !== undefined) group[i] = wf.groupIndex.get(spec.group)!;
       if (spec.rateLimit !== undefined) limiter[i] = wf.limiterIndex.get(spec.rateLimit)!;
     }
+    this.gate = WorkerGate.forRun(this);
   }
 
   /** Starts the run: sources become ready. */
@@ -56,6 +59,12 @@ export class Run extends RunCore {
       signal.addEventListener('abort', onAbort, { once: true });
       this.detach = () => signal.removeEventListener('abort', onAbort);
     }
+    const pressure = this.wf.options.pressure;
+    if (pressure !== undefined) {
+      const unwatch = watchPressure(this, pressure);
+      const detach = this.detach;
+      this.detach = () => (detach?.(), unwatch());
+    }
     const { remaining, status } = this.s;
     for (let i = 0, n = this.graph.n; i < n; i++) if (remaining[i] === 0 && status[i] === PENDING) this.makeReady(i);
     this.pump();
@@ -69,7 +78,7 @@ export class Run extends RunCore {
     this.tick();
     const s = this.s;
     const caps = this.wf.options.groupCaps;
-    const concurrency = this.wf.options.concurrency;
+    const concurrency = this.pressureCap ?? this.wf.options.concurrency;
     const hasGroups = s.group.length > 0;
     const hasLimiters = s.limiter.length > 0;
     const budgets = this.usage !== undefined && this.withAgents;
@@ -96,6 +105,7 @@ export class Run extends RunCore {
           continue;
         }
         if (budgets && st === READY && budgetStops(this, i)) continue;
+        if (this.gate !== undefined && st === READY && !this.gate.admit(i)) continue; // waits for a thread
         const l = hasLimiters ? s.limiter[i] : 0;
         if (l !== 0 && st === READY && !this.acquire(i, l, g)) continue;
         if (st === RESUMING) this.resumeNow(i);
@@ -166,7 +176,7 @@ export class Run extends RunCore {
     let result: unknown;
     try {
       const ctx = new AttemptContext(this, i, attempt, this.graph.inputOf(i, s.outputs));
-      result = this.executor.execute(ctx);
+      result = (this.gate?.executorFor(i) ?? this.executor).execute(ctx);
       const remember = this.graph.specs[i].rememberOutput;
       if (remember) result = this.storeOutput(i, result, remember === true ? {} : remember, ctx.signal);
     } catch (error) {
@@ -201,6 +211,11 @@ export class Run extends RunCore {
 
   onSuccess(i: number, attempt: number, value: unknown): void {
     if (!this.isCurrent(i, attempt)) return;
+    // A result that arrives after the deadline (the task blocked the event loop past it, so the timer could not fire first) is a timeout.
+    if (this.deadlines.size > 0 && this.epoch(this.tick()) > (this.deadlines.get(i) ?? Infinity)) {
+      this.onError(i, attempt, new TaskTimeoutError(this.graph.ids[i], this.graph.timeouts.get(i)!));
+      return;
+    }
     this.endAttempt(i);
     const hooks = this.wf.hooks.size > 0 ? this.wf.hooks.get(this.graph.ids[i]) : undefined;
     if (hooks) {

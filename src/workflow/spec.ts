@@ -7,6 +7,9 @@ import { checkBudget, type Budget } from '../agents/define-agent.js';
 import { checkInteger, checkOneOf, expectedMessage } from '../internal/validate.js';
 import type { Executor } from '../executors/executor.js';
 import { inProcessExecutor } from '../executors/in-process.js';
+import { checkWorkerTaskOptions } from '../executors/worker-options.js';
+import type { WorkerPool } from '../executors/worker-pool.js';
+import { resolvePressure, type ResolvedPressure } from '../observe/resource-monitor.js';
 import { resolveRetry, type ResolvedRetryPolicy } from '../scheduler/retry.js';
 import type { Recorder } from './recorder.js';
 import type { WorkflowOptions } from './options.js';
@@ -29,6 +32,8 @@ export interface ResolvedWorkflowOptions {
   readonly agents: AgentRegistry | undefined;
   readonly budget: Budget | undefined;
   readonly onBudgetExceeded: 'fail' | 'suspend';
+  readonly workerPool: WorkerPool | undefined;
+  readonly pressure: ResolvedPressure | undefined;
 }
 
 /** Defaults of {@link WorkflowOptions}. */
@@ -81,6 +86,8 @@ export function resolveWorkflowOptions(options: WorkflowOptions): ResolvedWorkfl
     agents,
     budget: checkBudget('budget', options.budget),
     onBudgetExceeded: checkOneOf('onBudgetExceeded', options.onBudgetExceeded ?? DEFAULT_WORKFLOW_OPTIONS.onBudgetExceeded, ['fail', 'suspend']),
+    workerPool: checkWorkerPool(options.workerPool),
+    pressure: resolvePressure(options.pressure),
   });
 }
 
@@ -116,6 +123,13 @@ function checkExecutor(executor: Executor): Executor {
     throw new TypeError(expectedMessage('executor', 'an Executor (an object with an execute(attempt) method)', executor));
   }
   return executor;
+}
+
+function checkWorkerPool(pool: WorkflowOptions['workerPool']): WorkerPool | undefined {
+  if (pool !== undefined && (typeof pool !== 'object' || pool === null || typeof pool.tryAcquire !== 'function')) {
+    throw new TypeError(expectedMessage('workerPool', 'a WorkerPool (createWorkerPool)', pool));
+  }
+  return pool;
 }
 
 function checkRecorders(recorders: readonly Recorder[]): readonly Recorder[] {
@@ -160,7 +174,8 @@ export function checkTaskSpec(spec: TaskSpec, groupIndex: ReadonlyMap<string, nu
     }
   };
   return wrap(() => {
-    if (typeof spec.run !== 'function') throw new TypeError(expectedMessage('run', 'a function', spec.run));
+    if (spec.worker !== undefined) checkWorkerTaskOptions(spec.worker);
+    else if (typeof spec.run !== 'function') throw new TypeError(expectedMessage('run', 'a function', spec.run));
     const deps = spec.dependsOn;
     if (deps !== undefined) {
       if (!Array.isArray(deps)) throw new TypeError(expectedMessage('dependsOn', 'an array of task ids', deps));

@@ -1,5 +1,7 @@
 import type { RetryPolicy } from '../scheduler/retry.js';
 import type { RememberOutputOptions, RunMemory } from '../memory/run-memory.js';
+import type { WorkerTaskOptions } from '../executors/worker-options.js';
+import type { PressureState } from '../observe/resource-monitor.js';
 
 /**
  * Where a task stands. `pending`: waiting for dependencies; `ready`: runnable, waiting for a
@@ -17,8 +19,8 @@ export type TaskFn<O = unknown> = (input: TaskInput, ctx: TaskContext) => O | Pr
 export interface TaskSpec<O = unknown> {
   /** Unique within the workflow (and the run, for tasks added while it runs). */
   readonly id: string;
-  /** The work. */
-  readonly run: TaskFn<O>;
+  /** The work (required unless `worker` names it; agent tasks get theirs from the engine). */
+  readonly run?: TaskFn<O>;
   /**
    * Set on agent tasks (given as an {@link AgentTaskSpec}): the agent's name. The engine then
    * supplies `run`, and the task is data (`agent` + `input`) that an executor elsewhere can carry.
@@ -54,6 +56,12 @@ export interface TaskSpec<O = unknown> {
    * @default false
    */
   readonly rememberOutput?: boolean | RememberOutputOptions;
+  /**
+   * Run the task in a worker thread: the export of a module, with `run`'s signature (see
+   * {@link WorkerTaskOptions}). On timeout or cancellation its thread is terminated.
+   * @default none (the workflow's executor runs `run`)
+   */
+  readonly worker?: WorkerTaskOptions;
 }
 
 /**
@@ -152,7 +160,8 @@ export type WorkflowEventType =
   | 'task:added'
   | 'dependency:added'
   | 'task:heartbeat'
-  | 'task:stream';
+  | 'task:stream'
+  | 'run:pressure';
 
 /** One event of a run. Fields beyond `type`, `time` and `runId` are set where they apply. */
 export interface WorkflowEvent {
@@ -183,6 +192,12 @@ export interface WorkflowEvent {
   readonly dependsOn?: readonly string[];
   /** `task:heartbeat`: what the task passed to `ctx.heartbeat()`. */
   readonly progress?: unknown;
+  /** `task:succeeded`, `task:failed`, `task:retry` of a worker task: the attempt's CPU time, ms. */
+  readonly cpuMs?: number;
+  /** Same events: the largest committed heap of its thread seen during the attempt, bytes. */
+  readonly heapPeakBytes?: number;
+  /** `run:pressure`: whether the process is under pressure now, and the reading that says so. */
+  readonly pressure?: PressureState;
 }
 
 /** How a run ended: `failed` when any task failed or was skipped. */

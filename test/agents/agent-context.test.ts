@@ -33,7 +33,7 @@ describe('AgentContext', () => {
         name: 'spy',
         execute: (attempt) => {
           if (attempt.taskId === 'p') executorCtx = attempt.context;
-          return attempt.task.run(attempt.input, attempt.context);
+          return attempt.task.run!(attempt.input, attempt.context);
         },
       },
     });

@@ -145,7 +145,7 @@ describe('agent tasks', () => {
     const seenTasks: Record<string, unknown>[] = [];
     const wf = workflow({
       agents: createAgentRegistry([heavy]),
-      executor: { name: 'spy', execute: (attempt) => (seenTasks.push({ ...attempt.task }), attempt.task.run(attempt.input, attempt.context)) },
+      executor: { name: 'spy', execute: (attempt) => (seenTasks.push({ ...attempt.task }), attempt.task.run!(attempt.input, attempt.context)) },
     });
     wf.task({ id: 'a', agent: 'heavy', input: null });
     wf.task({ id: 'b', agent: 'heavy', input: null, worker: { module: 'other.js' } } as never);

@@ -19,7 +19,7 @@ function farExecutor(): Executor & { readonly seen: Attempt[] } {
       return new Promise((resolve, reject) => {
         setImmediate(() => {
           try {
-            resolve(attempt.task.run(input, attempt.context));
+            resolve(attempt.task.run!(input, attempt.context));
           } catch (error) {
             reject(error);
           }

@@ -1,0 +1,99 @@
+// The engine's side of worker tasks, one per run that has any: a ready worker task is started
+// only when a pool thread is free; otherwise it waits here, in the run's priority order, and the
+// pool wakes the run when a thread frees up. So the one queue that orders work is the engine's
+// (piscina's FIFO never holds a task behind a busy thread while another is idle). The pool
+// module (piscina, node:worker_threads) is imported on first use: the browser entry loads the
+// engine, not this.
+
+import { TaskHeap } from '../scheduler/task-heap.js';
+import type { TaskSpec } from '../workflow/types.js';
+import type { Executor } from './executor.js';
+import type { WorkerPool } from './worker-pool.js';
+
+/** What the gate needs of its run (RunCore). */
+export interface GateHost {
+  readonly settled: boolean;
+  readonly s: { readonly status: Uint8Array; readonly priority: Float64Array };
+  readonly heap: { push(i: number): void };
+  readonly graph: { readonly specs: readonly TaskSpec[] };
+  readonly wf: { readonly options: { readonly workerPool: WorkerPool | undefined } };
+  pump(): void;
+}
+
+// The READY code of workflow/state.ts (imported there from here would be a circle).
+const READY = 1;
+
+/** @internal Dispatch of one run's worker tasks. */
+export class WorkerGate {
+  private pool: WorkerPool | undefined;
+  private loading = false;
+  private readonly waiting: TaskHeap;
+  private registered = false;
+
+  constructor(private readonly run: GateHost) {
+    this.pool = run.wf.options.workerPool;
+    this.waiting = new TaskHeap(() => run.s.priority);
+  }
+
+  /** A gate for `run` if any of its tasks has `worker`. */
+  static forRun(run: GateHost): WorkerGate | undefined {
+    const specs = run.graph.specs;
+    for (let i = 0; i < specs.length; i++) if (specs[i].worker !== undefined) return new WorkerGate(run);
+    return undefined;
+  }
+
+  /** The executor of task `i`, when it runs on a thread. */
+  executorFor(i: number): Executor | undefined {
+    return this.run.graph.specs[i].worker === undefined ? undefined : this.pool!.executor;
+  }
+
+  /** Whether ready task `i` may start now; if not, it waits here for a thread. */
+  admit(i: number): boolean {
+    if (this.run.graph.specs[i].worker === undefined) return true;
+    const pool = this.pool;
+    // A closed pool takes the task too: its attempt fails at once, rather than wait for ever.
+    if (pool !== undefined && (pool.idle > 0 || pool.isClosed)) return true;
+    this.waiting.push(i);
+    if (pool === undefined) this.load();
+    else if (!this.registered) {
+      this.registered = true;
+      pool.onIdle(() => this.wake());
+    }
+    return false;
+  }
+
+  private load(): void {
+    if (this.loading) return;
+    this.loading = true;
+    void import('./worker-pool.js').then(({ defaultWorkerPool }) => {
+      this.pool = defaultWorkerPool();
+      this.wake();
+    });
+  }
+
+  /** A thread is free: the best waiting task goes back to the ready heap. */
+  private wake(): void {
+    this.registered = false;
+    const run = this.run;
+    if (run.settled) return;
+    const status = run.s.status;
+    let moved = false;
+    while (this.waiting.size > 0 && !moved) {
+      const j = this.waiting.pop();
+      if (status[j] !== READY) continue; // cancelled or re-queued meanwhile
+      run.heap.push(j);
+      moved = true;
+    }
+    if (moved) run.pump();
+    // Still waiting (the thread went to a task of higher priority, or there are several): wait for the next.
+    if (this.waiting.size > 0 && !this.registered && !run.settled) {
+      const pool = this.pool!;
+      if (pool.idle > 0 || pool.isClosed) {
+        this.wake();
+        return;
+      }
+      this.registered = true;
+      pool.onIdle(() => this.wake());
+    }
+  }
+}

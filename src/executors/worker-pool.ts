@@ -1,0 +1,247 @@
+// A pool of worker threads (piscina underneath) with one count of busy threads across its
+// piscina instances (one per memory limit: resourceLimits are fixed when a thread starts). Work
+// is handed to piscina only when a thread is free, so piscina's own FIFO never holds a task
+// behind a busy thread: what waits, waits in the engine's priority heap (worker-gate.ts) or in
+// this pool's FIFO of waiters. Threads are unref'ed: an idle pool never keeps the process alive.
+
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import { checkInteger, expectedMessage } from '../internal/validate.js';
+import { loadWeftModule } from '../kernels/index.js';
+import type { WasmSource } from '../kernels/wasm/load.js';
+import type { Executor } from './executor.js';
+import { runWorkerAttempt } from './worker-attempt.js';
+import { fromPlainError, type PlainError } from './worker-protocol.js';
+
+/** Options of {@link createWorkerPool}. */
+export interface WorkerPoolOptions {
+  /** Threads that run at once (per memory limit, at most this many exist). @default os.availableParallelism() */
+  readonly threads?: number;
+  /**
+   * weft's WebAssembly module for the threads' kernels: compiled once here and posted, each
+   * thread instantiates it once (`false`: the threads use the TS kernels).
+   * @default the bundled build/weft.wasm (TS kernels if it cannot load)
+   */
+  readonly wasm?: WasmSource | false;
+  /**
+   * On cancel or timeout, how long a worker task has to return after its `ctx.signal` aborts
+   * before its thread is terminated. 0: terminated at once (a thread stuck in a loop never sees
+   * its signal anyway).
+   * @default 0
+   */
+  readonly cancelGraceMs?: number;
+}
+
+/** Defaults of {@link WorkerPoolOptions} (`threads` is the machine's available parallelism). */
+export const DEFAULT_WORKER_POOL_OPTIONS = Object.freeze({ cancelGraceMs: 0 });
+
+/** Called when a thread may be free. */
+type Waiter = () => void;
+
+/** An event-loop utilisation reading (as `performance.eventLoopUtilization()` returns). */
+export interface LoopUtilization {
+  readonly idle: number;
+  readonly active: number;
+  readonly utilization: number;
+}
+
+/** A pool thread: the part of Node's `Worker` weft reads (typed here, so the package's types need no @types/node). */
+export interface PoolThread {
+  readonly threadId: number;
+  readonly performance: { eventLoopUtilization(since?: LoopUtilization, until?: LoopUtilization): LoopUtilization };
+  once(event: 'exit', listener: (code: number) => void): unknown;
+}
+
+/** The piscina instance of one memory limit, as weft uses it. */
+export interface ThreadSet {
+  run(job: unknown, options?: { signal?: AbortSignal; transferList?: never[] }): Promise<unknown>;
+  readonly threads: readonly PoolThread[];
+}
+
+/** Worker threads for tasks with `worker` (see {@link createWorkerPool}). */
+export class WorkerPool {
+  /** Threads that run at once. */
+  readonly threads: number;
+  /** See {@link WorkerPoolOptions.cancelGraceMs}. */
+  readonly cancelGraceMs: number;
+  /** The executor that runs an attempt of a task with `worker` on this pool. */
+  readonly executor: Executor;
+  private busy = 0;
+  private readonly waiters: Waiter[] = [];
+  private readonly pools = new Map<number, Promise<Piscina>>();
+  private readonly live = new Set<Piscina>();
+  private readonly threadErrors = new Map<number, Error>();
+  private module: Promise<WebAssembly.Module | undefined> | undefined;
+  private readonly wasm: WasmSource | false | undefined;
+  private closed = false;
+  /** Thread errors that no task was running to receive (a timer that threw after its task returned). */
+  strayErrors = 0;
+
+  /** @param options - see {@link WorkerPoolOptions} */
+  constructor(options: WorkerPoolOptions = {}) {
+    if (typeof options !== 'object' || options === null) throw new TypeError(expectedMessage('options', 'an options object', options));
+    this.threads = options.threads === undefined ? availableParallelism() : checkInteger('threads', options.threads, 1, 1024);
+    this.cancelGraceMs = options.cancelGraceMs === undefined ? DEFAULT_WORKER_POOL_OPTIONS.cancelGraceMs : checkInteger('cancelGraceMs', options.cancelGraceMs, 0);
+    this.wasm = options.wasm;
+    const pool = this;
+    this.executor = Object.freeze({
+      name: 'worker',
+      execute: (attempt: Parameters<Executor['execute']>[0]) => runWorkerAttempt(pool, attempt),
+    });
+  }
+
+  /** Whether {@link close} was called. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Threads free right now. */
+  get idle(): number {
+    return this.closed ? 0 : this.threads - this.busy;
+  }
+
+  /** Takes a free thread for one job, or returns `false`. Give it back with {@link release}. */
+  tryAcquire(): boolean {
+    if (this.closed) throw new Error('worker pool is closed');
+    if (this.busy >= this.threads) return false;
+    this.busy++;
+    return true;
+  }
+
+  /** Waits for a free thread (FIFO among waiters) and takes it. */
+  acquire(signal?: AbortSignal): Promise<void> {
+    if (this.tryAcquire()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = () => {
+        signal?.removeEventListener('abort', onAbort);
+        if (this.closed) reject(new Error('worker pool is closed'));
+        else if (this.tryAcquire()) resolve();
+        else this.waiters.unshift(waiter);
+      };
+      const onAbort = (): void => {
+        const at = this.waiters.indexOf(waiter);
+        if (at >= 0) this.waiters.splice(at, 1);
+        reject(signal!.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiters.push(waiter);
+    });
+  }
+
+  /**
+   * Calls `wake` once when a thread is free (the engine's runs use it to start their best waiting
+   * task). Returns a function that withdraws it.
+   */
+  onIdle(wake: () => void): () => void {
+    if (this.closed) queueMicrotask(wake);
+    else this.waiters.push(wake);
+    return () => {
+      const at = this.waiters.indexOf(wake);
+      if (at >= 0) this.waiters.splice(at, 1);
+    };
+  }
+
+  /** Gives a thread back and lets the waiters have it. */
+  release(): void {
+    this.busy--;
+    while (this.busy < this.threads && this.waiters.length > 0 && !this.closed) this.waiters.shift()!();
+  }
+
+  /** The piscina instance for threads with heap limit `maxMemoryMb` (0: none), started on first use. */
+  piscina(maxMemoryMb: number): Promise<ThreadSet> {
+    if (this.closed) return Promise.reject(new Error('worker pool is closed'));
+    let pool = this.pools.get(maxMemoryMb);
+    if (pool === undefined) {
+      pool = this.start(maxMemoryMb);
+      this.pools.set(maxMemoryMb, pool);
+    }
+    return pool as Promise<ThreadSet>;
+  }
+
+  private async start(maxMemoryMb: number): Promise<Piscina> {
+    this.module ??= this.wasm === false ? Promise.resolve(undefined) : loadWeftModule(this.wasm).catch(() => undefined);
+    const wasm = await this.module;
+    if (this.closed) throw new Error('worker pool is closed');
+    const pool = new Piscina({
+      filename: workerEntryUrl().href,
+      minThreads: this.threads,
+      maxThreads: this.threads,
+      idleTimeout: Infinity,
+      concurrentTasksPerWorker: 1,
+      // The threads' event loops stay free between jobs (no Atomics.wait): timers a task left
+      // behind fire there, and their utilisation reads true.
+      atomics: 'disabled',
+      ...(maxMemoryMb > 0 ? { resourceLimits: { maxOldGenerationSizeMb: maxMemoryMb, maxYoungGenerationSizeMb: Math.max(1, Math.min(16, maxMemoryMb >> 2)) } } : {}),
+      workerData: { wasm },
+    });
+    // A thread that dies with no task on it: piscina replaces it; nothing to fail, but an unheard
+    // 'error' event would take the process down.
+    pool.on('error', () => this.strayErrors++);
+    pool.on('message', (m: { weftThreadError?: PlainError; threadId?: number }) => {
+      if (m?.weftThreadError !== undefined && m.threadId !== undefined) this.threadErrors.set(m.threadId, fromPlainError(m.weftThreadError));
+    });
+    this.live.add(pool);
+    return pool;
+  }
+
+  /** What killed thread `threadId`, as it reported before dying (once). */
+  takeThreadError(threadId: number): Error | undefined {
+    const error = this.threadErrors.get(threadId);
+    this.threadErrors.delete(threadId);
+    return error;
+  }
+
+  /** The thread with this `threadId`, if it is one of the pool's. */
+  thread(threadId: number): PoolThread | undefined {
+    for (const pool of this.live) for (const t of pool.threads) if (t.threadId === threadId) return t as PoolThread;
+    return undefined;
+  }
+
+  /** Every thread of the pool now. */
+  get workers(): readonly PoolThread[] {
+    return [...this.live].flatMap((p) => p.threads as PoolThread[]);
+  }
+
+  /** Terminates every thread; running jobs fail. The pool cannot be used afterwards. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    // Whoever waits for a thread learns now that none will come (their jobs fail).
+    for (const wake of this.waiters.splice(0)) wake();
+    const pools = [...this.pools.values()];
+    this.pools.clear();
+    await Promise.all(pools.map((p) => p.then((pool) => pool.destroy(), () => undefined)));
+    this.live.clear();
+  }
+}
+
+/** Creates a pool of worker threads for tasks with `worker` (pass it as `workflow({ workerPool })`). */
+export function createWorkerPool(options?: WorkerPoolOptions): WorkerPool {
+  return new WorkerPool(options);
+}
+
+let shared: WorkerPool | undefined;
+
+/** The process-wide pool that workflows without a `workerPool` use, created on first use. */
+export function defaultWorkerPool(): WorkerPool {
+  shared ??= new WorkerPool();
+  return shared;
+}
+
+/** Closes the process-wide pool (a later worker task creates a new one). */
+export async function closeWorkers(): Promise<void> {
+  const pool = shared;
+  shared = undefined;
+  await pool?.close();
+}
+
+/**
+ * The thread's code, compiled JS wherever this file is: beside it in dist/executors/, one level
+ * down from a bundled chunk in dist/, and in dist/ when running from the TypeScript source.
+ */
+export function workerEntryUrl(): URL {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) return new URL('../../dist/executors/worker-thread.js', here);
+  if (/\/executors\/[^/]+\.js$/.test(here)) return new URL('./worker-thread.js', here);
+  return new URL('./executors/worker-thread.js', here);
+}
