@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isWeftError } from '../../src/errors.js';
 import { createOpenAIEmbedder } from '../../src/memory/openai-embedder.js';
+import { onFakeClock } from '../helpers/fake-clock.js';
 
 // A real OpenAI-compatible server on 127.0.0.1: each test scripts its answers in `plan`.
 interface Seen {
@@ -167,15 +168,6 @@ describe('createOpenAIEmbedder waits (fake clock)', () => {
     return fetch(url, init);
   };
   const gaps = () => calls.slice(1).map((t, i) => t - calls[i]);
-  async function onFakeClock<T>(p: Promise<T>): Promise<T> {
-    let settled = false;
-    p.then(() => (settled = true), () => (settled = true));
-    while (!settled) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      await vi.advanceTimersByTimeAsync(100);
-    }
-    return p;
-  }
   const slowDown = (retryAfter: string | undefined) => (_req: Seen, res: ServerResponse) => {
     res.statusCode = 429;
     if (retryAfter !== undefined) res.setHeader('retry-after', retryAfter);
