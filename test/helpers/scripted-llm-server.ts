@@ -78,12 +78,16 @@ export interface ScriptedLlmServer {
   /** Clears the script and the records. */
   reset(): void;
   close(): Promise<void>;
+  /** Lets the process exit while the server is still listening (a bench or example that never closes it). */
+  unref(): void;
 }
 
 /** Options of {@link startScriptedLlmServer}. */
 export interface ScriptedLlmServerOptions {
   /** Answers a request when the script is empty. @default a 500 saying the script is exhausted */
   readonly fallback?: ScriptStep;
+  /** Keep every request in `requests` (a bench turns it off: it would grow without end). @default true */
+  readonly record?: boolean;
 }
 
 const approxTokens = (s: string) => Math.max(1, Math.ceil(s.length / 4));
@@ -175,6 +179,7 @@ export async function startScriptedLlmServer(options: ScriptedLlmServerOptions =
   let steps: ScriptStep[] = [];
   let requests: RecordedRequest[] = [];
   let abandoned = 0;
+  let received = 0;
   const requestWaiters = new Map<number, (r: RecordedRequest) => void>();
   let abandonWaiters: { n: number; resolve: () => void }[] = [];
   const fallback: ScriptStep = options.fallback ?? { status: 500, body: '{"error":{"message":"script exhausted"}}' };
@@ -187,8 +192,8 @@ export async function startScriptedLlmServer(options: ScriptedLlmServerOptions =
       body = undefined as unknown as ChatRequestBody;
     }
     const recorded: RecordedRequest = { method: req.method ?? '', path: req.url ?? '', headers: { ...req.headers }, raw, body };
-    requests.push(recorded);
-    const n = requests.length;
+    const n = ++received;
+    if (options.record !== false) requests.push(recorded);
     requestWaiters.get(n)?.(recorded);
     requestWaiters.delete(n);
     const step = steps.shift() ?? fallback;
@@ -231,7 +236,7 @@ export async function startScriptedLlmServer(options: ScriptedLlmServerOptions =
       steps.push(...more);
     },
     request(n) {
-      if (requests.length >= n) return Promise.resolve(requests[n - 1]);
+      if (received >= n) return Promise.resolve(requests[n - 1]);
       return new Promise((resolve) => requestWaiters.set(n, resolve));
     },
     untilAbandoned(n) {
@@ -241,6 +246,11 @@ export async function startScriptedLlmServer(options: ScriptedLlmServerOptions =
     reset() {
       steps = [];
       requests = [];
+      received = 0;
+      abandoned = 0;
+    },
+    unref() {
+      server.unref();
     },
     close() {
       server.closeAllConnections();
