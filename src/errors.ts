@@ -36,7 +36,9 @@ export type WeftErrorCode =
   | 'LLM_RATE_LIMITED'
   | 'LLM_BAD_RESPONSE'
   | 'LLM_MAX_STEPS'
-  | 'LLM_OUTPUT_INVALID';
+  | 'LLM_OUTPUT_INVALID'
+  // tools
+  | ToolErrorCode;
 
 /** Base class of weft's typed errors. */
 export class WeftError extends Error {
@@ -335,6 +337,75 @@ export class EmbeddingFailedError extends WeftError {
   constructor(why: string, options?: { status?: number; cause?: unknown }) {
     super('EMBEDDING_FAILED', `embedding failed: ${why}`, options);
     this.status = options?.status;
+  }
+}
+
+// --- tools ---
+
+/** The codes a {@link ToolError} carries. */
+export type ToolErrorCode =
+  | 'TOOL_UNKNOWN'
+  | 'TOOL_INVALID_ARGS'
+  | 'TOOL_INVALID_RESULT'
+  | 'TOOL_TIMEOUT'
+  | 'TOOL_BUDGET_EXCEEDED'
+  | 'TOOL_DEPTH_EXCEEDED'
+  | 'TOOL_LOOP'
+  | 'TOOL_FAILED'
+  | 'MCP_FAILED';
+
+/** One bad field of a tool's arguments or result: where it is and what is wrong. */
+export interface ToolIssue {
+  /** The field's path, e.g. `$.items[2].name` (`$` is the value itself). */
+  readonly path: string;
+  /** What is wrong there. */
+  readonly message: string;
+}
+
+/**
+ * A tool call that failed: the tool is unknown, its arguments or result broke its schema, it ran
+ * out of time, the session's limits stopped it, or the tool itself failed (`cause`).
+ */
+export class ToolError extends WeftError {
+  declare readonly code: ToolErrorCode;
+  /** The tool that was called. */
+  readonly toolName: string;
+  /** Hex xxh64 of the arguments' stable serialisation (sorted keys): the same arguments, the same digest. */
+  readonly argsDigest: string;
+  /** The attempt of the task whose session made the call, when the session was given one. */
+  readonly attempt: number | undefined;
+  /** The bad fields, for `TOOL_INVALID_ARGS` and `TOOL_INVALID_RESULT` (else empty). */
+  readonly issues: readonly ToolIssue[];
+
+  /**
+   * @param code - the stable code
+   * @param call - the tool, the arguments' digest and the attempt
+   * @param why - what went wrong
+   * @param options - `issues`: the bad fields; `cause`: the underlying error
+   */
+  constructor(
+    code: ToolErrorCode,
+    call: { readonly toolName: string; readonly argsDigest: string; readonly attempt?: number },
+    why: string,
+    options?: { issues?: readonly ToolIssue[]; cause?: unknown },
+  ) {
+    super(code, `tool \`${call.toolName}\` (args ${call.argsDigest}${call.attempt === undefined ? '' : `, attempt ${call.attempt}`}): ${why}`, options);
+    this.toolName = call.toolName;
+    this.argsDigest = call.argsDigest;
+    this.attempt = call.attempt;
+    this.issues = options?.issues ?? [];
+  }
+}
+
+/** An MCP server could not be started or reached, or went away (before or during a call). */
+export class McpFailedError extends WeftError {
+  /**
+   * @param server - the server: its command or URL
+   * @param why - what failed
+   * @param options - `cause`: the underlying error
+   */
+  constructor(server: string, why: string, options?: { cause?: unknown }) {
+    super('MCP_FAILED', `MCP server ${server}: ${why}`, options);
   }
 }
 

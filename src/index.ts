@@ -18,3 +18,13 @@ export { makeSummary, formatSummary } from './replay/summary.js';
 export type { ReplaySummary, SummaryInput, FormatSummaryOptions } from './replay/summary.js';
 export { sleep, createSleepDriver } from './replay/precise-sleep.js';
 export type { SleepDriver, SleepDriverHooks, SleepDriverStats } from './replay/precise-sleep.js';
+
+// --- tools: defineTool, the guarded tool executor, MCP tools ---
+export { defineTool, TOOL_NAME_PATTERN } from './tools/define-tool.js';
+export { createToolExecutor } from './tools/tool-executor.js';
+export { DEFAULT_TOOL_EXECUTOR_OPTIONS, DEFAULT_TOOL_CACHE_OPTIONS } from './tools/executor-options.js';
+export type { ToolExecutorOptions, ToolCacheOptions } from './tools/executor-options.js';
+export { argsDigest, stableSerialize } from './tools/args-digest.js';
+export type { Tool, ToolDefinition, ToolContext, ToolCacheSetting, ToolInfo, ToolExecutor, ToolSession, ToolSessionOptions, ToolCacheStats } from './tools/types.js';
+export { ToolError, McpFailedError } from './errors.js';
+export type { ToolErrorCode, ToolIssue } from './errors.js';
