@@ -2,6 +2,7 @@
 // a final answer or `maxSteps`. It sees the task only through LoopContext and the tools only
 // through LoopTools, so llmAgent can hand it a task's context and a tool executor's session.
 import { LlmBadResponseError, LlmMaxStepsError, LlmOutputInvalidError } from '../errors.js';
+import { formatIssues } from '../tools/schema-check.js';
 import type { ChatClient } from './chat-client.js';
 import type { ChatMessage, ChatToolCall, ChatToolDefinition } from './messages.js';
 import { parseStructured, type StructuredOutput } from './structured-output.js';
@@ -130,7 +131,7 @@ export async function runAgentLoop(config: LoopConfig, input: LlmInput, ctx: Loo
       if (repaired) throw new LlmOutputInvalidError(config.name, parsed.issues);
       // One more call, with the validator's complaints, outside maxSteps: it is part of the answer.
       repaired = true;
-      messages.push({ role: 'user', content: `Your answer does not match the required JSON schema: ${parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}. Answer again with only the corrected JSON.` });
+      messages.push({ role: 'user', content: `Your answer does not match the required JSON schema: ${formatIssues(parsed.issues)}. Answer again with only the corrected JSON.` });
       continue;
     }
     if (steps >= config.maxSteps) throw new LlmMaxStepsError(config.name, config.maxSteps);
