@@ -28,3 +28,14 @@ export { argsDigest, stableSerialize } from './tools/args-digest.js';
 export type { Tool, ToolDefinition, ToolContext, ToolCacheSetting, ToolInfo, ToolExecutor, ToolSession, ToolSessionOptions, ToolCacheStats } from './tools/types.js';
 export { ToolError, McpFailedError } from './errors.js';
 export type { ToolErrorCode, ToolIssue } from './errors.js';
+
+// --- agents: defineAgent, the registry, schemas (Standard Schema; JSON Schema export), budgets ---
+export { defineAgent, checkBudget } from './agents/define-agent.js';
+export type { Agent, AgentOptions, AgentContext, Budget } from './agents/define-agent.js';
+export { createAgentRegistry, AgentRegistry } from './agents/agent-registry.js';
+export type { AgentMetrics } from './agents/agent-registry.js';
+export { validateSchema, toJsonSchema, isStandardSchema, checkStandardSchema } from './agents/schema.js';
+export type { JsonSchema, JsonSchemaOptions } from './agents/schema.js';
+export { SchemaInvalidError, JsonSchemaUnsupportedError, AgentDuplicateError, AgentUnknownError, BudgetExceededError } from './errors.js';
+export type { SchemaIssue, SchemaSubject } from './errors.js';
+export type { AgentTaskSpec, Usage, RunUsage } from './workflow/index.js';

@@ -4,7 +4,7 @@
 
 import { expectedMessage } from '../internal/validate.js';
 
-/** Budgets of a named rate limiter. At least one of the two budgets must be given. */
+/** Budgets of a named rate limiter. At least one of the budgets must be given. */
 export interface RateLimitOptions {
   /** Length of the budget window, in ms. @default 60000 */
   readonly intervalMs?: number;
@@ -16,6 +16,13 @@ export interface RateLimitOptions {
    * @default unlimited
    */
   readonly tokensPerInterval?: number;
+  /**
+   * Network bytes (sent + received) allowed per interval; tasks and the HTTP clients report them
+   * with `ctx.reportBytes(n)`. Like tokens, charged after the fact: a task starts only while the
+   * balance is positive.
+   * @default unlimited
+   */
+  readonly bytesPerInterval?: number;
 }
 
 /** What a limiter reports about itself. */
@@ -25,6 +32,8 @@ export interface RateLimiterState {
   readonly requests: number;
   /** Token balance now (negative after overuse). */
   readonly tokens: number;
+  /** Byte balance now (negative after overuse; `Infinity` without `bytesPerInterval`). */
+  readonly bytes: number;
   /** Until when (epoch ms) a `retryAfter` pause holds, or 0. */
   readonly pausedUntil: number;
   /** Tasks waiting for this limiter, across runs. */
@@ -37,10 +46,13 @@ const now = (): number => performance.now();
 export class RateLimiter {
   private requests: number;
   private tokens: number;
+  private bytes: number;
   private requestRate = 0;
   private tokenRate = 0;
+  private byteRate = 0;
   private requestCap = Infinity;
   private tokenCap = Infinity;
+  private byteCap = Infinity;
   private last = now();
   private pausedUntil = 0;
   // Entries withdrawn by their run (cancelled) keep their slot with `wake` cleared.
@@ -57,6 +69,7 @@ export class RateLimiter {
     this.configure(options);
     this.requests = this.requestCap;
     this.tokens = this.tokenCap;
+    this.bytes = this.byteCap;
   }
 
   /** Replaces the budgets (balances are clamped to the new caps). */
@@ -68,8 +81,11 @@ export class RateLimiter {
     this.tokenCap = o.tokensPerInterval ?? Infinity;
     this.requestRate = (o.requestsPerInterval ?? Infinity) / o.intervalMs;
     this.tokenRate = this.tokenCap / o.intervalMs;
+    this.byteCap = o.bytesPerInterval ?? Infinity;
+    this.byteRate = this.byteCap / o.intervalMs;
     this.requests = Math.min(this.requests ?? this.requestCap, this.requestCap);
     this.tokens = Math.min(this.tokens ?? this.tokenCap, this.tokenCap);
+    this.bytes = Math.min(this.bytes ?? this.byteCap, this.byteCap);
     // New budgets may let waiters go sooner (or later): re-arm the timer on the new rates.
     if (this.timer !== undefined) {
       clearTimeout(this.timer);
@@ -85,6 +101,7 @@ export class RateLimiter {
     if (dt <= 0) return;
     if (this.requests < this.requestCap) this.requests = Math.min(this.requestCap, this.requests + dt * this.requestRate);
     if (this.tokens < this.tokenCap) this.tokens = Math.min(this.tokenCap, this.tokens + dt * this.tokenRate);
+    if (this.bytes < this.byteCap) this.bytes = Math.min(this.byteCap, this.bytes + dt * this.byteRate);
   }
 
   /** Time in ms until a request could be granted; 0 means now. */
@@ -94,6 +111,7 @@ export class RateLimiter {
     let wait = 0;
     if (this.requests < 1) wait = (1 - this.requests) / this.requestRate;
     if (this.tokens <= 0) wait = Math.max(wait, (1e-9 - this.tokens) / this.tokenRate);
+    if (this.bytes <= 0) wait = Math.max(wait, (1e-9 - this.bytes) / this.byteRate);
     return wait;
   }
 
@@ -109,6 +127,12 @@ export class RateLimiter {
   charge(n: number): void {
     this.refill();
     this.tokens -= n;
+  }
+
+  /** Charges `n` network bytes (reported by a task or an HTTP client after the fact). */
+  chargeBytes(n: number): void {
+    this.refill();
+    this.bytes -= n;
   }
 
   /** Holds every request for `ms` (a provider answered 429 with retry-after). */
@@ -154,7 +178,7 @@ export class RateLimiter {
     this.refill();
     // Wake as many as could start now; each tries to acquire again.
     let grant = this.waitMs() > 0 ? 0 : Math.max(1, Math.floor(this.requests));
-    if (this.tokenRate !== 0 && this.tokens > 0 && grant > 1) grant = Math.min(grant, this.live);
+    if (((this.tokenRate !== 0 && this.tokens > 0) || (this.byteRate !== 0 && this.bytes > 0)) && grant > 1) grant = Math.min(grant, this.live);
     while (grant > 0 && this.head < this.waiters.length) {
       const entry = this.waiters[this.head++];
       const wake = entry.wake;
@@ -181,6 +205,7 @@ export class RateLimiter {
       name: this.name,
       requests: this.requests,
       tokens: this.tokens,
+      bytes: this.bytes,
       pausedUntil: this.pausedUntil > now() ? performance.timeOrigin + this.pausedUntil : 0,
       waiting: this.live,
     };
@@ -193,14 +218,14 @@ function checkRateLimit(name: string, options: RateLimitOptions): Required<Pick<
   if (typeof intervalMs !== 'number' || !(intervalMs > 0) || !Number.isFinite(intervalMs)) {
     throw new RangeError(expectedMessage(`rateLimits.${name}.intervalMs`, 'a finite number > 0', intervalMs));
   }
-  for (const key of ['requestsPerInterval', 'tokensPerInterval'] as const) {
+  for (const key of ['requestsPerInterval', 'tokensPerInterval', 'bytesPerInterval'] as const) {
     const v = options[key];
     if (v !== undefined && (typeof v !== 'number' || !(v > 0))) {
       throw new RangeError(expectedMessage(`rateLimits.${name}.${key}`, 'a number > 0', v));
     }
   }
-  if (options.requestsPerInterval === undefined && options.tokensPerInterval === undefined) {
-    throw new TypeError(`Expected \`rateLimits.${name}\` to set \`requestsPerInterval\` or \`tokensPerInterval\`, got neither`);
+  if (options.requestsPerInterval === undefined && options.tokensPerInterval === undefined && options.bytesPerInterval === undefined) {
+    throw new TypeError(`Expected \`rateLimits.${name}\` to set \`requestsPerInterval\`, \`tokensPerInterval\` or \`bytesPerInterval\`, got none`);
   }
   return { ...options, intervalMs };
 }

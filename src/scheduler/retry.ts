@@ -18,8 +18,9 @@ export interface RetryPolicy {
    */
   readonly jitter?: number;
   /**
-   * Whether an error is worth another attempt. Never consulted for `NonRetryableError` or
-   * cancellations, which always fail at once.
+   * Whether an error is worth another attempt. Never consulted for `NonRetryableError`,
+   * cancellations, `BUDGET_EXCEEDED` and agent inputs that fail their schema, which always fail
+   * at once.
    * @default {@link defaultRetryOn}
    */
   readonly retryOn?: (error: unknown, attempt: number) => boolean;
@@ -77,7 +78,9 @@ export function resolveRetry(policy: RetryPolicy | undefined, name: string): Res
 /** Whether `error` may be retried under `policy` after attempt number `attempt` (1-based). */
 export function shouldRetry(policy: ResolvedRetryPolicy, error: unknown, attempt: number): boolean {
   if (attempt >= policy.maxAttempts) return false;
-  if (isWeftError(error, 'NON_RETRYABLE') || isWeftError(error, 'TASK_CANCELLED')) return false;
+  if (isWeftError(error, 'NON_RETRYABLE') || isWeftError(error, 'TASK_CANCELLED') || isWeftError(error, 'BUDGET_EXCEEDED')) return false;
+  // An agent's input that failed its schema fails the same way every time.
+  if (isWeftError(error, 'SCHEMA_INVALID') && (error as { side?: unknown }).side === 'input') return false;
   return policy.retryOn(error, attempt) !== false;
 }
 

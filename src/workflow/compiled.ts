@@ -5,7 +5,7 @@ import type { CsrGraph } from '../kernels/types.js';
 import type { RateLimiter } from '../scheduler/rate-limiter.js';
 import type { ResolvedRetryPolicy } from '../scheduler/retry.js';
 import type { ResolvedWorkflowOptions } from './spec.js';
-import type { TaskSpec, WorkflowEventType } from './types.js';
+import type { AgentTaskSpec, TaskSpec, WorkflowEventType } from './types.js';
 
 /** What a run needs from its workflow, compiled once per definition. */
 export interface CompiledWorkflow {
@@ -33,9 +33,9 @@ export type CompleteHook = (output: unknown, control: HookControl) => void;
 /** What an `onTaskComplete` hook may do. */
 export interface HookControl {
   readonly taskId: string;
-  addTask(spec: TaskSpec): Promise<void>;
+  addTask(spec: TaskSpec | AgentTaskSpec): Promise<void>;
   addDependency(taskId: string, dependsOn: string): void;
 }
 
 /** Every event type, in the order of the counters. */
-export const EVENT_TYPES: readonly WorkflowEventType[] = ['run:start', 'task:ready', 'task:start', 'task:retry', 'task:suspended', 'task:resumed', 'task:succeeded', 'task:failed', 'task:skipped', 'task:cancelled', 'run:end', 'task:added', 'dependency:added', 'task:heartbeat'];
+export const EVENT_TYPES: readonly WorkflowEventType[] = ['run:start', 'task:ready', 'task:start', 'task:retry', 'task:suspended', 'task:resumed', 'task:succeeded', 'task:failed', 'task:skipped', 'task:cancelled', 'run:end', 'task:added', 'dependency:added', 'task:heartbeat', 'task:stream'];

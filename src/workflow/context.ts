@@ -3,12 +3,13 @@
 // read: most tasks never look at it, and an AbortController per task would dominate the cost of
 // a no-op task.
 
+import { checkUsage } from '../agents/usage.js';
 import { InvalidStateError } from '../errors.js';
 import type { Attempt } from '../executors/executor.js';
 import type { RunMemory } from '../memory/run-memory.js';
 import { addDependency, addTask, suspendTask } from './run-control.js';
 import type { RunCore } from './run-core.js';
-import type { TaskContext, TaskInput, TaskSpec } from './types.js';
+import type { AgentTaskSpec, TaskContext, TaskInput, TaskSpec, Usage } from './types.js';
 
 /** @internal */
 export class AttemptContext implements Attempt, TaskContext {
@@ -71,7 +72,7 @@ export class AttemptContext implements Attempt, TaskContext {
     return this.controller.signal;
   }
 
-  addTask(spec: TaskSpec, options?: { signal?: AbortSignal }): Promise<void> {
+  addTask(spec: TaskSpec | AgentTaskSpec, options?: { signal?: AbortSignal }): Promise<void> {
     return addTask(this.run, spec, options?.signal);
   }
 
@@ -87,6 +88,29 @@ export class AttemptContext implements Attempt, TaskContext {
     run.tokens += tokens;
     const l = run.s.limiter.length > 0 ? run.s.limiter[this.index] : 0;
     if (l !== 0) run.wf.limiters[l].charge(tokens);
+  }
+
+  reportUsage(usage: Usage): void {
+    const [prompt, completion, cost] = checkUsage(usage);
+    this.reportTokens(prompt + completion);
+    this.run.chargeUsage(this.index, prompt, completion, cost);
+  }
+
+  reportBytes(bytes: number): void {
+    if (typeof bytes !== 'number' || !(bytes >= 0) || !Number.isFinite(bytes)) {
+      throw new RangeError(`Expected \`bytes\` to be a finite number >= 0, got \`${String(bytes)}\` (${typeof bytes})`);
+    }
+    const run = this.run;
+    const l = run.s.limiter.length > 0 ? run.s.limiter[this.index] : 0;
+    if (l !== 0) run.wf.limiters[l].chargeBytes(bytes);
+  }
+
+  stream(delta: string): void {
+    if (typeof delta !== 'string') throw new TypeError(`Expected \`delta\` to be a string, got \`${String(delta)}\` (${typeof delta})`);
+    const run = this.run;
+    if (!run.isCurrent(this.index, this.attempt)) return; // a late delta of an attempt that is over
+    run.tick();
+    run.emit(14 /* task:stream */, this.index, { delta });
   }
 
   heartbeat(progress?: unknown): void {

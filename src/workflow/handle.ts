@@ -1,8 +1,10 @@
 // The public face of a run: results, events, metrics and live control.
 
+import type { Budget } from '../agents/define-agent.js';
 import type { HistogramSummary } from '../observe/histogram.js';
 import type { WorkflowListener } from './events.js';
 import { toMermaid } from './mermaid.js';
+import { setBudget } from './run-budget.js';
 import { cancelTask, resumeTask, retryTask, setPriority } from './run-control.js';
 import { runResult, taskResult, timeline, type Timeline } from './result.js';
 import { EVENT_TYPES } from './compiled.js';
@@ -79,6 +81,14 @@ export class RunHandle {
   /** Continues a task suspended with `ctx.suspend()`, which receives `data`. */
   resume(taskId: string, data?: unknown): void {
     resumeTask(this.run, taskId, data);
+  }
+
+  /**
+   * Replaces this run's budget (`agent` given: that agent's budget in this run) and lets the
+   * tasks suspended for a spent budget try again (`onBudgetExceeded: 'suspend'`).
+   */
+  setBudget(budget: Budget | undefined, options?: { agent?: string }): void {
+    setBudget(this.run, budget, options?.agent);
   }
 
   /** One task's current state, or undefined for an unknown id. */

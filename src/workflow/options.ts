@@ -1,5 +1,7 @@
 // Options of a workflow definition and of one run.
 
+import type { AgentRegistry } from '../agents/agent-registry.js';
+import type { Budget } from '../agents/define-agent.js';
 import type { Executor } from '../executors/executor.js';
 import type { Memory } from '../memory/memory.js';
 import type { RateLimitOptions } from '../scheduler/rate-limiter.js';
@@ -46,6 +48,26 @@ export interface WorkflowOptions {
    * @default []
    */
   readonly recorders?: readonly Recorder[];
+  /**
+   * The agents tasks can name (`wf.task({ id, agent, input })`), from `createAgentRegistry`.
+   * Each agent with a `concurrency` gets a concurrency group `agent:<name>` with that cap
+   * (declare the group in `groups` yourself to set another).
+   * @default none
+   */
+  readonly agents?: AgentRegistry;
+  /**
+   * What one run may spend (`ctx.reportUsage`): once spent, no further agent task starts.
+   * @default unlimited
+   */
+  readonly budget?: Budget;
+  /**
+   * What happens to an agent task whose budget (the workflow's or its agent's) is spent: it
+   * fails with `BUDGET_EXCEEDED` (its dependents are skipped), or it waits, suspended (a
+   * `task:suspended` event with reason `'budget'`), until `handle.setBudget()` raises the
+   * budget or `handle.resume(taskId)` lets it start anyway. Running tasks finish either way.
+   * @default 'fail'
+   */
+  readonly onBudgetExceeded?: 'fail' | 'suspend';
 }
 
 /** The part of an OpenTelemetry `Tracer` weft uses (so `@opentelemetry/api` stays optional). */

@@ -1,6 +1,7 @@
 // Results, snapshots and the timeline, read from the run's arrays on demand: a run of a million
 // tasks does not build a million result objects unless someone asks for them.
 
+import { NO_USAGE } from '../agents/usage.js';
 import type { RunCore } from './run-core.js';
 import { STATUS_NAMES } from './state.js';
 import type { RunResult, RunStatus, TaskResult, TaskStatus } from './types.js';
@@ -54,6 +55,9 @@ export function runResult(run: RunCore, status: RunStatus): RunResult {
     output(id: string) {
       const i = run.graph.indexOf(id);
       return i !== undefined && run.s.status[i] === 6 ? run.s.outputs[i] : undefined;
+    },
+    get usage() {
+      return run.usage?.summary() ?? NO_USAGE;
     },
   };
 }

@@ -4,9 +4,10 @@
 import { CycleDetectedError, InvalidStateError, QueueFullError, TaskCancelledError } from '../errors.js';
 import { getRateLimiter } from '../scheduler/rate-limiter.js';
 import type { RunCore } from './run-core.js';
-import { checkTaskSpec } from './spec.js';
+import { release } from './run-budget.js';
+import { checkTaskSpec, prepareTaskSpec } from './spec.js';
 import { CANCELLED, FAILED, PENDING, READY, RESUMING, RETRYING, RUNNING, SKIPPED, SUCCEEDED, SUSPENDED } from './state.js';
-import type { TaskSpec } from './types.js';
+import type { AgentTaskSpec, TaskSpec } from './types.js';
 
 function taskIndex(run: RunCore, id: string): number {
   const i = typeof id === 'string' ? run.graph.indexOf(id) : undefined;
@@ -38,8 +39,9 @@ function waitForRoom(run: RunCore, signal: AbortSignal | undefined): Promise<voi
 }
 
 /** Adds a task to a running run (see `TaskContext.addTask`). */
-export async function addTask(run: RunCore, spec: TaskSpec, signal?: AbortSignal): Promise<void> {
+export async function addTask(run: RunCore, given: TaskSpec | AgentTaskSpec, signal?: AbortSignal): Promise<void> {
   run.tick();
+  const spec = prepareTaskSpec(given, run.wf.options.agents, run.wf.groupIndex);
   const retry = checkTaskSpec(spec, run.wf.groupIndex);
   if (spec.rateLimit !== undefined && !run.wf.limiterIndex.has(spec.rateLimit)) {
     throw new RangeError(`task \`${spec.id}\`: unknown rate limiter \`${spec.rateLimit}\` (declare it in the workflow's \`rateLimits\`${getRateLimiter(spec.rateLimit) ? ' before the run starts' : ''})`);
@@ -166,8 +168,14 @@ export function resumeTask(run: RunCore, taskId: string, data: unknown): void {
   if (run.s.status[i] !== SUSPENDED || run.settled) {
     throw new InvalidStateError(`cannot resume task \`${taskId}\`: it is ${run.settled && run.s.status[i] === CANCELLED ? 'cancelled' : statusName(run.s.status[i])}, not suspended`);
   }
-  run.resumeData.set(i, data);
   run.tick();
+  if (run.parked.size > 0 && release(run, i)) {
+    // Parked for a spent budget, never started: a human lets it start anyway.
+    run.budgetOverride.add(i);
+    run.pump();
+    return;
+  }
+  run.resumeData.set(i, data);
   run.s.status[i] = RESUMING;
   run.emit(5 /* task:resumed */, i);
   run.heap.push(i);

@@ -4,6 +4,7 @@
 // this; failures and cancellation in run-end.ts; live control in run-control.ts. All of them
 // import this file and nothing imports them back.
 
+import { UsageLedger } from '../agents/usage.js';
 import { DependencyFailedError } from '../errors.js';
 import type { RunMemory } from '../memory/run-memory.js';
 import { runMemory } from '../memory/run-memory.js';
@@ -35,6 +36,14 @@ export abstract class RunCore {
   readonly runTime = new Histogram();
   /** Tokens reported with `ctx.reportTokens()`. */
   tokens = 0;
+  /** What the run spent (`ctx.reportUsage`) and its budgets; created with the first report, or at once with agents. */
+  usage: UsageLedger | undefined;
+  /** Whether the workflow has agents: their tasks' events name the agent, and dispatch checks budgets. */
+  readonly withAgents: boolean;
+  /** Agent tasks waiting, suspended, for a spent budget (`onBudgetExceeded: 'suspend'`). */
+  readonly parked = new Set<number>();
+  /** Parked tasks let through by `resume()` despite the budget. */
+  readonly budgetOverride = new Set<number>();
   readonly errors = new Map<number, unknown>();
   // Per live attempt; size checks first wherever they are read: most tasks have no timer, no
   // signal, no span, and these maps are touched on every completion.
@@ -95,6 +104,8 @@ export abstract class RunCore {
     this.groupRunning = new Int32Array(groups);
     this.groupHeaps = Array.from({ length: groups }, () => new TaskHeap(() => this.s.priority));
     if (wf.options.recorders.length > 0) this.batch = [];
+    this.withAgents = wf.options.agents !== undefined;
+    if (this.withAgents || wf.options.budget !== undefined) this.usage = new UsageLedger(wf.options.budget);
     this.done = new Promise((resolve) => (this.settle = resolve));
   }
 
@@ -147,7 +158,21 @@ export abstract class RunCore {
   private event(code: number, i: number): WorkflowEvent {
     const type = EVENT_TYPES[code];
     const time = this.epoch(this.clock);
-    return i >= 0 ? { type, time, runId: this.runId, taskId: this.graph.ids[i], attempt: this.s.attempts[i] } : { type, time, runId: this.runId };
+    if (i < 0) return { type, time, runId: this.runId };
+    if (this.withAgents) return { type, time, runId: this.runId, taskId: this.graph.ids[i], attempt: this.s.attempts[i], agent: this.graph.specs[i].agent };
+    return { type, time, runId: this.runId, taskId: this.graph.ids[i], attempt: this.s.attempts[i] };
+  }
+
+  /** Charges a `reportUsage` of task `i` to the run's tally and budgets and to its agent's metrics. */
+  chargeUsage(i: number, prompt: number, completion: number, cost: number): void {
+    const agent = this.graph.specs[i].agent;
+    (this.usage ??= new UsageLedger(this.wf.options.budget)).charge(this.graph.ids[i], agent, prompt, completion, cost);
+    const registry = this.wf.options.agents;
+    if (agent === undefined || registry === undefined || !registry.has(agent)) return;
+    const entry = registry.entry(agent);
+    entry.promptTokens += prompt;
+    entry.completionTokens += completion;
+    entry.costUsd += cost;
   }
 
   private deliver(event: WorkflowEvent): void {

@@ -10,6 +10,7 @@ import { macrotask } from '../internal/macrotask.js';
 import type { RememberOutputOptions } from '../memory/run-memory.js';
 import type { CompiledWorkflow, HookControl } from './compiled.js';
 import { AttemptContext } from './context.js';
+import { budgetStops } from './run-budget.js';
 import { cancelRun, failAttempt, failTask } from './run-end.js';
 import { RunCore } from './run-core.js';
 import { EMPTY_INPUT } from './run-graph.js';
@@ -71,6 +72,7 @@ export class Run extends RunCore {
     const concurrency = this.wf.options.concurrency;
     const hasGroups = s.group.length > 0;
     const hasLimiters = s.limiter.length > 0;
+    const budgets = this.usage !== undefined && this.withAgents;
     let burst = BURST;
     try {
       while (this.running < concurrency && this.heap.size > 0 && !this.settled) {
@@ -93,6 +95,7 @@ export class Run extends RunCore {
           this.groupHeaps[g].push(i);
           continue;
         }
+        if (budgets && st === READY && budgetStops(this, i)) continue;
         const l = hasLimiters ? s.limiter[i] : 0;
         if (l !== 0 && st === READY && !this.acquire(i, l, g)) continue;
         if (st === RESUMING) this.resumeNow(i);

@@ -1,13 +1,16 @@
 // Validation of task specs and workflow options: one place, one message shape, so a bad option
 // is reported the same way whether the task was defined up front or added while running.
 
+import { AgentRegistry } from '../agents/agent-registry.js';
+import { agentGroup, bindAgentTask } from '../agents/agent-task.js';
+import { checkBudget, type Budget } from '../agents/define-agent.js';
 import { checkInteger, checkOneOf, expectedMessage } from '../internal/validate.js';
 import type { Executor } from '../executors/executor.js';
 import { inProcessExecutor } from '../executors/in-process.js';
 import { resolveRetry, type ResolvedRetryPolicy } from '../scheduler/retry.js';
 import type { Recorder } from './recorder.js';
 import type { WorkflowOptions } from './options.js';
-import type { TaskSpec } from './types.js';
+import type { AgentTaskSpec, TaskSpec } from './types.js';
 
 /** Workflow options with defaults applied. */
 export interface ResolvedWorkflowOptions {
@@ -23,6 +26,9 @@ export interface ResolvedWorkflowOptions {
   readonly memory: WorkflowOptions['memory'];
   readonly executor: Executor;
   readonly recorders: readonly Recorder[];
+  readonly agents: AgentRegistry | undefined;
+  readonly budget: Budget | undefined;
+  readonly onBudgetExceeded: 'fail' | 'suspend';
 }
 
 /** Defaults of {@link WorkflowOptions}. */
@@ -31,6 +37,7 @@ export const DEFAULT_WORKFLOW_OPTIONS = Object.freeze({
   concurrency: Infinity,
   maxPendingTasks: 100_000,
   backpressure: 'wait' as const,
+  onBudgetExceeded: 'fail' as const,
 });
 
 function checkCap(name: string, value: unknown): number {
@@ -51,6 +58,9 @@ export function resolveWorkflowOptions(options: WorkflowOptions): ResolvedWorkfl
     groupNames.push(g);
     groupCaps.push(checkCap(`groups.${g}`, cap));
   }
+  const agents = options.agents;
+  if (agents !== undefined && !(agents instanceof AgentRegistry)) throw new TypeError(expectedMessage('agents', 'an agent registry (createAgentRegistry)', agents));
+  for (const agent of agents?.list() ?? []) addAgentGroup(groupNames, groupCaps, agent.name, agent.concurrency);
   if (groupNames.length > 0xffff) throw new RangeError(`Expected at most 65535 groups, got ${groupNames.length - 1}`);
   const rateLimits = options.rateLimits ?? {};
   if (typeof rateLimits !== 'object' || rateLimits === null) throw new TypeError(expectedMessage('rateLimits', 'an object of rate limit options', rateLimits));
@@ -68,7 +78,37 @@ export function resolveWorkflowOptions(options: WorkflowOptions): ResolvedWorkfl
     memory: checkMemory(options.memory),
     executor: options.executor === undefined ? inProcessExecutor : checkExecutor(options.executor),
     recorders: checkRecorders(options.recorders === undefined ? [] : options.recorders),
+    agents,
+    budget: checkBudget('budget', options.budget),
+    onBudgetExceeded: checkOneOf('onBudgetExceeded', options.onBudgetExceeded ?? DEFAULT_WORKFLOW_OPTIONS.onBudgetExceeded, ['fail', 'suspend']),
   });
+}
+
+/** Adds the concurrency group of a capped agent (unless declared in `groups`); whether it did. */
+export function addAgentGroup(groupNames: string[], groupCaps: number[], name: string, concurrency: number): boolean {
+  const group = agentGroup(name);
+  if (concurrency === Infinity || groupNames.includes(group)) return false;
+  groupNames.push(group);
+  groupCaps.push(concurrency);
+  return true;
+}
+
+/**
+ * The task the engine runs for `spec`: itself, or for an agent task (`{ agent, input }`) the
+ * bound task (see agents/agent-task.ts). Says what is wrong with a spec that is neither.
+ */
+export function prepareTaskSpec(spec: TaskSpec | AgentTaskSpec, agents: AgentRegistry | undefined, groupIndex: ReadonlyMap<string, number>): TaskSpec {
+  if (typeof spec !== 'object' || spec === null) throw new TypeError(expectedMessage('task', 'a task spec object', spec));
+  if (spec.agent !== undefined) {
+    if (typeof spec.id !== 'string' || spec.id.length === 0) throw new TypeError(expectedMessage('task.id', 'a non-empty string', spec.id));
+    return bindAgentTask(spec as AgentTaskSpec, agents, groupIndex);
+  }
+  if (spec.run === undefined) {
+    const id = typeof spec.id === 'string' && spec.id.length > 0 ? `task \`${spec.id}\`: ` : '';
+    throw new TypeError(`${id}Expected \`run\` (a function) or \`agent\` (an agent's name), got neither`);
+  }
+  if ((spec as TaskSpec).input !== undefined) throw new TypeError(`task \`${String(spec.id)}\`: \`input\` is an agent task's; a \`run\` task receives its dependencies' outputs`);
+  return spec as TaskSpec;
 }
 
 function checkExecutor(executor: Executor): Executor {

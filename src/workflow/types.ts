@@ -19,6 +19,13 @@ export interface TaskSpec<O = unknown> {
   readonly id: string;
   /** The work. */
   readonly run: TaskFn<O>;
+  /**
+   * Set on agent tasks (given as an {@link AgentTaskSpec}): the agent's name. The engine then
+   * supplies `run`, and the task is data (`agent` + `input`) that an executor elsewhere can carry.
+   */
+  readonly agent?: string;
+  /** Agent tasks: the agent's input, as data (`{ $ref }` values are replaced by dependency outputs). */
+  readonly input?: unknown;
   /** Ids of the tasks whose outputs this one needs. @default [] */
   readonly dependsOn?: readonly string[];
   /**
@@ -49,6 +56,34 @@ export interface TaskSpec<O = unknown> {
   readonly rememberOutput?: boolean | RememberOutputOptions;
 }
 
+/**
+ * A task made of data: the agent named `agent` (in the workflow's `agents` registry) runs on
+ * `input`. Inside `input`, `{ $ref: 'taskId' }` stands for that dependency's output and
+ * `{ $ref: 'taskId', path: 'a.b.0' }` for a part of it; each referenced task becomes a dependency.
+ * The other options are a task's; `rateLimit` defaults to the agent's.
+ */
+export interface AgentTaskSpec extends Omit<TaskSpec, 'run' | 'agent' | 'input'> {
+  readonly agent: string;
+  /** The agent's input (validated by its input schema once the `$ref`s are replaced). @default undefined */
+  readonly input?: unknown;
+  readonly run?: undefined;
+}
+
+/** Tokens and money one model call (or a task, an agent, a run) used. */
+export interface Usage {
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+  /** US dollars. @default 0 */
+  readonly costUsd?: number;
+}
+
+/** What a run spent: in all, per agent and per task (only the tasks that reported usage). */
+export interface RunUsage {
+  readonly total: Required<Usage> & { readonly tokens: number };
+  readonly agents: Readonly<Record<string, Required<Usage> & { readonly tokens: number }>>;
+  readonly tasks: Readonly<Record<string, Required<Usage> & { readonly tokens: number }>>;
+}
+
 /** What a task can do while it runs. */
 export interface TaskContext {
   /** This task's id. */
@@ -73,11 +108,21 @@ export interface TaskContext {
    * Adds a task to this run (validated like defined ones: unique id, known dependencies, no
    * cycle). Waits (or rejects with `QUEUE_FULL`) while the run is at `maxPendingTasks`.
    */
-  addTask(spec: TaskSpec, options?: { signal?: AbortSignal }): Promise<void>;
+  addTask(spec: TaskSpec | AgentTaskSpec, options?: { signal?: AbortSignal }): Promise<void>;
   /** Makes the not-yet-started task `taskId` also wait for `dependsOn` (rejected if it would close a cycle). */
   addDependency(taskId: string, dependsOn: string): void;
   /** Charges `tokens` to this task's rate limiter's token budget (and counts them in the run's metrics). */
   reportTokens(tokens: number): void;
+  /**
+   * Reports a model call's usage: its tokens (prompt + completion) are charged like
+   * `reportTokens`, and tokens and cost to the run's and the agent's budgets and to
+   * `result.usage`.
+   */
+  reportUsage(usage: Usage): void;
+  /** Charges network bytes (sent + received) to this task's rate limiter (`bytesPerInterval`). */
+  reportBytes(bytes: number): void;
+  /** Emits a `task:stream` event with `delta` (a model's next tokens, say). */
+  stream(delta: string): void;
   /**
    * Says the task is alive and making progress (`progress` is yours: a fraction, a step count).
    * Emitted as `task:heartbeat`; executors that run tasks far away forward their workers' calls,
@@ -106,7 +151,8 @@ export type WorkflowEventType =
   | 'run:end'
   | 'task:added'
   | 'dependency:added'
-  | 'task:heartbeat';
+  | 'task:heartbeat'
+  | 'task:stream';
 
 /** One event of a run. Fields beyond `type`, `time` and `runId` are set where they apply. */
 export interface WorkflowEvent {
@@ -116,6 +162,10 @@ export interface WorkflowEvent {
   readonly runId: string;
   readonly taskId?: string;
   readonly attempt?: number;
+  /** Task events of agent tasks (in a workflow with `agents`): the agent's name. */
+  readonly agent?: string;
+  /** `task:stream`: what the task passed to `ctx.stream()`. */
+  readonly delta?: string;
   /** `task:failed`, `task:retry`, `task:skipped`, `task:cancelled`: why. */
   readonly error?: unknown;
   /** `task:retry`: the backoff before the next attempt. */
@@ -167,4 +217,6 @@ export interface RunResult {
   task(id: string): TaskResult | undefined;
   /** One task's output by id (`undefined` unless it succeeded). */
   output(id: string): unknown;
+  /** What the run spent (`ctx.reportUsage`): in all, per agent, per task. */
+  readonly usage: RunUsage;
 }

@@ -11,20 +11,20 @@ import { RunHandle } from './handle.js';
 import { toMermaid } from './mermaid.js';
 import type { CompiledWorkflow, CompleteHook } from './compiled.js';
 import { Run } from './run.js';
-import { checkTaskSpec, resolveWorkflowOptions, type ResolvedWorkflowOptions } from './spec.js';
+import { addAgentGroup, checkTaskSpec, prepareTaskSpec, resolveWorkflowOptions, type ResolvedWorkflowOptions } from './spec.js';
 import type { RunOptions, WorkflowOptions } from './options.js';
-import type { RunResult, TaskSpec } from './types.js';
+import type { AgentTaskSpec, RunResult, TaskSpec } from './types.js';
 
 /** A workflow definition: tasks and their dependencies. Run it any number of times. */
 export class Workflow {
-  /** Resolved options. */
-  readonly options: ResolvedWorkflowOptions;
+  /** Resolved options (replaced, not changed, when an agent registered later adds its group). */
+  options: ResolvedWorkflowOptions;
   // Copy-on-write once compiled: runs in progress share these with the compiled workflow, so a
   // definition that grows meanwhile gets fresh ones (see mutable()).
   private specs: TaskSpec[] = [];
   private index = new Map<string, number>();
   private retry = new Map<number, ResolvedRetryPolicy>();
-  private readonly groupIndex: Map<string, number>;
+  private groupIndex: Map<string, number>;
   private hooks = new Map<string, CompleteHook[]>();
   private compiled: CompiledWorkflow | undefined;
 
@@ -46,18 +46,35 @@ export class Workflow {
   }
 
   /**
-   * Adds a task. Its own fields are checked now (a clear `TypeError`/`RangeError` naming the task
-   * and the option); dependencies and cycles when the workflow runs or {@link validate}s.
+   * Adds a task: a function (`run`) or an agent of the workflow's `agents` on data (`agent`,
+   * `input`; the agent is looked up now). Its own fields are checked now (a clear
+   * `TypeError`/`RangeError` naming the task and the option); dependencies and cycles when the
+   * workflow runs or {@link validate}s.
    */
-  task<O>(spec: TaskSpec<O>): this {
-    const retry = checkTaskSpec(spec as TaskSpec, this.groupIndex);
+  task<O>(given: TaskSpec<O> | AgentTaskSpec): this {
+    if (given?.agent !== undefined) this.agentGroup(given.agent);
+    const spec = prepareTaskSpec(given as TaskSpec, this.options.agents, this.groupIndex);
+    const retry = checkTaskSpec(spec, this.groupIndex);
     if (this.index.has(spec.id)) throw new RangeError(`Duplicate task id \`${spec.id}\` (already defined at position ${this.index.get(spec.id)})`);
     this.mutable();
     const i = this.specs.length;
     this.index.set(spec.id, i);
-    this.specs.push(spec as TaskSpec);
+    this.specs.push(spec);
     if (spec.retry !== undefined) this.retry.set(i, retry);
     return this;
+  }
+
+  /** Declares the group of a capped agent registered after this workflow was created. */
+  private agentGroup(name: unknown): void {
+    const agents = this.options.agents;
+    if (typeof name !== 'string' || agents === undefined || !agents.has(name)) return; // prepareTaskSpec says what is wrong
+    const groupNames = [...this.options.groupNames];
+    const groupCaps = [...this.options.groupCaps];
+    if (!addAgentGroup(groupNames, groupCaps, name, agents.get(name).concurrency)) return;
+    this.mutable();
+    this.options = Object.freeze({ ...this.options, groupNames, groupCaps });
+    this.groupIndex = new Map(groupNames.map((g, k) => [g, k]));
+    this.groupIndex.delete('');
   }
 
   /**

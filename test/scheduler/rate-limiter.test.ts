@@ -65,7 +65,7 @@ describe('rate limiters', () => {
 
   it('reject bad options with messages naming them', () => {
     expect(() => defineRateLimit('', { requestsPerInterval: 1 })).toThrow('Expected `name` to be a non-empty string, got `""` (string)');
-    expect(() => defineRateLimit(fresh(), {})).toThrow(/set `requestsPerInterval` or `tokensPerInterval`/);
+    expect(() => defineRateLimit(fresh(), {})).toThrow(/set `requestsPerInterval`, `tokensPerInterval` or `bytesPerInterval`/);
     expect(() => defineRateLimit('x', { requestsPerInterval: 0 })).toThrow('Expected `rateLimits.x.requestsPerInterval` to be a number > 0, got `0` (number)');
     expect(() => defineRateLimit('y', { requestsPerInterval: 1, intervalMs: -1 })).toThrow('Expected `rateLimits.y.intervalMs` to be a finite number > 0, got `-1` (number)');
   });
@@ -82,7 +82,7 @@ describe('rate limiters', () => {
       expect(() => defineRateLimit('n', { tokensPerInterval: bad as number })).toThrow(/^Expected `rateLimits\.n\.tokensPerInterval` to be a number > 0, got /);
       expect(() => defineRateLimit('n', { requestsPerInterval: bad as number })).toThrow(RangeError);
     }
-    expect(() => defineRateLimit('n', { intervalMs: 5 })).toThrow('Expected `rateLimits.n` to set `requestsPerInterval` or `tokensPerInterval`, got neither');
+    expect(() => defineRateLimit('n', { intervalMs: 5 })).toThrow('Expected `rateLimits.n` to set `requestsPerInterval`, `tokensPerInterval` or `bytesPerInterval`, got none');
     expect(defineRateLimit(fresh(), { requestsPerInterval: 0.001, intervalMs: Number.MIN_VALUE }).tryAcquire()).toBe(true);
     expect(defineRateLimit(fresh(), { tokensPerInterval: 0.5 }).tryAcquire()).toBe(true);
   });
