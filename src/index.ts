@@ -39,3 +39,12 @@ export type { JsonSchema, JsonSchemaOptions } from './agents/schema.js';
 export { SchemaInvalidError, JsonSchemaUnsupportedError, AgentDuplicateError, AgentUnknownError, BudgetExceededError } from './errors.js';
 export type { SchemaIssue, SchemaSubject } from './errors.js';
 export type { AgentTaskSpec, Usage, RunUsage } from './workflow/index.js';
+
+// --- llm: the chat-completions client and the LLM agent loop ---
+export { llmAgent, DEFAULT_LLM_AGENT_OPTIONS } from './llm/llm-agent.js';
+export type { LlmAgentOptions } from './llm/llm-agent.js';
+export { createChatClient, DEFAULT_CHAT_CLIENT_OPTIONS } from './llm/chat-client.js';
+export type { ChatClient, ChatClientOptions, ChatCallOptions, ChatClientStats } from './llm/chat-client.js';
+export type { ChatMessage, ChatToolCall, ChatToolDefinition, ChatCompletion, ChatRequest, ChatUsage } from './llm/messages.js';
+export type { LlmInput, LlmPrices } from './llm/agent-loop.js';
+export { LlmHttpError, LlmRateLimitedError, LlmBadResponseError, LlmMaxStepsError, LlmOutputInvalidError } from './errors.js';

@@ -38,5 +38,8 @@ export async function parseStructured(output: StructuredOutput, text: string): P
   } catch (error) {
     return { ok: false, issues: [{ path: '$', message: `not valid JSON (${(error as Error).message})` }] };
   }
-  return checkSchema(output.schema, value);
+  // The parsed JSON, not the validator's value: the engine validates the agent's output with the
+  // same schema, and a schema with transforms must not see its own output as input.
+  const checked = await checkSchema(output.schema, value);
+  return checked.ok ? { ok: true, value } : checked;
 }
