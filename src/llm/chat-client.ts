@@ -159,7 +159,7 @@ export function createChatClient(options: ChatClientOptions = {}): ChatClient {
         return failed('the connection dropped mid-answer', error);
       }
       received(raw.byteLength);
-      return parseCompletion(new TextDecoder().decode(raw));
+      return parseCompletion(new TextDecoder().decode(raw), redact);
     }
     let delivered = false;
     const acc = new StreamAccumulator(
@@ -168,6 +168,7 @@ export function createChatClient(options: ChatClientOptions = {}): ChatClient {
           delivered = true;
           call.onDelta!(delta);
         }),
+      redact,
     );
     const decoder = new TextDecoder();
     const reader = res.body.getReader();

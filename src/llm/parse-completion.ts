@@ -1,7 +1,9 @@
 // Turns a provider's answer into a ChatCompletion: a JSON body, or a stream of server-sent events
 // whose deltas are joined (tool calls by their `index`, arguments arriving in pieces). Checked by
 // hand rather than with a schema library: this runs once per model step, and the loop's overhead
-// per step is what the `llm` bench measures.
+// per step is what the `llm` bench measures. A JSON SyntaxError quotes the text it choked on,
+// which may be a server's echo of the request: it is never kept as a cause, and what is shown of
+// an answer passes through `redact` (the client's: it removes the API key).
 import { LlmBadResponseError } from '../errors.js';
 import type { ChatCompletion, ChatToolCall, ChatUsage } from './messages.js';
 
@@ -28,13 +30,16 @@ function toolCallsOf(raw: unknown): ChatToolCall[] {
   });
 }
 
+type Redact = (text: string) => string;
+const asIs: Redact = (text) => text;
+
 /** Reads a non-streamed chat completion. */
-export function parseCompletion(text: string): ChatCompletion {
+export function parseCompletion(text: string, redact: Redact = asIs): ChatCompletion {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
-  } catch (error) {
-    throw new LlmBadResponseError(`the body is not JSON (${text.length} characters)`, { cause: error });
+  } catch {
+    throw new LlmBadResponseError(`the body is not JSON (${text.length} characters): ${JSON.stringify(redact(text.slice(0, 120)))}`);
   }
   const choice = isObject(raw) && Array.isArray(raw.choices) ? (raw.choices[0] as unknown) : undefined;
   if (!isObject(choice) || !isObject(choice.message)) throw new LlmBadResponseError('no `choices[0].message`');
@@ -60,7 +65,10 @@ export class StreamAccumulator {
   done = false;
 
   /** @param onDelta - receives each piece of content as it arrives */
-  constructor(private readonly onDelta?: (delta: string) => void) {}
+  constructor(
+    private readonly onDelta?: (delta: string) => void,
+    private readonly redact: Redact = asIs,
+  ) {}
 
   /** Feeds decoded text; complete events are applied, a partial one waits for the rest. */
   push(text: string): void {
@@ -86,11 +94,11 @@ export class StreamAccumulator {
     let chunk: unknown;
     try {
       chunk = JSON.parse(data);
-    } catch (error) {
-      throw new LlmBadResponseError(`a streamed event is not JSON (${data.length} characters)`, { cause: error });
+    } catch {
+      throw new LlmBadResponseError(`a streamed event is not JSON (${data.length} characters): ${JSON.stringify(this.redact(data.slice(0, 120)))}`);
     }
     if (!isObject(chunk)) throw new LlmBadResponseError('a streamed event is not an object');
-    if (isObject(chunk.error)) throw new LlmBadResponseError(`the stream reported an error: ${String(chunk.error.message ?? 'unknown')}`);
+    if (isObject(chunk.error)) throw new LlmBadResponseError(`the stream reported an error: ${this.redact(String(chunk.error.message ?? 'unknown'))}`);
     this.usage = usageOf(chunk.usage) ?? this.usage;
     const choice = Array.isArray(chunk.choices) ? (chunk.choices[0] as unknown) : undefined;
     if (!isObject(choice)) return;
