@@ -119,7 +119,7 @@ export async function runResearchCrew(options: ResearchCrewOptions = {}): Promis
     const events: WorkflowEvent[] = [];
     handle.on('*', (e) => {
       events.push(e);
-      if (e.type === 'task:stream' && e.taskId === 'write') options.onDelta?.((e as { delta?: string }).delta ?? '');
+      if (e.type === 'task:stream' && e.taskId === 'write') options.onDelta?.(e.delta ?? '');
     });
     const result = await handle.result;
     if (result.status !== 'succeeded') {

@@ -117,7 +117,7 @@ describe('llmAgent', () => {
     const agent = llmAgent({ ...base(), name: 'streamer', stream: true });
     const { events, task } = await runOne(agent, { prompt: 'count' });
     expect(task.output).toBe('one two three');
-    expect(events.filter((e) => e.type === 'task:stream').map((e) => [e.taskId, (e as { delta?: string }).delta])).toEqual([
+    expect(events.filter((e) => e.type === 'task:stream').map((e) => [e.taskId, e.delta])).toEqual([
       ['ask', 'one '],
       ['ask', 'two '],
       ['ask', 'three'],
