@@ -1,8 +1,10 @@
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { generateText, stepCountIs, streamText, tool } from 'ai';
 import { z } from 'zod';
-import { runAgentLoop, type LoopConfig, type LoopContext, type LoopTools } from '../src/llm/agent-loop.js';
-import { createChatClient } from '../src/llm/chat-client.js';
+import { createAgentRegistry } from '../src/agents/agent-registry.js';
+import { llmAgent } from '../src/llm/llm-agent.js';
+import { defineTool } from '../src/tools/define-tool.js';
+import { workflow } from '../src/workflow/index.js';
 import { startScriptedLlmServer, type RecordedRequest, type ScriptedReply } from '../test/helpers/scripted-llm-server.js';
 import type { BenchCase, BenchSuite } from './types.js';
 
@@ -11,8 +13,10 @@ import type { BenchCase, BenchSuite } from './types.js';
 // client and loop around the model call: building and sending the request, reading and parsing
 // the answer, validating and running the tool, growing the conversation. The same loop runs in
 // the Vercel AI SDK (`generateText`/`streamText` with a tool and `stopWhen: stepCountIs(n)`,
-// through `@ai-sdk/openai-compatible` pointed at the same server). Both pay the same server and
-// socket costs, so the difference is the libraries'.
+// through `@ai-sdk/openai-compatible` pointed at the same server). weft's side is what a user
+// runs: an llmAgent task in a one-task workflow, its tool through the guarded executor (zod
+// validation, call budget, loop detection). Both pay the same server and socket costs, so the
+// difference is the libraries'; the server's own share is measured alone (`http round trip`).
 const STEPS = 5;
 const usage = { prompt_tokens: 20, completion_tokens: 5 };
 
@@ -32,19 +36,14 @@ const suite: BenchSuite = {
     const lookupInput = z.object({ n: z.number().int() });
     const lookup = async ({ n }: { n: number }) => ({ n, value: `fact ${n}` });
 
-    const weftTools: LoopTools = {
-      definitions: [{ type: 'function', function: { name: 'lookup', description: 'Looks a fact up', parameters: z.toJSONSchema(lookupInput) } }],
-      call: async (_name, args) => lookup(lookupInput.parse(args)),
-      isFatal: () => false,
-    };
-    const client = createChatClient({ baseUrl: server.baseUrl, apiKey: 'sk-bench', model: 'bench' });
-    const ctx: LoopContext = { signal: new AbortController().signal, reportUsage() {}, reportBytes() {}, stream() {} };
-    const weftConfig = (stream: boolean): LoopConfig => ({ name: 'bench', client, instructions: 'Use the tool.', maxSteps: STEPS, maxToolErrors: 3, stream, prices: undefined, output: undefined, body: {} });
+    const lookupTool = defineTool({ name: 'lookup', description: 'Looks a fact up', input: lookupInput, run: lookup });
     const weft = (stream: boolean) => {
-      const c = weftConfig(stream);
+      const agent = llmAgent({ name: `bench-${stream ? 'stream' : 'json'}`, baseUrl: server.baseUrl, apiKey: 'sk-bench', model: 'bench', instructions: 'Use the tool.', tools: [lookupTool], maxSteps: STEPS, stream });
+      const wf = workflow({ agents: createAgentRegistry([agent]) });
+      wf.task({ id: 'ask', agent: agent.name, input: { prompt: 'What is the answer?' } });
       return async () => {
-        const out = await runAgentLoop(c, { prompt: 'What is the answer?' }, ctx, weftTools);
-        if (out.steps !== STEPS) throw new Error(`weft took ${out.steps} steps`);
+        const result = await wf.run();
+        if (result.status !== 'succeeded') throw new Error(`weft: ${String(result.task('ask')?.error)}`);
       };
     };
 
@@ -61,7 +60,16 @@ const suite: BenchSuite = {
       if (steps !== STEPS) throw new Error(`ai took ${steps} steps`);
     };
 
-    if (wanted(names.json)) cases.push({ name: names.json, opsPerCall: STEPS, minSamples: 32, variants: { weft: weft(false), ai: ai(false) } });
+    // The floor: the same requests with bare fetch (server, sockets and JSON, no loop around them).
+    const url = `${server.baseUrl}/chat/completions`;
+    const bodies = Array.from({ length: STEPS }, (_, i) =>
+      JSON.stringify({ model: 'bench', stream: false, messages: Array.from({ length: i }, (_, n) => ({ role: 'tool', tool_call_id: `c${n}`, content: '{}' })) }),
+    );
+    const bare = async () => {
+      for (const body of bodies) await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bench' }, body })).json();
+    };
+
+    if (wanted(names.json)) cases.push({ name: names.json, opsPerCall: STEPS, minSamples: 32, variants: { weft: weft(false), ai: ai(false), 'fetch only': bare } });
     if (wanted(names.stream)) cases.push({ name: names.stream, opsPerCall: STEPS, minSamples: 32, variants: { weft: weft(true), ai: ai(true) } });
     return cases;
   },
