@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { createAgentRegistry } from '../../src/agents/agent-registry.js';
 import { llmAgent } from '../../src/llm/llm-agent.js';
 import { defineTool } from '../../src/tools/define-tool.js';
-import { workflow, type Recorder, type WorkflowEvent } from '../../src/workflow/index.js';
+import { workflow, type Recorder, type SpanTracer, type WorkflowEvent } from '../../src/workflow/index.js';
 import { startScriptedLlmServer, type RecordedRequest, type ScriptedLlmServer } from '../helpers/scripted-llm-server.js';
 
 // The API key must not appear in any error (message, stack, cause chain, own fields), event,
@@ -30,7 +30,7 @@ function texts(value: unknown, seen = new Set<unknown>()): string[] {
 }
 
 describe('llmAgent keeps the API key secret', () => {
-  it('in errors, events, recorder batches, the result and the agent', async () => {
+  it('in errors, events, recorder batches, spans, the result and the agent', async () => {
     server.script(
       (req) => ({ status: 401, body: JSON.stringify({ error: { message: `Incorrect API key provided: ${echo(req)}` } }) }),
       (req) => ({ status: 429, retryAfter: 3600, body: `slow down, ${echo(req)}` }),
@@ -59,7 +59,15 @@ describe('llmAgent keeps the API key secret', () => {
     ];
     const batches: (readonly WorkflowEvent[])[] = [];
     const recorder: Recorder = { record: (batch) => void batches.push(batch) };
-    const wf = workflow({ agents: createAgentRegistry(agents), recorders: [recorder], concurrency: 1 });
+    // A tracer that keeps everything the engine puts in its spans.
+    const spans: unknown[] = [];
+    const tracer: SpanTracer = {
+      startSpan(name, options) {
+        spans.push(name, options);
+        return { setAttribute: (...a) => spans.push(a), setStatus: (st) => spans.push(st), recordException: (e) => spans.push(e), end: () => undefined };
+      },
+    };
+    const wf = workflow({ agents: createAgentRegistry(agents), recorders: [recorder], tracer, concurrency: 1 });
     for (const a of agents) wf.task({ id: a.name, agent: a.name, input: { prompt: `task for ${a.name}` } });
     const events: WorkflowEvent[] = [];
     const handle = wf.start();
@@ -75,8 +83,9 @@ describe('llmAgent keeps the API key secret', () => {
 
     const errors = agents.map((a) => result.task(a.name)!.error);
     const tasks = agents.map((a) => result.task(a.name));
-    const everything = [...texts(errors), ...texts(events), ...texts(batches), ...texts(tasks), ...texts(agents), JSON.stringify(result.usage), JSON.stringify(tasks), JSON.stringify(events), JSON.stringify(batches)];
+    const everything = [...texts(errors), ...texts(events), ...texts(batches), ...texts(tasks), ...texts(agents), ...texts(spans), JSON.stringify(result.usage), JSON.stringify(tasks), JSON.stringify(events), JSON.stringify(batches)];
     expect(everything.length).toBeGreaterThan(100);
+    expect(spans.filter((x) => x instanceof Error)).toHaveLength(5);
     expect(everything.filter((t) => t.includes(KEY))).toEqual([]);
     expect(everything.some((t) => t.includes('Bearer [redacted]'))).toBe(true);
   });
