@@ -68,8 +68,12 @@ function lookup(output: unknown, path: readonly string[]): unknown {
   return v;
 }
 
+/** `value` with its references replaced: the same object where there is none inside. */
 function substitute(value: unknown, deps: TaskInput, at: string, issues: SchemaIssue[]): unknown {
-  if (Array.isArray(value)) return value.map((v, k) => substitute(v, deps, at + key(k), issues));
+  if (Array.isArray(value)) {
+    const out = value.map((v, k) => substitute(v, deps, at + key(k), issues));
+    return out.some((v, k) => v !== value[k]) ? out : value;
+  }
   if (!isPlainObject(value)) return value;
   const ref = asRef(value, at);
   if (ref) {
@@ -81,8 +85,12 @@ function substitute(value: unknown, deps: TaskInput, at: string, issues: SchemaI
     return found;
   }
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(value)) out[k] = substitute(value[k], deps, at + key(k), issues);
-  return out;
+  let changed = false;
+  for (const k of Object.keys(value)) {
+    out[k] = substitute(value[k], deps, at + key(k), issues);
+    changed ||= out[k] !== value[k];
+  }
+  return changed ? out : value;
 }
 
 /**

@@ -215,3 +215,46 @@ describe('rate limiters on a fake clock', () => {
     expect(late).toBe(true);
   });
 });
+
+// The byte budget (bytesPerInterval) works like tokens: charged after the fact, a request is
+// granted only while the balance is positive.
+describe('bytesPerInterval', () => {
+  it('refills at bytesPerInterval / intervalMs and refuses until the balance is positive', () => {
+    const rl = defineRateLimit(fresh(), { bytesPerInterval: 1000, intervalMs: 1000 });
+    expect(rl.state().bytes).toBe(1000);
+    expect(rl.tryAcquire()).toBe(true);
+    rl.chargeBytes(1600);
+    expect(rl.state().bytes).toBe(-600);
+    expect(rl.tryAcquire()).toBe(false);
+    vi.advanceTimersByTime(600);
+    expect(rl.tryAcquire()).toBe(false); // 0 is not positive
+    vi.advanceTimersByTime(1);
+    expect(rl.tryAcquire()).toBe(true);
+    vi.advanceTimersByTime(60_000);
+    expect(rl.state().bytes).toBe(1000); // capped
+  });
+
+  it('wakes a waiter when the byte balance turns positive', () => {
+    const rl = defineRateLimit(fresh(), { bytesPerInterval: 100, intervalMs: 100 });
+    rl.chargeBytes(150);
+    let woken = -1;
+    const t0 = performance.now();
+    rl.wait(() => (woken = performance.now() - t0));
+    vi.advanceTimersByTime(50);
+    expect(woken).toBe(-1);
+    vi.advanceTimersByTime(1);
+    expect(woken).toBe(51);
+  });
+
+  it('combines with the other budgets, and is unlimited without it', () => {
+    const both = defineRateLimit(fresh(), { requestsPerInterval: 10, bytesPerInterval: 10, intervalMs: 1000 });
+    both.chargeBytes(20);
+    expect(both.tryAcquire()).toBe(false);
+    expect(both.state().requests).toBe(10);
+    const plain = defineRateLimit(fresh(), { requestsPerInterval: 10 });
+    plain.chargeBytes(1e12);
+    expect(plain.state().bytes).toBe(Infinity);
+    expect(plain.tryAcquire()).toBe(true);
+    expect(() => defineRateLimit(fresh(), { bytesPerInterval: 0 })).toThrow(/Expected `rateLimits\.clock-limiter-\d+-\d+\.bytesPerInterval` to be a number > 0, got `0` \(number\)/);
+  });
+});
