@@ -37,14 +37,14 @@ export type WeftErrorCode =
   | 'LLM_BAD_RESPONSE'
   | 'LLM_MAX_STEPS'
   | 'LLM_OUTPUT_INVALID'
-  // tools
-  | ToolErrorCode
   // agents
   | 'SCHEMA_INVALID'
   | 'JSON_SCHEMA_UNSUPPORTED'
   | 'AGENT_DUPLICATE'
   | 'AGENT_UNKNOWN'
-  | 'BUDGET_EXCEEDED';
+  | 'BUDGET_EXCEEDED'
+  // tools
+  | ToolErrorCode;
 
 /** Base class of weft's typed errors. */
 export class WeftError extends Error {
@@ -346,160 +346,6 @@ export class EmbeddingFailedError extends WeftError {
   }
 }
 
-// --- tools ---
-
-/** The codes a {@link ToolError} carries. */
-export type ToolErrorCode =
-  | 'TOOL_UNKNOWN'
-  | 'TOOL_INVALID_ARGS'
-  | 'TOOL_INVALID_RESULT'
-  | 'TOOL_TIMEOUT'
-  | 'TOOL_BUDGET_EXCEEDED'
-  | 'TOOL_DEPTH_EXCEEDED'
-  | 'TOOL_LOOP'
-  | 'TOOL_FAILED'
-  | 'MCP_FAILED';
-
-/** One bad field of a tool's arguments or result: where it is and what is wrong. */
-export interface ToolIssue {
-  /** The field's path, e.g. `$.items[2].name` (`$` is the value itself). */
-  readonly path: string;
-  /** What is wrong there. */
-  readonly message: string;
-}
-
-/**
- * A tool call that failed: the tool is unknown, its arguments or result broke its schema, it ran
- * out of time, the session's limits stopped it, or the tool itself failed (`cause`).
- */
-export class ToolError extends WeftError {
-  declare readonly code: ToolErrorCode;
-  /** The tool that was called. */
-  readonly toolName: string;
-  /** Hex xxh64 of the arguments' stable serialisation (sorted keys): the same arguments, the same digest. */
-  readonly argsDigest: string;
-  /** The attempt of the task whose session made the call, when the session was given one. */
-  readonly attempt: number | undefined;
-  /** The bad fields, for `TOOL_INVALID_ARGS` and `TOOL_INVALID_RESULT` (else empty). */
-  readonly issues: readonly ToolIssue[];
-
-  /**
-   * @param code - the stable code
-   * @param call - the tool, the arguments' digest and the attempt
-   * @param why - what went wrong
-   * @param options - `issues`: the bad fields; `cause`: the underlying error
-   */
-  constructor(
-    code: ToolErrorCode,
-    call: { readonly toolName: string; readonly argsDigest: string; readonly attempt?: number },
-    why: string,
-    options?: { issues?: readonly ToolIssue[]; cause?: unknown },
-  ) {
-    super(code, `tool \`${call.toolName}\` (args ${call.argsDigest}${call.attempt === undefined ? '' : `, attempt ${call.attempt}`}): ${why}`, options);
-    this.toolName = call.toolName;
-    this.argsDigest = call.argsDigest;
-    this.attempt = call.attempt;
-    this.issues = options?.issues ?? [];
-  }
-}
-
-/** An MCP server could not be started or reached, or went away (before or during a call). */
-export class McpFailedError extends WeftError {
-  /**
-   * @param server - the server: its command or URL
-   * @param why - what failed
-   * @param options - `cause`: the underlying error
-   */
-  constructor(server: string, why: string, options?: { cause?: unknown }) {
-    super('MCP_FAILED', `MCP server ${server}: ${why}`, options);
-  }
-}
-
-// --- llm ---
-
-/**
- * A chat-completions request failed: an HTTP error answer, or the connection failed or dropped
- * mid-response. Its message carries the status and the start of the server's answer, with the API
- * key (if the server echoed it) replaced by `[redacted]`.
- */
-export class LlmHttpError extends WeftError {
-  /** The HTTP status, or `undefined` when no answer arrived (refused, reset, dropped). */
-  readonly status: number | undefined;
-
-  /**
-   * @param why - what failed, without the API key
-   * @param options - `status`: the HTTP status; `cause`: the underlying error
-   */
-  constructor(why: string, options?: { status?: number; cause?: unknown }) {
-    super('LLM_HTTP_ERROR', `LLM request failed: ${why}`, options);
-    this.status = options?.status;
-  }
-}
-
-/**
- * The provider kept answering 429 (or 503) beyond the client's retries, or asked to wait longer
- * than it may wait itself. Carries `retryAfterMs` (and `status`), so the task's rate limiter pauses
- * for that long and the engine's retry policy takes over.
- */
-export class LlmRateLimitedError extends WeftError {
-  /** The HTTP status: 429 or 503. */
-  readonly status: number;
-  /** How long the provider asked to wait (its `Retry-After`), or the client's last backoff, ms. */
-  readonly retryAfterMs: number;
-
-  /**
-   * @param status - 429 or 503
-   * @param retryAfterMs - how long to wait
-   * @param why - what the provider said, without the API key
-   */
-  constructor(status: number, retryAfterMs: number, why: string) {
-    super('LLM_RATE_LIMITED', `LLM provider rate limited the request (HTTP ${status}, retry after ${Math.round(retryAfterMs)} ms): ${why}`);
-    this.status = status;
-    this.retryAfterMs = retryAfterMs;
-  }
-}
-
-/** The provider answered something that is not a chat completion, or a model kept sending malformed tool calls. */
-export class LlmBadResponseError extends WeftError {
-  /**
-   * @param why - what is wrong with the answer
-   * @param options - `cause`: the underlying error (a JSON `SyntaxError`, ...)
-   */
-  constructor(why: string, options?: { cause?: unknown }) {
-    super('LLM_BAD_RESPONSE', `LLM answered a malformed response: ${why}`, options);
-  }
-}
-
-/** The agent loop took `maxSteps` model calls without reaching a final answer. */
-export class LlmMaxStepsError extends WeftError {
-  /** The bound that was reached. */
-  readonly maxSteps: number;
-
-  /**
-   * @param agent - the agent's name
-   * @param maxSteps - its bound
-   */
-  constructor(agent: string, maxSteps: number) {
-    super('LLM_MAX_STEPS', `agent \`${agent}\` reached maxSteps (${maxSteps}) without a final answer`);
-    this.maxSteps = maxSteps;
-  }
-}
-
-/** The model's final answer did not match the agent's `output` schema, even after it was shown the errors once. */
-export class LlmOutputInvalidError extends WeftError {
-  /** Every bad field: its path (`$.items[0].title`) and the validator's message. */
-  readonly issues: readonly { readonly path: string; readonly message: string }[];
-
-  /**
-   * @param agent - the agent's name
-   * @param issues - every bad field
-   */
-  constructor(agent: string, issues: readonly { readonly path: string; readonly message: string }[]) {
-    super('LLM_OUTPUT_INVALID', `agent \`${agent}\`: the final answer does not match the output schema: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
-    this.issues = issues;
-  }
-}
-
 // --- agents ---
 
 /** One field that failed a schema: where (`$.items[2].id`, `$` for the value itself) and why. */
@@ -617,5 +463,183 @@ export class BudgetExceededError extends WeftError {
     this.budget = budget;
     this.spent = spent;
     this.limit = limit;
+  }
+}
+
+// --- tools ---
+
+/** The codes a {@link ToolError} carries. */
+export type ToolErrorCode =
+  | 'TOOL_UNKNOWN'
+  | 'TOOL_INVALID_ARGS'
+  | 'TOOL_INVALID_RESULT'
+  | 'TOOL_TIMEOUT'
+  | 'TOOL_BUDGET_EXCEEDED'
+  | 'TOOL_DEPTH_EXCEEDED'
+  | 'TOOL_LOOP'
+  | 'TOOL_FAILED'
+  | 'MCP_FAILED';
+
+/** One bad field of a tool's arguments or result (the same shape as a schema's issues). */
+export type ToolIssue = SchemaIssue;
+
+/**
+ * A tool call that failed: the tool is unknown, its arguments or result broke its schema, it ran
+ * out of time, the session's limits stopped it, or the tool itself failed (`cause`).
+ */
+export class ToolError extends WeftError {
+  declare readonly code: ToolErrorCode;
+  /** The tool that was called. */
+  readonly toolName: string;
+  /** Hex xxh64 of the arguments' stable serialisation (sorted keys): the same arguments, the same digest. */
+  readonly argsDigest: string;
+  /** The attempt of the task whose session made the call, when the session was given one. */
+  readonly attempt: number | undefined;
+  /** The bad fields, for `TOOL_INVALID_ARGS` and `TOOL_INVALID_RESULT` (else empty). */
+  readonly issues: readonly ToolIssue[];
+
+  /**
+   * @param code - the stable code
+   * @param call - the tool, the arguments' digest and the attempt
+   * @param why - what went wrong
+   * @param options - `issues`: the bad fields; `cause`: the underlying error
+   */
+  constructor(
+    code: ToolErrorCode,
+    call: { readonly toolName: string; readonly argsDigest: string; readonly attempt?: number },
+    why: string,
+    options?: { issues?: readonly ToolIssue[]; cause?: unknown },
+  ) {
+    super(code, `tool \`${call.toolName}\` (args ${call.argsDigest}${call.attempt === undefined ? '' : `, attempt ${call.attempt}`}): ${why}`, options);
+    this.toolName = call.toolName;
+    this.argsDigest = call.argsDigest;
+    this.attempt = call.attempt;
+    this.issues = options?.issues ?? [];
+  }
+}
+
+/** An MCP server could not be started or reached, or went away (before or during a call). */
+export class McpFailedError extends WeftError {
+  /**
+   * @param server - the server: its command or URL
+   * @param why - what failed
+   * @param options - `cause`: the underlying error
+   */
+  constructor(server: string, why: string, options?: { cause?: unknown }) {
+    super('MCP_FAILED', `MCP server ${server}: ${why}`, options);
+  }
+}
+
+/** The parts of an MCP `CallToolResult` weft reads. */
+export interface McpCallResult {
+  readonly content?: readonly { readonly type: string; readonly text?: string }[];
+  readonly structuredContent?: unknown;
+  readonly isError?: boolean;
+  /** The result of protocol versions before 2025-03-26. */
+  readonly toolResult?: unknown;
+}
+
+/**
+ * An MCP tool answered with `isError: true` (the server ran it, and it failed): the `cause` of the
+ * `TOOL_FAILED` error the call rejects with; its message is the text the server sent.
+ */
+export class McpToolResultError extends Error {
+  /** The server's result, as it came. */
+  readonly result: McpCallResult;
+
+  /**
+   * @param result - the error result
+   */
+  constructor(result: McpCallResult) {
+    const text = (result.content ?? []).flatMap((block) => (block.type === 'text' ? [block.text ?? ''] : [])).join('\n');
+    super(`the server answered with an error: ${text || '(no text)'}`);
+    this.name = 'McpToolResultError';
+    this.result = result;
+  }
+}
+
+
+// --- llm ---
+
+/**
+ * A chat-completions request failed: an HTTP error answer, or the connection failed or dropped
+ * mid-response. Its message carries the status and the start of the server's answer, with the API
+ * key (if the server echoed it) replaced by `[redacted]`.
+ */
+export class LlmHttpError extends WeftError {
+  /** The HTTP status, or `undefined` when no answer arrived (refused, reset, dropped). */
+  readonly status: number | undefined;
+
+  /**
+   * @param why - what failed, without the API key
+   * @param options - `status`: the HTTP status; `cause`: the underlying error
+   */
+  constructor(why: string, options?: { status?: number; cause?: unknown }) {
+    super('LLM_HTTP_ERROR', `LLM request failed: ${why}`, options);
+    this.status = options?.status;
+  }
+}
+
+/**
+ * The provider kept answering 429 (or 503) beyond the client's retries, or asked to wait longer
+ * than it may wait itself. Carries `retryAfterMs` (and `status`), so the task's rate limiter pauses
+ * for that long and the engine's retry policy takes over.
+ */
+export class LlmRateLimitedError extends WeftError {
+  /** The HTTP status: 429 or 503. */
+  readonly status: number;
+  /** How long the provider asked to wait (its `Retry-After`), or the client's last backoff, ms. */
+  readonly retryAfterMs: number;
+
+  /**
+   * @param status - 429 or 503
+   * @param retryAfterMs - how long to wait
+   * @param why - what the provider said, without the API key
+   */
+  constructor(status: number, retryAfterMs: number, why: string) {
+    super('LLM_RATE_LIMITED', `LLM provider rate limited the request (HTTP ${status}, retry after ${Math.round(retryAfterMs)} ms): ${why}`);
+    this.status = status;
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** The provider answered something that is not a chat completion, or a model kept sending malformed tool calls. */
+export class LlmBadResponseError extends WeftError {
+  /**
+   * @param why - what is wrong with the answer
+   * @param options - `cause`: the underlying error (a JSON `SyntaxError`, ...)
+   */
+  constructor(why: string, options?: { cause?: unknown }) {
+    super('LLM_BAD_RESPONSE', `LLM answered a malformed response: ${why}`, options);
+  }
+}
+
+/** The agent loop took `maxSteps` model calls without reaching a final answer. */
+export class LlmMaxStepsError extends WeftError {
+  /** The bound that was reached. */
+  readonly maxSteps: number;
+
+  /**
+   * @param agent - the agent's name
+   * @param maxSteps - its bound
+   */
+  constructor(agent: string, maxSteps: number) {
+    super('LLM_MAX_STEPS', `agent \`${agent}\` reached maxSteps (${maxSteps}) without a final answer`);
+    this.maxSteps = maxSteps;
+  }
+}
+
+/** The model's final answer did not match the agent's `output` schema, even after it was shown the errors once. */
+export class LlmOutputInvalidError extends WeftError {
+  /** Every bad field: its path (`$.items[0].title`) and the validator's message. */
+  readonly issues: readonly { readonly path: string; readonly message: string }[];
+
+  /**
+   * @param agent - the agent's name
+   * @param issues - every bad field
+   */
+  constructor(agent: string, issues: readonly { readonly path: string; readonly message: string }[]) {
+    super('LLM_OUTPUT_INVALID', `agent \`${agent}\`: the final answer does not match the output schema: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+    this.issues = issues;
   }
 }

@@ -19,16 +19,6 @@ export type { ReplaySummary, SummaryInput, FormatSummaryOptions } from './replay
 export { sleep, createSleepDriver } from './replay/precise-sleep.js';
 export type { SleepDriver, SleepDriverHooks, SleepDriverStats } from './replay/precise-sleep.js';
 
-// --- tools: defineTool, the guarded tool executor, MCP tools ---
-export { defineTool, TOOL_NAME_PATTERN } from './tools/define-tool.js';
-export { createToolExecutor } from './tools/tool-executor.js';
-export { DEFAULT_TOOL_EXECUTOR_OPTIONS, DEFAULT_TOOL_CACHE_OPTIONS } from './tools/executor-options.js';
-export type { ToolExecutorOptions, ToolCacheOptions } from './tools/executor-options.js';
-export { argsDigest, stableSerialize } from './tools/args-digest.js';
-export type { Tool, ToolDefinition, ToolContext, ToolCacheSetting, ToolInfo, ToolExecutor, ToolSession, ToolSessionOptions, ToolCacheStats } from './tools/types.js';
-export { ToolError, McpFailedError } from './errors.js';
-export type { ToolErrorCode, ToolIssue } from './errors.js';
-
 // --- agents: defineAgent, the registry, schemas (Standard Schema; JSON Schema export), budgets ---
 export { defineAgent, checkBudget } from './agents/define-agent.js';
 export type { Agent, AgentOptions, AgentContext, Budget } from './agents/define-agent.js';
@@ -39,6 +29,20 @@ export type { JsonSchema, JsonSchemaOptions } from './agents/schema.js';
 export { SchemaInvalidError, JsonSchemaUnsupportedError, AgentDuplicateError, AgentUnknownError, BudgetExceededError } from './errors.js';
 export type { SchemaIssue, SchemaSubject } from './errors.js';
 export type { AgentTaskSpec, Usage, RunUsage } from './workflow/index.js';
+
+// --- tools: defineTool, the guarded tool executor, MCP tools ---
+export { defineTool, TOOL_NAME_PATTERN } from './tools/define-tool.js';
+export { createToolExecutor } from './tools/tool-executor.js';
+export { DEFAULT_TOOL_EXECUTOR_OPTIONS, DEFAULT_TOOL_CACHE_OPTIONS } from './tools/executor-options.js';
+export type { ToolExecutorOptions, ToolCacheOptions } from './tools/executor-options.js';
+export { argsDigest, stableSerialize } from './tools/args-digest.js';
+export type { Tool, ToolDefinition, ToolContext, ToolCacheSetting, ToolInfo, ToolExecutor, ToolSession, ToolSessionOptions, ToolCacheStats } from './tools/types.js';
+export { ToolError, McpFailedError } from './errors.js';
+export type { ToolErrorCode, ToolIssue } from './errors.js';
+export { mcpTools } from './tools/mcp-tools.js';
+export type { McpStdioServer, McpHttpServer, McpToolsOptions, McpToolSet } from './tools/mcp-tools.js';
+export { McpToolResultError } from './errors.js';
+export type { McpCallResult } from './errors.js';
 
 // --- llm: the chat-completions client and the LLM agent loop ---
 export { llmAgent, DEFAULT_LLM_AGENT_OPTIONS } from './llm/llm-agent.js';

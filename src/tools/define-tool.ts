@@ -1,5 +1,6 @@
 // defineTool: checks a tool's definition once, when it is made, and freezes it.
 
+import { checkStandardSchema } from '../agents/schema.js';
 import { expectedMessage } from '../internal/validate.js';
 import { jsonSchemaOf } from './schema-check.js';
 import type { Tool, ToolCacheSetting, ToolDefinition } from './types.js';
@@ -39,16 +40,14 @@ export function defineTool<I, O>(definition: ToolDefinition<I, O>): Tool<I, O> {
     cache: cacheSetting,
     run,
     jsonSchema() {
-      schemas ??= Object.freeze(output === undefined ? { input: jsonSchemaOf(input, 'input') } : { input: jsonSchemaOf(input, 'input'), output: jsonSchemaOf(output, 'output') });
+      if (schemas === undefined) {
+        const inputSchema = jsonSchemaOf(input, 'input', { tool: name, side: 'input' });
+        schemas = Object.freeze(output === undefined ? { input: inputSchema } : { input: inputSchema, output: jsonSchemaOf(output, 'output', { tool: name, side: 'output' }) });
+      }
       return schemas;
     },
   };
   return Object.freeze(tool);
-}
-
-function checkStandardSchema(name: string, schema: unknown): void {
-  const props = (schema as { '~standard'?: { validate?: unknown } } | null)?.['~standard'];
-  if (typeof props?.validate !== 'function') throw new TypeError(expectedMessage(name, 'a Standard Schema (zod 4, valibot, arktype, ...)', schema));
 }
 
 /** Throws unless `value` is a number of milliseconds > 0 (`Infinity`: no limit). */

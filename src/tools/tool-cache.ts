@@ -4,17 +4,11 @@
 import { LRUCache } from 'lru-cache';
 import { stableSerialize } from './args-digest.js';
 import type { ResolvedToolExecutorOptions } from './executor-options.js';
+import type { ToolRun } from './tool-run.js';
 import type { ToolCacheStats } from './types.js';
 
 interface Entry {
   readonly value: unknown;
-}
-
-/** @internal One run shared by identical calls, aborted only when every caller has gone. */
-export interface SharedRun {
-  readonly promise: Promise<unknown>;
-  readonly controller: AbortController;
-  waiters: number;
 }
 
 // lru-cache reads the clock through `perf`; looking `performance` up on each read (rather than
@@ -24,7 +18,7 @@ const clock = { now: () => performance.now() };
 /** @internal */
 export class ToolCache {
   private readonly lru: LRUCache<string, Entry>;
-  private readonly inFlight = new Map<string, SharedRun>();
+  private readonly inFlight = new Map<string, ToolRun>();
   private readonly ttlMs: number;
   hits = 0;
   misses = 0;
@@ -55,11 +49,11 @@ export class ToolCache {
     this.lru.set(key, { value }, { ttl: ttl === Infinity ? 0 : Math.ceil(ttl) });
   }
 
-  running(key: string): SharedRun | undefined {
+  running(key: string): ToolRun | undefined {
     return this.inFlight.get(key);
   }
 
-  track(key: string, run: SharedRun): void {
+  track(key: string, run: ToolRun): void {
     this.inFlight.set(key, run);
     const done = () => {
       if (this.inFlight.get(key) === run) this.inFlight.delete(key);

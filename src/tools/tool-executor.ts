@@ -7,7 +7,8 @@ import { expectedMessage } from '../internal/validate.js';
 import { digestOf, stableSerialize } from './args-digest.js';
 import { resolveToolExecutorOptions, type ResolvedToolExecutorOptions, type ToolExecutorOptions } from './executor-options.js';
 import { checkSchema, formatIssues, type SchemaCheck } from './schema-check.js';
-import { ToolCache, type SharedRun } from './tool-cache.js';
+import { ToolCache } from './tool-cache.js';
+import { ToolRun, Waiting } from './tool-run.js';
 import type { Tool, ToolCacheStats, ToolContext, ToolExecutor, ToolInfo, ToolSession, ToolSessionOptions } from './types.js';
 
 interface CallId {
@@ -42,6 +43,7 @@ class Session implements ToolSession {
   readonly taskId: string | undefined;
   readonly attempt: number | undefined;
   readonly reportBytes: ((bytes: number) => void) | undefined;
+  readonly waiting: Waiting;
 
   constructor(
     private readonly executor: Executor,
@@ -50,6 +52,7 @@ class Session implements ToolSession {
     this.signal = options.signal;
     this.taskId = options.taskId;
     this.attempt = options.attempt;
+    this.waiting = new Waiting(options.signal);
     this.reportBytes = options.reportBytes === undefined ? undefined : (bytes) => options.reportBytes!(bytes);
   }
 
@@ -116,7 +119,7 @@ class Executor implements ToolExecutor {
     if (session.repeats >= o.loopThreshold) {
       return reject('TOOL_LOOP', id, `called ${session.repeats} times in a row with the same arguments (loopThreshold ${o.loopThreshold})`);
     }
-    const checked = checkSchema(tool.input, args);
+    const checked = checkSchema(tool.input, args, { tool: name, side: 'input' });
     return checked instanceof Promise
       ? checked.then((c) => this.dispatch(session, tool, id, key, c, depth))
       : this.dispatch(session, tool, id, key, checked, depth);
@@ -124,9 +127,9 @@ class Executor implements ToolExecutor {
 
   private dispatch(session: Session, tool: Tool, id: CallId, key: string, checked: SchemaCheck<unknown>, depth: number): Promise<unknown> {
     if (!checked.ok) {
-      return reject('TOOL_INVALID_ARGS', id, `invalid arguments: ${formatIssues(checked.issues)}`, { issues: checked.issues });
+      return reject('TOOL_INVALID_ARGS', id, `invalid arguments: ${formatIssues(checked.issues)}`, { issues: checked.issues, cause: checked.error });
     }
-    if (tool.cache === undefined) return waitFor(this.start(session, tool, id, key, checked.value, depth), session.signal);
+    if (tool.cache === undefined) return session.waiting.wait(this.start(session, tool, id, key, checked.value, depth));
     const hit = this.cache.get(key);
     if (hit !== undefined) return Promise.resolve(hit.value);
     let run = this.cache.running(key);
@@ -135,58 +138,46 @@ class Executor implements ToolExecutor {
       run = this.start(session, tool, id, key, checked.value, depth);
       this.cache.track(key, run);
     } else this.cache.shared += 1;
-    return waitFor(run, session.signal);
+    return session.waiting.wait(run);
   }
 
   /** Runs the tool once under its time limit; the result is validated (and cached) before it settles. */
-  private start(session: Session, tool: Tool, id: CallId, key: string, args: unknown, depth: number): SharedRun {
-    const controller = new AbortController();
+  private start(session: Session, tool: Tool, id: CallId, key: string, args: unknown, depth: number): ToolRun {
+    const run = new ToolRun();
     const timeoutMs = tool.timeoutMs ?? this.options.timeoutMs;
+    run.limit(timeoutMs, () => new ToolError('TOOL_TIMEOUT', id, `timed out after ${timeoutMs} ms`));
     const ctx: ToolContext = {
-      signal: controller.signal,
+      get signal() {
+        return run.signal;
+      },
       depth,
       taskId: session.taskId,
       attempt: session.attempt,
       call: (name, nested) => this.invoke(session, name, nested, depth + 1),
       reportBytes: session.reportBytes,
     };
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let onAbort: (() => void) | undefined;
-    const promise = new Promise<unknown>((resolve, fail) => {
-      onAbort = () => fail(controller.signal.reason);
-      controller.signal.addEventListener('abort', onAbort, { once: true });
-      if (timeoutMs !== Infinity) {
-        timer = setTimeout(() => controller.abort(new ToolError('TOOL_TIMEOUT', id, `timed out after ${timeoutMs} ms`)), timeoutMs);
-      }
-      const validated = (value: unknown) => {
-        if (tool.output === undefined) return this.settle(tool, key, value);
-        const out = checkSchema(tool.output, value);
-        return out instanceof Promise ? out.then((c) => this.checkedResult(tool, id, key, c)) : this.checkedResult(tool, id, key, out);
-      };
-      let result: unknown;
-      try {
-        result = tool.run(args, ctx);
-      } catch (error) {
-        fail(asToolError(error, id));
-        return;
-      }
-      if (result instanceof Promise) result.then(validated).then(resolve, (error: unknown) => fail(asToolError(error, id)));
+    const validated = (value: unknown) => {
+      if (tool.output === undefined) return this.settle(tool, key, value);
+      const out = checkSchema(tool.output, value, { tool: tool.name, side: 'output' });
+      return out instanceof Promise ? out.then((c) => this.checkedResult(tool, id, key, c)) : this.checkedResult(tool, id, key, out);
+    };
+    const failed = (error: unknown) => run.reject(asToolError(error, id));
+    try {
+      const result = tool.run(args, ctx);
+      if (result instanceof Promise) result.then(validated).then((v) => run.resolve(v), failed);
       else {
-        try {
-          resolve(validated(result));
-        } catch (error) {
-          fail(asToolError(error, id));
-        }
+        const value = validated(result);
+        if (value instanceof Promise) value.then((v) => run.resolve(v), failed);
+        else run.resolve(value);
       }
-    }).finally(() => {
-      clearTimeout(timer);
-      controller.signal.removeEventListener('abort', onAbort!);
-    });
-    return { promise, controller, waiters: 0 };
+    } catch (error) {
+      failed(error);
+    }
+    return run;
   }
 
   private checkedResult(tool: Tool, id: CallId, key: string, checked: SchemaCheck<unknown>): unknown {
-    if (!checked.ok) throw new ToolError('TOOL_INVALID_RESULT', id, `invalid result: ${formatIssues(checked.issues)}`, { issues: checked.issues });
+    if (!checked.ok) throw new ToolError('TOOL_INVALID_RESULT', id, `invalid result: ${formatIssues(checked.issues)}`, { issues: checked.issues, cause: checked.error });
     return this.settle(tool, key, checked.value);
   }
 
@@ -206,27 +197,4 @@ function asToolError(error: unknown, id: CallId): ToolError {
   if (isWeftError(error, 'MCP_FAILED')) return new ToolError('MCP_FAILED', id, error.message, { cause: error });
   const message = error instanceof Error ? error.message : String(error);
   return new ToolError('TOOL_FAILED', id, `failed: ${message}`, { cause: error });
-}
-
-/** One caller's wait on a run: it leaves when its own signal aborts; the run aborts when the last one leaves. */
-function waitFor(run: SharedRun, signal: AbortSignal): Promise<unknown> {
-  run.waiters += 1;
-  return new Promise((resolve, fail) => {
-    const onAbort = () => {
-      fail(signal.reason);
-      run.waiters -= 1;
-      if (run.waiters === 0) run.controller.abort(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    run.promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        fail(error);
-      },
-    );
-  });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { isWeftError, McpFailedError, ToolError } from '../../src/errors.js';
+import { isWeftError, McpFailedError, SchemaInvalidError, ToolError } from '../../src/errors.js';
 import { argsDigest } from '../../src/tools/args-digest.js';
 import { defineTool } from '../../src/tools/define-tool.js';
 import { createToolExecutor } from '../../src/tools/tool-executor.js';
@@ -66,6 +66,9 @@ describe('createToolExecutor', () => {
     expect(error.attempt).toBe(1);
     expect(error.issues.map((i) => i.path)).toEqual(['$.a', '$.b']);
     expect(error.message).toMatch(/^tool `add` \(args [0-9a-f]{16}, attempt 1\): invalid arguments: \$\.a: .*; \$\.b: /);
+    // The house validator's error is kept as the cause.
+    expect(error.cause).toBeInstanceOf(SchemaInvalidError);
+    expect((error.cause as SchemaInvalidError).toolName).toBe('add');
   });
 
   it('rejects a result that breaks the output schema with TOOL_INVALID_RESULT', async () => {
