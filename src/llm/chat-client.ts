@@ -12,7 +12,7 @@ export interface ChatClientOptions {
   readonly apiKey?: string;
   /** The model, sent as `model`. @default process.env.WEFT_MODEL (one of the two is required) */
   readonly model?: string;
-  /** Retries of a request answered 408, 409, 429 or 5xx, or whose connection failed or dropped. @default 3 */
+  /** Retries of a request answered 408, 409, 429, 500, 502, 503 or 504, or whose connection failed or dropped. @default 3 */
   readonly maxRetries?: number;
   /** Backoff before the first retry when the server gives no `Retry-After`, ms (doubled per retry). @default 500 */
   readonly retryDelayMs?: number;
