@@ -69,8 +69,23 @@ const suite: BenchSuite = {
       for (const body of bodies) await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bench' }, body })).json();
     };
 
-    if (wanted(names.json)) cases.push({ name: names.json, opsPerCall: STEPS, minSamples: 32, variants: { weft: weft(false), ai: ai(false), 'fetch only': bare } });
-    if (wanted(names.stream)) cases.push({ name: names.stream, opsPerCall: STEPS, minSamples: 32, variants: { weft: weft(true), ai: ai(true) } });
+    const variants = { json: { weft: weft(false), ai: ai(false), 'fetch only': bare }, stream: { weft: weft(true), ai: ai(true) } };
+    for (const kind of ['json', 'stream'] as const) {
+      if (!wanted(names[kind])) continue;
+      // CPU per step (this process: client, loop and the server's share), alternating variants:
+      // on a shared machine it holds better than wall time, which includes waiting for a core.
+      const cpu: Record<string, number[]> = {};
+      for (let round = 0; round < 5; round++) {
+        for (const [variant, fn] of Object.entries(variants[kind])) {
+          const before = process.cpuUsage();
+          for (let i = 0; i < 8; i++) await fn();
+          const used = process.cpuUsage(before);
+          (cpu[variant] ??= []).push((used.user + used.system) / (8 * STEPS));
+        }
+      }
+      const metrics = Object.fromEntries(Object.entries(cpu).map(([v, xs]) => [v, { cpuUsPerStep: xs.sort((a, b) => a - b)[xs.length >> 1] }]));
+      cases.push({ name: names[kind], opsPerCall: STEPS, minSamples: 32, variants: variants[kind], metrics });
+    }
     return cases;
   },
 };
