@@ -21,7 +21,7 @@ export type { SleepDriver, SleepDriverHooks, SleepDriverStats } from './replay/p
 
 // --- agents: defineAgent, the registry, schemas (Standard Schema; JSON Schema export), budgets ---
 export { defineAgent, checkBudget } from './agents/define-agent.js';
-export type { Agent, AgentOptions, AgentContext, Budget } from './agents/define-agent.js';
+export type { Agent, AgentOptions, AgentContext, AgentWorker, Budget } from './agents/define-agent.js';
 export { createAgentRegistry, AgentRegistry } from './agents/agent-registry.js';
 export type { AgentMetrics } from './agents/agent-registry.js';
 export { validateSchema, toJsonSchema, isStandardSchema, checkStandardSchema } from './agents/schema.js';

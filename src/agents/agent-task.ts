@@ -115,6 +115,7 @@ export function bindAgentTask(spec: AgentTaskSpec, registry: AgentRegistry | und
     ...(missing.length > 0 && { dependsOn: [...(deps ?? []), ...missing] }),
     ...(group !== undefined && { group }),
     ...((spec.rateLimit ?? agent.rateLimit) !== undefined && { rateLimit: spec.rateLimit ?? agent.rateLimit }),
+    ...(agent.worker !== undefined && (spec as { worker?: unknown }).worker === undefined && { worker: agent.worker }),
     run: (depOutputs: TaskInput, ctx: TaskContext) => runAgent(entry, input, refs, depOutputs, ctx),
   };
   return Object.freeze(bound);

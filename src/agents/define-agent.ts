@@ -15,6 +15,18 @@ export interface Budget {
   readonly costUsd?: number;
 }
 
+/**
+ * Where an agent's tasks run when not on this thread: a worker thread running `export` of
+ * `module` (see the workers executor); passed on to each of its tasks as `worker` unless the
+ * task sets its own.
+ */
+export interface AgentWorker {
+  readonly module: string | URL;
+  readonly export?: string;
+  readonly maxMemoryMb?: number;
+  readonly cpuQuotaMs?: number;
+}
+
 /** What an agent's `run` receives besides its input: the task's context, and more. */
 export interface AgentContext<S = unknown> extends TaskContext {
   /** The agent's name. */
@@ -57,6 +69,8 @@ export interface AgentOptions<IS extends StandardSchemaV1, OS extends StandardSc
    * @default none (no instance)
    */
   create?(): S | PromiseLike<S>;
+  /** Run the agent's tasks in a worker thread (passed on to each task as its `worker`). @default this thread */
+  readonly worker?: AgentWorker;
 }
 
 /** An agent, as {@link defineAgent} returns it. `I` is the validated input, `O` the validated output. */
@@ -71,6 +85,8 @@ export interface Agent<I = unknown, O = unknown> {
   readonly budget: Budget | undefined;
   /** The instance factory, if the agent keeps state. */
   readonly create: (() => unknown) | undefined;
+  /** Where its tasks run, if not on this thread. */
+  readonly worker: AgentWorker | undefined;
   /** The work, as given (unvalidated: the engine validates around it). */
   run(input: I, ctx: AgentContext<never>): unknown;
   /**
@@ -126,6 +142,10 @@ export function defineAgent<IS extends StandardSchemaV1, OS extends StandardSche
     if (rateLimit !== undefined && (typeof rateLimit !== 'string' || rateLimit.length === 0)) throw new TypeError(expectedMessage('rateLimit', 'a rate limiter name', rateLimit));
     if (create !== undefined && typeof create !== 'function') throw new TypeError(expectedMessage('create', 'a function', create));
     const budget = checkBudget('budget', options.budget);
+    const worker = options.worker;
+    if (worker !== undefined && (typeof worker !== 'object' || worker === null || (typeof worker.module !== 'string' && !(worker.module instanceof URL)))) {
+      throw new TypeError(expectedMessage('worker', 'worker options ({ module, export? })', worker));
+    }
     return Object.freeze({
       name,
       description,
@@ -135,6 +155,7 @@ export function defineAgent<IS extends StandardSchemaV1, OS extends StandardSche
       rateLimit,
       budget,
       create: create === undefined ? undefined : () => create.call(options),
+      worker,
       run: (value: StandardSchemaV1.InferOutput<IS>, ctx: AgentContext<never>): unknown => run.call(options, value, ctx as AgentContext<S>),
       jsonSchema: (o?: JsonSchemaOptions) => ({
         input: toJsonSchema(input, { agent: name, side: 'input' }, o),

@@ -17,8 +17,8 @@ import type { AgentTaskSpec, RunResult, TaskSpec } from './types.js';
 
 /** A workflow definition: tasks and their dependencies. Run it any number of times. */
 export class Workflow {
-  /** Resolved options (replaced, not changed, when an agent registered later adds its group). */
-  options: ResolvedWorkflowOptions;
+  // Replaced (not changed) when an agent registered later adds its group: compiled runs keep theirs.
+  private resolved: ResolvedWorkflowOptions;
   // Copy-on-write once compiled: runs in progress share these with the compiled workflow, so a
   // definition that grows meanwhile gets fresh ones (see mutable()).
   private specs: TaskSpec[] = [];
@@ -30,9 +30,14 @@ export class Workflow {
 
   /** @param options - see {@link WorkflowOptions} */
   constructor(options: WorkflowOptions = {}) {
-    this.options = resolveWorkflowOptions(options);
+    this.resolved = resolveWorkflowOptions(options);
     this.groupIndex = new Map(this.options.groupNames.map((g, i) => [g, i]));
     this.groupIndex.delete('');
+  }
+
+  /** Resolved options. */
+  get options(): ResolvedWorkflowOptions {
+    return this.resolved;
   }
 
   /** The workflow's name. */
@@ -72,7 +77,7 @@ export class Workflow {
     const groupCaps = [...this.options.groupCaps];
     if (!addAgentGroup(groupNames, groupCaps, name, agents.get(name).concurrency)) return;
     this.mutable();
-    this.options = Object.freeze({ ...this.options, groupNames, groupCaps });
+    this.resolved = Object.freeze({ ...this.resolved, groupNames, groupCaps });
     this.groupIndex = new Map(groupNames.map((g, k) => [g, k]));
     this.groupIndex.delete('');
   }

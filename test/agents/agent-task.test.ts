@@ -139,6 +139,24 @@ describe('agent tasks', () => {
     ]);
   });
 
+  it("hand the executor the data: agent, input, and the agent's worker unless the task sets one", async () => {
+    const worker = { module: './agents/heavy.js', export: 'run' };
+    const heavy = defineAgent({ name: 'heavy', worker, input: z.null(), output: z.null(), run: () => null });
+    const seenTasks: Record<string, unknown>[] = [];
+    const wf = workflow({
+      agents: createAgentRegistry([heavy]),
+      executor: { name: 'spy', execute: (attempt) => (seenTasks.push({ ...attempt.task }), attempt.task.run(attempt.input, attempt.context)) },
+    });
+    wf.task({ id: 'a', agent: 'heavy', input: null });
+    wf.task({ id: 'b', agent: 'heavy', input: null, worker: { module: 'other.js' } } as never);
+    await wf.run();
+    expect(seenTasks.map((t) => [t.id, t.agent, t.input, t.worker])).toEqual([
+      ['a', 'heavy', null, worker],
+      ['b', 'heavy', null, { module: 'other.js' }],
+    ]);
+    expect(() => defineAgent({ name: 'w', worker: { module: 3 } as never, input: z.null(), output: z.null(), run: () => null })).toThrow('agent `w`: Expected `worker` to be worker options ({ module, export? }), got `{"module":3}` (object)');
+  });
+
   it('say clearly what is wrong with a spec', async () => {
     const wf = workflow({ agents: registry() });
     expect(() => wf.task({ id: 'a' } as never)).toThrow(new TypeError('task `a`: Expected `run` (a function) or `agent` (an agent\'s name), got neither'));
