@@ -25,6 +25,17 @@ function work1ms({ query, k }: Args) {
   return { hits: [`${query} #${n % 7}`], k };
 }
 
+/** Sessions over the same function with and without `cache`; the cached one already holds `args`. */
+async function pair(name: string, run: (a: Args) => unknown) {
+  const limits = { maxCalls: Number.MAX_SAFE_INTEGER, loopThreshold: Infinity } as const;
+  const signal = new AbortController().signal;
+  const plain = createToolExecutor([defineTool({ name, description: '', input, run })], limits).session({ signal });
+  const untimed = createToolExecutor([defineTool({ name, description: '', input, run })], { ...limits, timeoutMs: Infinity }).session({ signal });
+  const cached = createToolExecutor([defineTool({ name, description: '', input, run, cache: true })], limits).session({ signal });
+  await cached.call(name, args);
+  return { plain, untimed, cached };
+}
+
 const loop = (call: () => unknown) => async () => {
   for (let i = 0; i < CALLS; i++) await call();
 };
@@ -34,16 +45,10 @@ const suite: BenchSuite = {
   async cases(wanted) {
     await initKernels();
     const cases: BenchCase[] = [];
-    const limits = { maxCalls: Number.MAX_SAFE_INTEGER, loopThreshold: Infinity } as const;
-    const signal = new AbortController().signal;
 
     const overhead = 'executor call overhead args=3-fields zod';
     if (wanted(overhead)) {
-      const plain = defineTool({ name: 'search', description: '', input, run: search });
-      const cached = defineTool({ name: 'search', description: '', input, run: search, cache: true });
-      const s = createToolExecutor([plain], limits).session({ signal });
-      const c = createToolExecutor([cached], limits).session({ signal });
-      await c.call('search', args); // fills the cache: the variant measures hits
+      const { plain: s, untimed: u, cached: c } = await pair('search', search);
       cases.push({
         name: overhead,
         opsPerCall: CALLS,
@@ -52,6 +57,7 @@ const suite: BenchSuite = {
           'direct+zod': loop(() => search(input.parse(args))),
           'argsDigest only': loop(() => argsDigest(args)),
           executor: loop(() => s.call('search', args)),
+          'executor timeoutMs=Infinity': loop(() => u.call('search', args)),
           'executor cache-hit': loop(() => c.call('search', args)),
         },
       });
@@ -59,11 +65,7 @@ const suite: BenchSuite = {
 
     const speedup = 'cache hit speed-up tool=1ms';
     if (wanted(speedup)) {
-      const slow = defineTool({ name: 'slow', description: '', input, run: work1ms });
-      const slowCached = defineTool({ name: 'slow', description: '', input, run: work1ms, cache: true });
-      const s = createToolExecutor([slow], limits).session({ signal });
-      const c = createToolExecutor([slowCached], limits).session({ signal });
-      await c.call('slow', args);
+      const { plain: s, cached: c } = await pair('slow', work1ms);
       cases.push({
         name: speedup,
         timeMs: 1500,

@@ -53,9 +53,21 @@ function write(value: unknown, ancestors: object[]): string {
   return out;
 }
 
+// Encoded into one reused buffer: `encode()` allocates a new one per call, which measured ~2×
+// the cost of the whole digest here.
+let scratch = new Uint8Array(1024);
+const MAX_SCRATCH = 1 << 20;
+
 /** Hex (16 digits) xxh64 of a stable serialisation, computed by the codec kernels. */
 export function digestOf(serialized: string): string {
-  return getKernels().codec.xxh64(encoder.encode(serialized)).toString(16).padStart(16, '0');
+  const needed = serialized.length * 3; // UTF-8 bytes per UTF-16 unit, at most
+  let bytes: Uint8Array;
+  if (needed > MAX_SCRATCH) bytes = encoder.encode(serialized); // not kept: a one-off large argument
+  else {
+    if (scratch.length < needed) scratch = new Uint8Array(needed);
+    bytes = scratch.subarray(0, encoder.encodeInto(serialized, scratch).written);
+  }
+  return getKernels().codec.xxh64(bytes).toString(16).padStart(16, '0');
 }
 
 /** Hex xxh64 of the arguments' stable serialisation (see {@link stableSerialize}). */

@@ -129,7 +129,8 @@ class Executor implements ToolExecutor {
     if (!checked.ok) {
       return reject('TOOL_INVALID_ARGS', id, `invalid arguments: ${formatIssues(checked.issues)}`, { issues: checked.issues, cause: checked.error });
     }
-    if (tool.cache === undefined) return session.waiting.wait(this.start(session, tool, id, key, checked.value, depth));
+        // An uncached run has one caller: the session aborts the run itself, no waiter between.
+    if (tool.cache === undefined) return session.waiting.own(this.start(session, tool, id, key, checked.value, depth));
     const hit = this.cache.get(key);
     if (hit !== undefined) return Promise.resolve(hit.value);
     let run = this.cache.running(key);
@@ -143,37 +144,24 @@ class Executor implements ToolExecutor {
 
   /** Runs the tool once under its time limit; the result is validated (and cached) before it settles. */
   private start(session: Session, tool: Tool, id: CallId, key: string, args: unknown, depth: number): ToolRun {
-    const run = new ToolRun();
+    const call = new ToolCall(this, session, tool, id, key, depth);
     const timeoutMs = tool.timeoutMs ?? this.options.timeoutMs;
-    run.limit(timeoutMs, () => new ToolError('TOOL_TIMEOUT', id, `timed out after ${timeoutMs} ms`));
-    const ctx: ToolContext = {
-      get signal() {
-        return run.signal;
-      },
-      depth,
-      taskId: session.taskId,
-      attempt: session.attempt,
-      call: (name, nested) => this.invoke(session, name, nested, depth + 1),
-      reportBytes: session.reportBytes,
-    };
-    const validated = (value: unknown) => {
-      if (tool.output === undefined) return this.settle(tool, key, value);
-      const out = checkSchema(tool.output, value, { tool: tool.name, side: 'output' });
-      return out instanceof Promise ? out.then((c) => this.checkedResult(tool, id, key, c)) : this.checkedResult(tool, id, key, out);
-    };
-    const failed = (error: unknown) => run.reject(asToolError(error, id));
+    call.run.limit(timeoutMs, () => new ToolError('TOOL_TIMEOUT', id, `timed out after ${timeoutMs} ms`));
     try {
-      const result = tool.run(args, ctx);
-      if (result instanceof Promise) result.then(validated).then((v) => run.resolve(v), failed);
-      else {
-        const value = validated(result);
-        if (value instanceof Promise) value.then((v) => run.resolve(v), failed);
-        else run.resolve(value);
-      }
+      const result = tool.run(args, call);
+      if (result instanceof Promise) result.then((value) => call.settleWith(value), (error: unknown) => call.fail(error));
+      else call.settleWith(result);
     } catch (error) {
-      failed(error);
+      call.fail(error);
     }
-    return run;
+    return call.run;
+  }
+
+  /** @internal Validates a tool's result (then caches it); the value, a promise of it, or throws. */
+  validated(tool: Tool, id: CallId, key: string, value: unknown): unknown {
+    if (tool.output === undefined) return this.settle(tool, key, value);
+    const out = checkSchema(tool.output, value, { tool: tool.name, side: 'output' });
+    return out instanceof Promise ? out.then((c) => this.checkedResult(tool, id, key, c)) : this.checkedResult(tool, id, key, out);
   }
 
   private checkedResult(tool: Tool, id: CallId, key: string, checked: SchemaCheck<unknown>): unknown {
@@ -184,6 +172,60 @@ class Executor implements ToolExecutor {
   private settle(tool: Tool, key: string, value: unknown): unknown {
     if (tool.cache !== undefined) this.cache.set(key, value, tool.cache.ttlMs);
     return value;
+  }
+}
+
+/**
+ * One call's context (what the tool receives) and its run. A class rather than an object of
+ * closures: a call allocates this one object, whatever the tool reads.
+ */
+class ToolCall implements ToolContext {
+  readonly run = new ToolRun();
+
+  constructor(
+    private readonly executor: Executor,
+    private readonly session: Session,
+    private readonly tool: Tool,
+    private readonly id: CallId,
+    private readonly key: string,
+    readonly depth: number,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.run.signal;
+  }
+
+  get taskId(): string | undefined {
+    return this.session.taskId;
+  }
+
+  get attempt(): number | undefined {
+    return this.session.attempt;
+  }
+
+  get reportBytes(): ((bytes: number) => void) | undefined {
+    return this.session.reportBytes;
+  }
+
+  call(name: string, args: unknown): Promise<unknown> {
+    return this.executor.invoke(this.session, name, args, this.depth + 1);
+  }
+
+  /** Validates the tool's value and settles the run with it. */
+  settleWith(value: unknown): void {
+    // A result that arrives after the call timed out or was aborted is dropped, not cached.
+    if (this.run.settled) return;
+    try {
+      const out = this.executor.validated(this.tool, this.id, this.key, value);
+      if (out instanceof Promise) out.then((v) => this.run.resolve(v), (error: unknown) => this.fail(error));
+      else this.run.resolve(out);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  fail(error: unknown): void {
+    this.run.reject(asToolError(error, this.id));
   }
 }
 

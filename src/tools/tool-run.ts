@@ -11,10 +11,13 @@ export class ToolRun {
   waiters = 0;
   private controller: AbortController | undefined;
   private reason: unknown;
-  private settled = false;
+  /** Whether it has resolved or rejected. */
+  settled = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private resolveRun!: (value: unknown) => void;
   private rejectRun!: (error: unknown) => void;
+  /** The session's set of runs it aborts itself (uncached runs), while this one runs. */
+  owner: Set<ToolRun> | undefined;
 
   constructor() {
     this.promise = new Promise((resolve, reject) => {
@@ -59,6 +62,7 @@ export class ToolRun {
     if (this.settled) return;
     this.settled = true;
     clearTimeout(this.timer);
+    this.owner?.delete(this);
   }
 }
 
@@ -70,16 +74,30 @@ interface Waiter {
 /** @internal A session's callers waiting on runs, released together when the session's signal aborts. */
 export class Waiting {
   private readonly waiters = new Set<Waiter>();
+  private readonly owned = new Set<ToolRun>();
   private listening = false;
 
   constructor(private readonly signal: AbortSignal) {}
 
-  /** Waits for `run`; rejects with the signal's reason if the session aborts first. */
-  wait(run: ToolRun): Promise<unknown> {
-    if (!this.listening) {
-      this.listening = true;
-      this.signal.addEventListener('abort', () => this.release(), { once: true });
+  private listen(): void {
+    if (this.listening) return;
+    this.listening = true;
+    this.signal.addEventListener('abort', () => this.release(), { once: true });
+  }
+
+  /** A run only this session waits on: returned as it is, and aborted if the session aborts first. */
+  own(run: ToolRun): Promise<unknown> {
+    if (!run.settled) {
+      this.listen();
+      run.owner = this.owned;
+      this.owned.add(run);
     }
+    return run.promise;
+  }
+
+  /** Waits for a shared `run`; rejects with the signal's reason if the session aborts first. */
+  wait(run: ToolRun): Promise<unknown> {
+    this.listen();
     run.waiters += 1;
     return new Promise((resolve, reject) => {
       const waiter: Waiter = { run, fail: reject };
@@ -99,6 +117,7 @@ export class Waiting {
 
   private release(): void {
     const reason = this.signal.reason;
+    for (const run of [...this.owned]) run.abort(reason);
     for (const waiter of this.waiters) {
       waiter.fail(reason);
       waiter.run.waiters -= 1;

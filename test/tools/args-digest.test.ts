@@ -50,6 +50,14 @@ describe('argsDigest', () => {
     expect(digestOf(text)).toMatch(/^[0-9a-f]{16}$/);
   });
 
+  it('hashes large and non-ASCII arguments like small ones', () => {
+    const ts = createTsKernels().codec;
+    for (const text of ['é'.repeat(10), '😀'.repeat(1000), 'x'.repeat(400_000)]) {
+      const expected = ts.xxh64(new TextEncoder().encode(stableSerialize({ text }))).toString(16).padStart(16, '0');
+      expect(argsDigest({ text })).toBe(expected);
+    }
+  });
+
   it('differs for different arguments', () => {
     expect(argsDigest({ q: 'a' })).not.toBe(argsDigest({ q: 'b' }));
   });

@@ -73,6 +73,22 @@ describe('tool result cache', () => {
     await expect(s.call('flaky', {})).resolves.toBe('up');
   });
 
+  it('does not cache a result that arrives after its call timed out', async () => {
+    vi.useFakeTimers();
+    const late = deferred<string>();
+    let runs = 0;
+    const slow = defineTool({ name: 'slow', description: '', input: z.object({}), cache: true, timeoutMs: 10, run: () => (runs++ === 0 ? late.promise : 'fresh') });
+    const executor = createToolExecutor([slow]);
+    const s = executor.session({ signal: new AbortController().signal });
+    const first = s.call('slow', {}).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(await first).toMatchObject({ code: 'TOOL_TIMEOUT' });
+    late.resolve('too late');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(executor.cacheStats().entries).toBe(0);
+    await expect(s.call('slow', {})).resolves.toBe('fresh');
+  });
+
   it('expires results after the executor TTL (fake timers)', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance', 'Date'] });
     vi.advanceTimersByTime(1); // lru-cache treats a start time of 0 as "no TTL"

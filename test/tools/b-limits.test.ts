@@ -1,21 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { ToolError } from '../../src/errors.js';
 import { defineTool } from '../../src/tools/define-tool.js';
 import { createToolExecutor } from '../../src/tools/tool-executor.js';
 import type { ToolContext } from '../../src/tools/types.js';
 import { deferred } from '../helpers/deferred.js';
+import { failure } from './failure.js';
 
 const anything = z.looseObject({});
-
-async function failure(promise: Promise<unknown>): Promise<ToolError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ToolError);
-  return error as ToolError;
-}
 
 /** A tool that never settles by itself: it waits for its signal, and records it. */
 function hanging(name: string, timeoutMs?: number) {

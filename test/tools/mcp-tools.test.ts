@@ -1,22 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { McpFailedError, McpToolResultError, ToolError } from '../../src/errors.js';
+import { McpFailedError, McpToolResultError } from '../../src/errors.js';
 import { mcpTools, type McpToolSet } from '../../src/tools/mcp-tools.js';
 import { createToolExecutor } from '../../src/tools/tool-executor.js';
 import type { ToolExecutor } from '../../src/tools/types.js';
+import { failure } from './failure.js';
 
 // A real MCP server (test/fixtures/mcp-server.ts, written with the SDK) in a child process, over stdio.
 const fixture = fileURLToPath(new URL('../fixtures/mcp-server.ts', import.meta.url));
 const stdioServer = { command: process.execPath, args: ['--import', 'tsx', fixture] };
-
-async function failure(promise: Promise<unknown>): Promise<ToolError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ToolError);
-  return error as ToolError;
-}
 
 describe('mcpTools over stdio', () => {
   let set: McpToolSet;

@@ -5,6 +5,7 @@ import { argsDigest } from '../../src/tools/args-digest.js';
 import { defineTool } from '../../src/tools/define-tool.js';
 import { createToolExecutor } from '../../src/tools/tool-executor.js';
 import type { Tool, ToolContext } from '../../src/tools/types.js';
+import { failure } from './failure.js';
 
 const add = defineTool({
   name: 'add',
@@ -16,15 +17,6 @@ const add = defineTool({
 
 function session(tools: readonly Tool[] = [add], attempt?: number) {
   return createToolExecutor(tools).session({ signal: new AbortController().signal, taskId: 't1', attempt });
-}
-
-async function failure(promise: Promise<unknown>): Promise<ToolError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ToolError);
-  return error as ToolError;
 }
 
 describe('createToolExecutor', () => {
