@@ -53,3 +53,12 @@ export { createSharedMatrix, SharedMatrix, parallelScan, mergeTopK } from './exe
 export type { ParallelScanOptions, ScanResult } from './executors/worker-scan.js';
 export { createNodeSampler, watchResources, DEFAULT_PRESSURE_OPTIONS } from './observe/resource-monitor.js';
 export type { PressureOptions, PressureState, ResourceSample, ResourceSampler } from './observe/resource-monitor.js';
+
+// --- llm: the chat-completions client and the LLM agent loop ---
+export { llmAgent, DEFAULT_LLM_AGENT_OPTIONS } from './llm/llm-agent.js';
+export type { LlmAgentOptions } from './llm/llm-agent.js';
+export { createChatClient, DEFAULT_CHAT_CLIENT_OPTIONS } from './llm/chat-client.js';
+export type { ChatClient, ChatClientOptions, ChatCallOptions, ChatClientStats } from './llm/chat-client.js';
+export type { ChatMessage, ChatToolCall, ChatToolDefinition, ChatCompletion, ChatRequest, ChatUsage } from './llm/messages.js';
+export type { LlmInput, LlmPrices } from './llm/agent-loop.js';
+export { LlmHttpError, LlmRateLimitedError, LlmBadResponseError, LlmMaxStepsError, LlmOutputInvalidError } from './errors.js';

@@ -1,5 +1,6 @@
 import type { z as Z } from 'zod';
 import { EmbeddingFailedError } from '../errors.js';
+import { retryAfterMs, waitMs as sleep } from '../internal/http-wait.js';
 import { checkInteger, expectedMessage } from '../internal/validate.js';
 import { getKernels } from '../kernels/index.js';
 import type { Embedder } from './embedder.js';
@@ -28,6 +29,12 @@ export interface OpenAIEmbedderOptions {
   readonly cacheSize?: number;
   /** The `fetch` to use. @default globalThis.fetch */
   readonly fetch?: typeof fetch;
+  /**
+   * Called with the bytes of each request body sent and each response body received (retries
+   * included), e.g. a task's `ctx.reportBytes`, so a rate limiter with `bytesPerInterval`
+   * throttles the embedder's network I/O too. @default undefined
+   */
+  readonly reportBytes?: (bytes: number) => void;
 }
 
 /** Defaults of {@link OpenAIEmbedderOptions}. */
@@ -52,32 +59,8 @@ const loadSchema = () => (schema ??= import('zod').then(({ z }) => responseSchem
 
 /** An OpenAI-compatible embeddings client with statistics of what it sent. */
 export interface OpenAIEmbedder extends Embedder {
-  /** Requests sent (retries included) and texts answered from the cache. */
-  readonly stats: { readonly requests: number; readonly cacheHits: number };
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const done = () => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-function retryAfterMs(header: string | null): number | undefined {
-  if (header === null) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+  /** Requests sent (retries included), texts answered from the cache, and body bytes sent and received. */
+  readonly stats: { readonly requests: number; readonly cacheHits: number; readonly bytesSent: number; readonly bytesReceived: number };
 }
 
 /**
@@ -102,9 +85,15 @@ export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): OpenAIEmbe
   const doFetch = o.fetch ?? globalThis.fetch;
   const url = `${o.baseUrl.replace(/\/+$/, '')}/embeddings`;
   const encoder = new TextEncoder();
+  const decoder = new TextDecoder();
   // A Map iterates in insertion order, so re-inserting on a hit makes it an LRU.
   const cache = new Map<bigint, Float32Array>();
-  const stats = { requests: 0, cacheHits: 0 };
+  const stats = { requests: 0, cacheHits: 0, bytesSent: 0, bytesReceived: 0 };
+  if (o.reportBytes !== undefined && typeof o.reportBytes !== 'function') throw new TypeError(expectedMessage('reportBytes', 'a function', o.reportBytes));
+  const counted = (bytes: number, key: 'bytesSent' | 'bytesReceived') => {
+    stats[key] += bytes;
+    o.reportBytes?.(bytes);
+  };
   const interval = rpm > 0 ? 60_000 / rpm : 0;
   let nextSlot = 0;
 
@@ -117,12 +106,13 @@ export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): OpenAIEmbe
   }
 
   async function request(texts: string[], signal?: AbortSignal): Promise<Float32Array[]> {
-    const body = JSON.stringify({ model: o.model, input: texts, ...(o.sendDimensions ? { dimensions: dim } : {}) });
+    const body = encoder.encode(JSON.stringify({ model: o.model, input: texts, ...(o.sendDimensions ? { dimensions: dim } : {}) }));
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (o.apiKey !== undefined) headers.authorization = `Bearer ${o.apiKey}`;
     for (let attempt = 0; ; attempt++) {
       await takeSlot(signal);
       stats.requests++;
+      counted(body.byteLength, 'bytesSent');
       let res: globalThis.Response;
       try {
         res = await doFetch(url, { method: 'POST', headers, body, signal });
@@ -133,7 +123,9 @@ export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): OpenAIEmbe
       if (res.ok) {
         let parsed;
         try {
-          parsed = (await loadSchema()).parse(await res.json());
+          const raw = await res.arrayBuffer();
+          counted(raw.byteLength, 'bytesReceived');
+          parsed = (await loadSchema()).parse(JSON.parse(decoder.decode(raw)));
         } catch (error) {
           if (signal?.aborted) throw signal.reason; // aborted while the body was read
           throw new EmbeddingFailedError(`POST ${url}: malformed response`, { cause: error });
@@ -152,7 +144,9 @@ export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): OpenAIEmbe
         return out;
       }
       const retryable = res.status === 429 || res.status >= 500;
-      const detail = (await res.text().catch(() => '')).slice(0, 200);
+      const raw = await res.arrayBuffer().catch(() => new ArrayBuffer(0));
+      counted(raw.byteLength, 'bytesReceived');
+      const detail = decoder.decode(raw).slice(0, 200);
       if (!retryable || attempt >= maxRetries) {
         throw new EmbeddingFailedError(`POST ${url}: HTTP ${res.status}${detail ? ` ${detail}` : ''}`, { status: res.status });
       }

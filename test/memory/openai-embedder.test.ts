@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isWeftError } from '../../src/errors.js';
 import { createOpenAIEmbedder } from '../../src/memory/openai-embedder.js';
+import { onFakeClock } from '../helpers/fake-clock.js';
 
 // A real OpenAI-compatible server on 127.0.0.1: each test scripts its answers in `plan`.
 interface Seen {
@@ -62,7 +63,27 @@ describe('createOpenAIEmbedder', () => {
     const again = await e.embed(['y', 'z']);
     expect(seen.map((s) => s.body.input)).toEqual([['x', 'y'], ['z']]);
     expect(Array.from(again[0])).toEqual(vectorFor('y', 3));
-    expect(e.stats).toEqual({ requests: 2, cacheHits: 1 });
+    expect(e.stats).toMatchObject({ requests: 2, cacheHits: 1 });
+  });
+
+  it('reports the body bytes it sends and receives, retries and error answers included', async () => {
+    plan = [
+      (_req, res) => {
+        res.statusCode = 503;
+        res.end('busy');
+      },
+    ];
+    const reported: number[] = [];
+    const e = createOpenAIEmbedder({ baseUrl, model: 'm', dim: 3, retryDelayMs: 0, reportBytes: (n) => reported.push(n) });
+    await e.embed(['héllo']);
+    const sent = Buffer.byteLength(JSON.stringify({ model: 'm', input: ['héllo'] }));
+    const answered = Buffer.byteLength(JSON.stringify({ object: 'list', data: [{ object: 'embedding', index: 0, embedding: vectorFor('héllo', 3) }] }));
+    // Two requests: 503 ('busy', 4 bytes) then the answer.
+    expect(reported).toEqual([sent, 4, sent, answered]);
+    expect(e.stats).toEqual({ requests: 2, cacheHits: 0, bytesSent: 2 * sent, bytesReceived: 4 + answered });
+    await e.embed(['héllo']);
+    expect(reported).toHaveLength(4); // a cache hit sends nothing
+    expect(() => createOpenAIEmbedder({ model: 'm', dim: 3, reportBytes: 1 as never })).toThrow('Expected `reportBytes` to be a function, got `1` (number)');
   });
 
   it('evicts the least recently used entry beyond cacheSize', async () => {
@@ -147,15 +168,6 @@ describe('createOpenAIEmbedder waits (fake clock)', () => {
     return fetch(url, init);
   };
   const gaps = () => calls.slice(1).map((t, i) => t - calls[i]);
-  async function onFakeClock<T>(p: Promise<T>): Promise<T> {
-    let settled = false;
-    p.then(() => (settled = true), () => (settled = true));
-    while (!settled) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      await vi.advanceTimersByTimeAsync(100);
-    }
-    return p;
-  }
   const slowDown = (retryAfter: string | undefined) => (_req: Seen, res: ServerResponse) => {
     res.statusCode = 429;
     if (retryAfter !== undefined) res.setHeader('retry-after', retryAfter);
