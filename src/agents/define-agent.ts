@@ -16,9 +16,8 @@ export interface Budget {
 }
 
 /**
- * Where an agent's tasks run when not on this thread: a worker thread running `export` of
- * `module` (see the workers executor); passed on to each of its tasks as `worker` unless the
- * task sets its own.
+ * Where an agent's tasks should run elsewhere: `export` of `module` (see the workers executor);
+ * passed on to each of its tasks as `worker`, as data, unless the task sets its own.
  */
 export interface AgentWorker {
   readonly module: string | URL;
@@ -69,7 +68,13 @@ export interface AgentOptions<IS extends StandardSchemaV1, OS extends StandardSc
    * @default none (no instance)
    */
   create?(): S | PromiseLike<S>;
-  /** Run the agent's tasks in a worker thread (passed on to each task as its `worker`). @default this thread */
+  /**
+   * Where a remote executor should run the agent's tasks: passed on to each task as its `worker`,
+   * as data. In this process the agent still runs where the workflow's executor runs it (the
+   * in-process thread pool runs plain `worker` tasks only: on a thread the agent's schemas,
+   * `$ref`s and instance pool would be skipped).
+   * @default none
+   */
   readonly worker?: AgentWorker;
 }
 

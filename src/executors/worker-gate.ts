@@ -23,6 +23,13 @@ export interface GateHost {
 // The READY code of workflow/state.ts (imported there from here would be a circle).
 const READY = 1;
 
+// An agent task's `worker` is data for an executor that runs agents elsewhere: the thread side
+// calls a module's export with the task function's signature, which would skip the agent's
+// schemas, `$ref`s and instance pool, so in this process the agent runs where its executor does.
+function onThread(spec: { readonly worker?: unknown; readonly agent?: string }): boolean {
+  return spec.worker !== undefined && spec.agent === undefined;
+}
+
 /** @internal Dispatch of one run's worker tasks. */
 export class WorkerGate {
   private pool: WorkerPool | undefined;
@@ -38,18 +45,18 @@ export class WorkerGate {
   /** A gate for `run` if any of its tasks has `worker`. */
   static forRun(run: GateHost): WorkerGate | undefined {
     const specs = run.graph.specs;
-    for (let i = 0; i < specs.length; i++) if (specs[i].worker !== undefined) return new WorkerGate(run);
+    for (let i = 0; i < specs.length; i++) if (onThread(specs[i])) return new WorkerGate(run);
     return undefined;
   }
 
   /** The executor of task `i`, when it runs on a thread. */
   executorFor(i: number): Executor | undefined {
-    return this.run.graph.specs[i].worker === undefined ? undefined : this.pool!.executor;
+    return onThread(this.run.graph.specs[i]) ? this.pool!.executor : undefined;
   }
 
   /** Whether ready task `i` may start now; if not, it waits here for a thread. */
   admit(i: number): boolean {
-    if (this.run.graph.specs[i].worker === undefined) return true;
+    if (!onThread(this.run.graph.specs[i])) return true;
     const pool = this.pool;
     // A closed pool takes the task too: its attempt fails at once, rather than wait for ever.
     if (pool !== undefined && (pool.idle > 0 || pool.isClosed)) return true;

@@ -161,7 +161,7 @@ export interface PressureHost {
 }
 
 /** Event code of `run:pressure` (its index in EVENT_TYPES). */
-const RUN_PRESSURE = 14;
+const RUN_PRESSURE = 15;
 
 /** Watches the readings for `run`: caps its running tasks while under pressure, with an event at each change. */
 export function watchPressure(run: PressureHost, options: ResolvedPressure): () => void {

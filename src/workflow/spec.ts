@@ -110,9 +110,9 @@ export function prepareTaskSpec(spec: TaskSpec | AgentTaskSpec, agents: AgentReg
     if (typeof spec.id !== 'string' || spec.id.length === 0) throw new TypeError(expectedMessage('task.id', 'a non-empty string', spec.id));
     return bindAgentTask(spec as AgentTaskSpec, agents, groupIndex);
   }
-  if (spec.run === undefined) {
+  if (spec.run === undefined && spec.worker === undefined) {
     const id = typeof spec.id === 'string' && spec.id.length > 0 ? `task \`${spec.id}\`: ` : '';
-    throw new TypeError(`${id}Expected \`run\` (a function) or \`agent\` (an agent's name), got neither`);
+    throw new TypeError(`${id}Expected \`run\` (a function), \`worker\` (a module's export) or \`agent\` (an agent's name), got none`);
   }
   if ((spec as TaskSpec).input !== undefined) throw new TypeError(`task \`${String(spec.id)}\`: \`input\` is an agent task's; a \`run\` task receives its dependencies' outputs`);
   return spec as TaskSpec;

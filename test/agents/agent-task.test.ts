@@ -159,7 +159,7 @@ describe('agent tasks', () => {
 
   it('say clearly what is wrong with a spec', async () => {
     const wf = workflow({ agents: registry() });
-    expect(() => wf.task({ id: 'a' } as never)).toThrow(new TypeError('task `a`: Expected `run` (a function) or `agent` (an agent\'s name), got neither'));
+    expect(() => wf.task({ id: 'a' } as never)).toThrow(new TypeError('task `a`: Expected `run` (a function), `worker` (a module\'s export) or `agent` (an agent\'s name), got none'));
     expect(() => wf.task({ id: 'a', agent: 'nope' })).toThrow(new AgentUnknownError('nope', ['summarise', 'echo', 'inspect'], 'task `a`'));
     expect(() => wf.task({ id: 'a', agent: 'nope' })).toThrow('task `a`: unknown agent `nope` (registered: summarise, echo, inspect)');
     expect(() => wf.task({ id: 'a', agent: 'echo', run: () => 1 } as never)).toThrow("task `a`: give `run` (a function) or `agent` (an agent's name), not both");
@@ -185,6 +185,6 @@ describe('agent tasks', () => {
       },
     });
     await wf.run();
-    expect(errors).toEqual(['task `x`: unknown agent `nope` (registered: summarise, echo, inspect)', "task `y`: Expected `run` (a function) or `agent` (an agent's name), got neither"]);
+    expect(errors).toEqual(['task `x`: unknown agent `nope` (registered: summarise, echo, inspect)', "task `y`: Expected `run` (a function), `worker` (a module's export) or `agent` (an agent's name), got none"]);
   });
 });

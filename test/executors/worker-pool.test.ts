@@ -34,7 +34,7 @@ describe('createWorkerPool', () => {
     expect(() => wf.task({ id: 'a', worker: { module, export: '' } })).toThrow(new TypeError('task `a`: Expected `worker.export` to be an export name, got `""` (string)'));
     expect(() => wf.task({ id: 'a', worker: { module, maxMemoryMb: 0.5 } })).toThrow(new RangeError('task `a`: Expected `worker.maxMemoryMb` to be an integer >= 1, got `0.5` (number)'));
     expect(() => wf.task({ id: 'a', worker: { module, cpuQuotaMs: 0 } })).toThrow(new RangeError('task `a`: Expected `worker.cpuQuotaMs` to be a finite number > 0, got `0` (number)'));
-    expect(() => wf.task({ id: 'a' } as never)).toThrow(new TypeError('task `a`: Expected `run` to be a function, got `undefined` (undefined)'));
+    expect(() => wf.task({ id: 'a' } as never)).toThrow(new TypeError("task `a`: Expected `run` (a function), `worker` (a module's export) or `agent` (an agent's name), got none"));
   });
 
   it('posts the compiled module to the threads, or none with `wasm: false` (TS kernels there)', async () => {
