@@ -56,17 +56,7 @@ function recallResults(hits: readonly Hit[], rows: readonly StoredRow[]): Recall
     const r = rows[j];
     if (r.id !== hits[i].id) continue;
     j++;
-    out.push({
-      id: r.id,
-      text: r.text,
-      scope: r.scope,
-      runId: r.runId,
-      entity: r.entity,
-      metadata: r.metadata,
-      createdAt: r.createdAt,
-      updatedAt: r.updatedAt,
-      score: hits[i].score,
-    });
+    out.push({ ...toItem(r), score: hits[i].score });
   }
   return out;
 }
