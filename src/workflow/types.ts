@@ -188,6 +188,10 @@ export interface WorkflowEvent {
   readonly output?: unknown;
   /** `task:added`: the added task's definition. */
   readonly spec?: TaskSpec;
+  /** `task:added`: the task whose `ctx.addTask` (or `onTaskComplete` hook) added it. */
+  readonly parent?: string;
+  /** `task:start` of a task with `timeoutMs`: epoch ms at which the attempt times out (a durable store keeps it across a resume). */
+  readonly deadline?: number;
   /** `task:added`, `dependency:added`: the dependencies the task gained (ids). */
   readonly dependsOn?: readonly string[];
   /** `task:heartbeat`: what the task passed to `ctx.heartbeat()`. */
