@@ -95,7 +95,7 @@ describe('the packed package', () => {
 });
 
 // tsc with skipLibCheck false checks all of @types/node and lib.dom: ~10 s of CPU each, and far
-// more wall time on a shared machine, hence the timeouts (the two run side by side).
+// more wall time on a shared machine, hence the timeouts (the three run side by side).
 describe.concurrent('a strict TypeScript consumer', { timeout: 180_000 }, () => {
   it('type-checks under NodeNext resolution and runs the compiled program with node', async () => {
     expect(await step(process.execPath, [tsc, '-p', 'tsconfig.nodenext.json'], app)).toBe('');
@@ -105,5 +105,9 @@ describe.concurrent('a strict TypeScript consumer', { timeout: 180_000 }, () => 
 
   it('type-checks under Bundler resolution', async () => {
     expect(await step(process.execPath, [tsc, '-p', 'tsconfig.bundler.json'], app)).toBe('');
+  });
+
+  it('type-checks in a Node project without the DOM lib (lib ES2022, Node types only)', async () => {
+    expect(await step(process.execPath, [tsc, '-p', 'tsconfig.nodelib.json'], app)).toBe('');
   });
 });

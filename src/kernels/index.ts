@@ -5,6 +5,7 @@ import { AUTO_BACKENDS, autoCodecKernels, type FamilyBackend, type KernelFamily 
 import type { BackendName, KernelSet } from './types.js';
 import { createWasmKernels } from './wasm/index.js';
 import { compileWeftModule, type WasmSource } from './wasm/load.js';
+import type { WasmModule } from './wasm/wasm-types.js';
 
 /** Which backend to use: `auto` prefers WASM and falls back to TS, `wasm` insists on it. */
 export type BackendChoice = 'auto' | 'wasm' | 'ts';
@@ -54,14 +55,14 @@ const DEFAULT_OPTIONS = { backend: 'auto' } as const satisfies InitKernelsOption
 
 let active: Kernels | undefined;
 let tsFallback: Kernels | undefined;
-let defaultModule: Promise<WebAssembly.Module> | undefined;
+let defaultModule: Promise<WasmModule> | undefined;
 const pending = new Map<BackendChoice, Promise<Kernels>>();
 
 /**
  * Compiles weft's WebAssembly module once and caches it (for the bundled build). The compiled
  * module can be posted to worker threads, which instantiate it without compiling again.
  */
-export function loadWeftModule(source?: WasmSource, signal?: AbortSignal): Promise<WebAssembly.Module> {
+export function loadWeftModule(source?: WasmSource, signal?: AbortSignal): Promise<WasmModule> {
   if (signal?.aborted) return Promise.reject(signal.reason);
   if (source !== undefined) return compileWeftModule(source, signal);
   defaultModule ??= compileWeftModule(undefined, signal).catch((error: unknown) => {

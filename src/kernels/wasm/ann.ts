@@ -5,6 +5,7 @@ import { WasmUnavailableError } from '../../errors.js';
 import type { WeftWasmExports } from './exports.js';
 import { instantiateWeft } from './load.js';
 import { WasmArena } from './memory.js';
+import type { WasmModule } from './wasm-types.js';
 
 /** The ANN exports of build/weft.wasm (assembly/ann/index.ts); handles and pointers are numbers. */
 export interface AnnWasmExports extends WeftWasmExports {
@@ -35,7 +36,7 @@ export interface AnnArena extends WasmArena {
  * growth then never detaches the views of the kernels' buffers (the exact scan's), and dropping
  * the index returns all of its memory at once.
  */
-export async function annArena(module: WebAssembly.Module): Promise<AnnArena> {
+export async function annArena(module: WasmModule): Promise<AnnArena> {
   const exports = (await instantiateWeft(module)) as AnnWasmExports;
   if (typeof exports.annCreate !== 'function') throw new WasmUnavailableError('weft.wasm was built without the ANN exports');
   return new WasmArena(exports) as AnnArena;

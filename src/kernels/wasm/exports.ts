@@ -1,6 +1,8 @@
+import type { WasmMemory } from './wasm-types.js';
+
 /** The raw exports of build/weft.wasm (assembly/index.ts). Pointers and lengths are numbers. */
 export interface WeftWasmExports {
-  readonly memory: WebAssembly.Memory;
+  readonly memory: WasmMemory;
   abiVersion(): number;
   alloc(size: number): number;
   free(ptr: number): void;

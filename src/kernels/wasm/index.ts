@@ -6,12 +6,13 @@ import { createWasmGraphKernels } from './graph.js';
 import { instantiateWeft } from './load.js';
 import { WasmArena } from './memory.js';
 import { createWasmVectorKernels } from './vector.js';
+import type { WasmModule } from './wasm-types.js';
 
 /**
  * Creates a complete WebAssembly kernel set from a compiled module. Each call makes its own
  * instance (its own memory), so kernel sets never share state.
  */
-export async function createWasmKernels(module: WebAssembly.Module): Promise<KernelSet> {
+export async function createWasmKernels(module: WasmModule): Promise<KernelSet> {
   const arena = new WasmArena(await instantiateWeft(module));
   return {
     backend: 'wasm',

@@ -1,12 +1,13 @@
 import { WasmUnavailableError } from '../../errors.js';
 import { ABI_VERSION, type WeftWasmExports } from './exports.js';
+import type { WasmBytes, WasmModule } from './wasm-types.js';
 
 /**
  * Where to load weft's WebAssembly module from: its bytes, an already compiled module (which can
  * be posted to workers), a URL (fetched; `file:` URLs are read from disk in Node) or a fetch
  * `Response` (compiled while streaming).
  */
-export type WasmSource = BufferSource | WebAssembly.Module | URL | string | Response | PromiseLike<Response>;
+export type WasmSource = WasmBytes | WasmModule | URL | string | Response | PromiseLike<Response>;
 
 // The smallest module that uses a SIMD instruction: () -> v128 { v128.const 0 }.
 const SIMD_PROBE = new Uint8Array([
@@ -45,7 +46,7 @@ function isNode(): boolean {
   return typeof process === 'object' && process !== null && typeof process.versions?.node === 'string';
 }
 
-async function compileFromUrl(url: URL, signal?: AbortSignal): Promise<WebAssembly.Module> {
+async function compileFromUrl(url: URL, signal?: AbortSignal): Promise<WasmModule> {
   if (url.protocol === 'file:' && isNode()) {
     const { readFile } = await import('node:fs/promises');
     const bytes = await readFile(url, { signal });
@@ -56,7 +57,7 @@ async function compileFromUrl(url: URL, signal?: AbortSignal): Promise<WebAssemb
   return compileResponse(response);
 }
 
-async function compileResponse(response: Response): Promise<WebAssembly.Module> {
+async function compileResponse(response: Response): Promise<WasmModule> {
   const type = response.headers.get('content-type') ?? '';
   // compileStreaming requires the application/wasm content type; otherwise buffer it.
   if (typeof WebAssembly.compileStreaming === 'function' && type.startsWith('application/wasm')) {
@@ -66,7 +67,7 @@ async function compileResponse(response: Response): Promise<WebAssembly.Module> 
 }
 
 /** Compiles weft's module from `source` (default: the bundled build). */
-export async function compileWeftModule(source?: WasmSource, signal?: AbortSignal): Promise<WebAssembly.Module> {
+export async function compileWeftModule(source?: WasmSource, signal?: AbortSignal): Promise<WasmModule> {
   const reason = wasmUnsupportedReason();
   if (reason !== undefined) throw new WasmUnavailableError(reason);
   signal?.throwIfAborted();
@@ -84,7 +85,7 @@ export async function compileWeftModule(source?: WasmSource, signal?: AbortSigna
 }
 
 /** Instantiates a compiled weft module and checks that it speaks this adapter's ABI. */
-export async function instantiateWeft(module: WebAssembly.Module): Promise<WeftWasmExports> {
+export async function instantiateWeft(module: WasmModule): Promise<WeftWasmExports> {
   let memory: WebAssembly.Memory | undefined;
   const imports = {
     env: {
