@@ -46,3 +46,19 @@ export function heapPop(base: usize, size: i32): i32 {
   store<u64>(base + ((<usize>i) << 3), last);
   return n;
 }
+
+/** Replaces the top of a heap of `size` (> 0) entries by (key, id), sifting it down. */
+export function heapReplaceTop(base: usize, size: i32, key: f32, id: u32): void {
+  let i = 0;
+  while (true) {
+    let c = 2 * i + 1;
+    if (c >= size) break;
+    if (c + 1 < size && heapKey(base, c + 1) > heapKey(base, c)) c++;
+    if (heapKey(base, c) <= key) break;
+    store<u64>(base + ((<usize>i) << 3), load<u64>(base + ((<usize>c) << 3)));
+    i = c;
+  }
+  const at = base + ((<usize>i) << 3);
+  store<f32>(at, key);
+  store<u32>(at, id, 4);
+}

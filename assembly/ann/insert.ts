@@ -7,6 +7,7 @@ import { Graph, distance, links, vectorAt, randomLevel } from './graph';
 import { heapKey, heapId, heapPop } from './heap';
 import { greedy, searchLevel } from './search';
 import { dotAt } from '../vector/dot';
+import { logList } from './diff';
 
 /**
  * Heuristic selection from `n` (distance, id) pairs at `cands` sorted closest first: writes at
@@ -55,6 +56,7 @@ function addLink(g: Graph, target: i32, node: i32, level: i32): void {
   const list = links(g, target, level);
   const maxM = level == 0 ? g.m0 : g.m;
   const n = <i32>load<u32>(list);
+  if (g.tracking != 0) logList(g, target, level);
   if (n < maxM) {
     store<u32>(list + 4 + ((<usize>n) << 2), <u32>node);
     store<u32>(list, n + 1);
@@ -110,6 +112,7 @@ export function linkNext(g: Graph): void {
       store<u32>(own + 4 + ((<usize>i) << 2), x);
     }
     store<u32>(own, kept);
+    if (g.tracking != 0) logList(g, node, l);
     // The closest candidate enters the next level down; read before addLink reuses the scratch.
     ep = <i32>load<u32>(cands, 4);
     for (let i = 0; i < kept; i++) addLink(g, <i32>load<u32>(selected + ((<usize>i) << 2)), node, l);

@@ -8,7 +8,7 @@ describe('memory options', () => {
     expect(o.dim).toBe(256);
     expect(o.embedder.id).toBe('hashing-v2:uni');
     expect(o.hnswThreshold).toBe(DEFAULT_MEMORY_OPTIONS.hnswThreshold);
-    expect(o.hnsw).toEqual({ m: 16, efConstruction: 200, efSearch: 100 });
+    expect(o.hnsw).toEqual({ m: 16, efConstruction: 100, efSearch: 100 });
     expect(o.exactFilterLimit).toBe(4096);
     expect(Object.isFrozen(o)).toBe(true);
   });
