@@ -76,6 +76,8 @@ export class AnnIndex implements VectorIndex {
         this.wake();
       },
     );
+    // A loaded graph may come with pending nodes: the thread links them, and must be waited for.
+    if (this.pending > 0) this.linker?.setBusy(true);
   }
 
   /** Whether another thread links this index (then {@link link} does nothing and {@link progress} waits for it). */

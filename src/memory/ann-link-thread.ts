@@ -62,9 +62,16 @@ apply = (msg) => {
     arena.f32.set(msg.vectors, (ex.annVectors(h) >>> 2) + count * init.dim);
     ex.annAppend(h, n);
   }
-  if (!linking && ex.annLinked(h) < ex.annCount(h)) {
-    linking = true;
-    setImmediate(step);
-  }
+  kick();
 };
+
+/** Starts linking if there are pending nodes and it is not under way. */
+function kick(): void {
+  if (linking || ex.annLinked(h) === ex.annCount(h)) return;
+  linking = true;
+  setImmediate(step);
+}
+
 for (const msg of queued.splice(0)) apply(msg);
+// A loaded graph may come with pending nodes of its own.
+kick();

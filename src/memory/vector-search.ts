@@ -77,6 +77,16 @@ export class VectorSearch {
     return this.index !== undefined;
   }
 
+  /** Items the serving index holds but has not linked yet (searches scan them exactly). */
+  get pendingLinks(): number {
+    return this.index?.pending ?? 0;
+  }
+
+  /** Whether another thread links the serving index. */
+  get linksElsewhere(): boolean {
+    return this.index?.linksElsewhere === true;
+  }
+
   /** Resolves when no background index work is left (rejects if it failed, or on abort). */
   async whenIndexed(signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
