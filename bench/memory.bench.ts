@@ -130,7 +130,7 @@ async function queryCases(rows: number, dim: number, wasm: KernelSet, ts: Kernel
   const { index: hn, buildSeconds: buildNode } = nativeIndex(data, rows, dim);
   const qArrays = qs.map((q) => Array.from(q));
   console.log(
-    `  rows=${rows} dim=${dim}: HNSW build (M 16, efConstruction 200) weft ${buildWeft.toFixed(1)} s, hnswlib-wasm ${buildWasm.toFixed(1)} s, hnswlib-node ${buildNode.toFixed(1)} s`,
+    `  rows=${rows} dim=${dim}: HNSW build (M ${DEFAULT_HNSW_PARAMS.m}, efConstruction ${DEFAULT_HNSW_PARAMS.efConstruction}) weft ${buildWeft.toFixed(1)} s, hnswlib-wasm ${buildWasm.toFixed(1)} s, hnswlib-node ${buildNode.toFixed(1)} s`,
   );
   const build: Record<string, number> = { weft: buildWeft, 'hnswlib-wasm': buildWasm, 'hnswlib-node': buildNode };
 

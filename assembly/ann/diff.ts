@@ -7,7 +7,7 @@
 // The serving graph then equals the linker's for nodes [0, to): searches and serialisation see a
 // graph that was linked here.
 
-import { Graph, MAX_LEVEL, links, levelOf } from './graph';
+import { Graph, MAX_LEVEL, links, levelOf, setLevel } from './graph';
 
 const HEAD: i32 = 7;
 
@@ -103,16 +103,7 @@ export function applyDiff(g: Graph, src: usize, len: usize): i32 {
     at += 8 + ((<usize>words) << 2);
   }
   if (at != end) return 0;
-  for (let x = from; x < to; x++) {
-    const level = load<i32>(levelsAt + ((<usize>(x - from)) << 2));
-    store<i32>(g.levels + ((<usize>x) << 2), level);
-    if (level > 0) {
-      const bytes = (<usize>level) * g.upperStride;
-      const block = heap.alloc(bytes);
-      memory.fill(block, 0, bytes);
-      store<usize>(g.upper + ((<usize>x) << 2), block);
-    }
-  }
+  for (let x = from; x < to; x++) setLevel(g, x, load<i32>(levelsAt + ((<usize>(x - from)) << 2)));
   at = listsAt;
   for (let i = 0; i < lists; i++) {
     const node = <i32>load<u32>(at);

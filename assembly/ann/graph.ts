@@ -166,6 +166,16 @@ export function touch(g: Graph, node: i32): void {
   g.sink ^= acc;
 }
 
+/** Gives `node` its level and, above level 0, a zeroed block for its upper-level lists. */
+export function setLevel(g: Graph, node: i32, level: i32): void {
+  store<i32>(g.levels + ((<usize>node) << 2), level);
+  if (level == 0) return;
+  const bytes = (<usize>level) * g.upperStride;
+  const block = heap.alloc(bytes);
+  memory.fill(block, 0, bytes);
+  store<usize>(g.upper + ((<usize>node) << 2), block);
+}
+
 /** A fresh visit generation (stamps are cleared when the counter wraps). */
 @inline
 export function nextGeneration(g: Graph): u32 {

@@ -3,7 +3,7 @@
 // so far, which spreads links across directions and keeps clusters connected), then reverse
 // links, pruned by the same heuristic when a neighbour's list is full.
 
-import { Graph, distance, links, vectorAt, randomLevel } from './graph';
+import { Graph, distance, links, vectorAt, randomLevel, setLevel } from './graph';
 import { heapKey, heapId, heapPop } from './heap';
 import { greedy, searchLevel } from './search';
 import { dotAt } from '../vector/dot';
@@ -76,13 +76,7 @@ function addLink(g: Graph, target: i32, node: i32, level: i32): void {
 export function linkNext(g: Graph): void {
   const node = g.linked;
   const level = randomLevel(g);
-  store<i32>(g.levels + ((<usize>node) << 2), level);
-  if (level > 0) {
-    const bytes = (<usize>level) * g.upperStride;
-    const block = heap.alloc(bytes);
-    memory.fill(block, 0, bytes);
-    store<usize>(g.upper + ((<usize>node) << 2), block);
-  }
+  setLevel(g, node, level);
   g.linked = node + 1;
   if (g.entry < 0) {
     g.entry = node;

@@ -37,7 +37,7 @@ export interface CreateMemoryOptions {
    * `memory threshold`, clustered vectors of dim 256, k 10, ef 100, recall@10 1 at each size): at
    * 2,000 items the scan is still faster (70 µs against 102 µs per query), at 5,000 the index is
    * 2.6x faster (120 µs against 313 µs), at 10,000 9x; the crossover is near 3,000. Below it the
-   * index would cost insert time (linking an item costs ~6x storing it) for nothing.
+   * index would cost insert time (linking an item costs about twice storing it) for nothing.
    * @default 3000
    */
   readonly hnswThreshold?: number;

@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { AnnIndex } from '../../src/memory/ann-index.js';
 import { DEFAULT_HNSW_PARAMS } from '../../src/memory/hnsw-index.js';
+import { clusteredVectors } from './clustered-vectors.js';
 
 // weft's index linked on a worker thread (ann-linker.ts, ann-link-thread.ts, assembly/ann/diff.ts).
 // The thread runs dist/memory/ann-link-thread.js: `npm run build:ts` first.
 const DIM = 24;
-function dataset(count: number, seed: number): Float32Array[] {
-  let s = seed;
-  const rnd = () => ((s = (s * 16807) % 2147483647) / 2147483647) * 2 - 1;
-  const centres = Array.from({ length: 20 }, () => Float32Array.from({ length: DIM }, rnd));
-  return Array.from({ length: count }, () => {
-    const c = centres[Math.floor(((rnd() + 1) / 2) * centres.length) % centres.length];
-    const v = Float32Array.from(c, (x) => x + 0.4 * rnd());
-    const n = Math.hypot(...v);
-    return v.map((x) => x / n);
-  });
-}
-const data = dataset(3000, 21);
+const data = clusteredVectors(3000, DIM, { seed: 21, centres: 20, noise: 0.4, cycle: false });
 const ids = data.map((_, i) => 500 + i);
 const params = { ...DEFAULT_HNSW_PARAMS, efSearch: 64 };
 

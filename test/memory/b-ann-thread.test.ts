@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createMemory } from '../../src/memory/create-memory.js';
 import type { Memory } from '../../src/memory/memory.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { clusteredVectors } from './clustered-vectors.js';
 
 const tmp = tempDir('weft-memory-ann-thread-');
 afterAll(() => tmp.remove());
@@ -9,17 +10,7 @@ afterAll(() => tmp.remove());
 // weft's index linked on a worker thread, through the API: a real SQLite file and a real thread
 // (dist/memory/ann-link-thread.js: `npm run build:ts` first). The text is the vector's index.
 const DIM = 16;
-function clustered(count: number, seed = 5): Float32Array[] {
-  let s = seed;
-  const rnd = () => ((s = (s * 16807) % 2147483647) / 2147483647) * 2 - 1;
-  const centres = Array.from({ length: 8 }, () => Float32Array.from({ length: DIM }, rnd));
-  return Array.from({ length: count }, (_, i) => {
-    const v = Float32Array.from(centres[i % centres.length], (x) => x + 0.3 * rnd());
-    const n = Math.hypot(...v);
-    return v.map((x) => x / n);
-  });
-}
-const vectors = clustered(4000);
+const vectors = clusteredVectors(4000, DIM, { seed: 5, centres: 8, noise: 0.3, cycle: true });
 const embedder = async (texts: readonly string[]) => texts.map((t) => vectors[Number(t.split(' ')[1])]);
 const open = (file: string, extra: object = {}) => createMemory({ path: tmp.file(file), dim: DIM, embedder, hnswThreshold: 300, ...extra });
 const fill = async (m: Memory, from: number, to: number) => {

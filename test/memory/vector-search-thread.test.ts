@@ -21,14 +21,17 @@ describe('VectorSearch with the index linked on a worker thread', () => {
   beforeAll(async () => {
     kernels = await wasmKernels();
   });
-  const make = (indexThread: boolean) =>
-    new VectorSearch({ dim: DIM, kernels, hnswThreshold: 100, hnsw: DEFAULT_HNSW_PARAMS, exactFilterLimit: 10, indexThread });
-
-  it('takes inserts beyond the pending limit without linking them here, and holds the caller back until the thread catches up', async () => {
-    const s = make(true);
+  /** A search whose index serves 300 items, linked on a thread of its own or not. */
+  const served = async (indexThread: boolean) => {
+    const s = new VectorSearch({ dim: DIM, kernels, hnswThreshold: 100, hnsw: DEFAULT_HNSW_PARAMS, exactFilterLimit: 10, indexThread });
     s.add(range(0, 300), range(0, 300).map(vec));
     await s.whenIndexed();
-    expect(s.linksElsewhere).toBe(true);
+    expect(s.linksElsewhere).toBe(indexThread);
+    return s;
+  };
+
+  it('takes inserts beyond the pending limit without linking them here, and holds the caller back until the thread catches up', async () => {
+    const s = await served(true);
     const extra = range(1000, PENDING_LIMIT + 1500);
     s.add(extra, extra.map(vec));
     // All of them wait unlinked (an index linked here would have linked the excess in add()).
@@ -44,10 +47,7 @@ describe('VectorSearch with the index linked on a worker thread', () => {
   });
 
   it('links the excess in the insert itself when it links on its own thread', async () => {
-    const s = make(false);
-    s.add(range(0, 300), range(0, 300).map(vec));
-    await s.whenIndexed();
-    expect(s.linksElsewhere).toBe(false);
+    const s = await served(false);
     const extra = range(1000, PENDING_LIMIT + 500);
     s.add(extra, extra.map(vec));
     // The insert linked the excess before returning (and the background step a little more).
