@@ -13,4 +13,5 @@ export { xxh32, xxh64 } from './codec/hash';
 export {
   annCreate, annFree, annReserve, annCapacity, annVectors, annCount, annLinked, annDeletedCount,
   annAppend, annLink, annDelete, annSearch, annSerializedSize, annSerialize, annDeserialize,
+  annTrack, annDiffSize, annDiffWrite, annApplyDiff,
 } from './ann/index';

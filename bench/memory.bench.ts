@@ -130,7 +130,7 @@ async function queryCases(rows: number, dim: number, wasm: KernelSet, ts: Kernel
   const { index: hn, buildSeconds: buildNode } = nativeIndex(data, rows, dim);
   const qArrays = qs.map((q) => Array.from(q));
   console.log(
-    `  rows=${rows} dim=${dim}: HNSW build (M 16, efConstruction 200) weft ${buildWeft.toFixed(1)} s, hnswlib-wasm ${buildWasm.toFixed(1)} s, hnswlib-node ${buildNode.toFixed(1)} s`,
+    `  rows=${rows} dim=${dim}: HNSW build (M ${DEFAULT_HNSW_PARAMS.m}, efConstruction ${DEFAULT_HNSW_PARAMS.efConstruction}) weft ${buildWeft.toFixed(1)} s, hnswlib-wasm ${buildWasm.toFixed(1)} s, hnswlib-node ${buildNode.toFixed(1)} s`,
   );
   const build: Record<string, number> = { weft: buildWeft, 'hnswlib-wasm': buildWasm, 'hnswlib-node': buildNode };
 
@@ -234,27 +234,30 @@ async function whyCases(wasm: KernelSet, wanted: (n: string) => boolean): Promis
 const BATCH = 100;
 /** Items of an insert burst: within PENDING_LIMIT (2048), what weft's index takes unlinked. */
 const BURST = 2000;
+/** Items of a sustained run: ten times what weft's index may hold unlinked. */
+const SUSTAINED = 20_000;
 
 async function insertCase(rows: number, dim: number, dir: string, cleanup: Memory[]): Promise<BenchCase> {
   const pool = clustered(rows + 50_000, dim, 7);
   const embed = async (texts: readonly string[]) => texts.map((t) => row(pool, dim, Number(t) % (rows + 50_000)));
-  const open = async (file: string, hnswThreshold: number, index: IndexKind) => {
-    const m = await createMemory({ path: join(dir, file), dim, embedder: embed, hnswThreshold, index });
+  const open = async (file: string, hnswThreshold: number, index: IndexKind, indexThread = true) => {
+    const m = await createMemory({ path: join(dir, file), dim, embedder: embed, hnswThreshold, index, indexThread });
     for (let s = 0; s < rows; s += 1000) await m.rememberMany(Array.from({ length: Math.min(1000, rows - s) }, (_, i) => String(s + i)));
     await m.whenIndexed();
     cleanup.push(m);
     return m;
   };
-  const timed = async (file: string, hnswThreshold: number, index: IndexKind): Promise<[Memory, number]> => {
+  const timed = async (file: string, hnswThreshold: number, index: IndexKind, indexThread = true): Promise<[Memory, number]> => {
     const t0 = performance.now();
-    const m = await open(file, hnswThreshold, index);
+    const m = await open(file, hnswThreshold, index, indexThread);
     return [m, seconds(t0)];
   };
   const [plain, tPlain] = await timed(`insert-${rows}-${dim}.db`, Infinity, 'weft');
   const [weft, tWeft] = await timed(`insert-${rows}-${dim}-weft.db`, 1, 'weft');
+  const [here, tHere] = await timed(`insert-${rows}-${dim}-weft-here.db`, 1, 'weft', false);
   const [lib, tLib] = await timed(`insert-${rows}-${dim}-hnswlib.db`, 1, 'hnswlib-wasm');
   console.log(
-    `  insert prefill ${rows} × ${dim} through the API (ready included): no index ${tPlain.toFixed(1)} s, weft ${tWeft.toFixed(1)} s, hnswlib-wasm ${tLib.toFixed(1)} s`,
+    `  insert prefill ${rows} × ${dim} through the API (ready included): no index ${tPlain.toFixed(1)} s, weft ${tWeft.toFixed(1)} s (linking on this thread ${tHere.toFixed(1)} s), hnswlib-wasm ${tLib.toFixed(1)} s`,
   );
   let next = rows;
   const batch = () => Array.from({ length: BATCH }, () => String(next++));
@@ -275,8 +278,18 @@ async function insertCase(rows: number, dim: number, dir: string, cleanup: Memor
     const mid = (xs: number[]) => xs.sort((a, b) => a - b)[1];
     return { [`burst ${BURST} calls items/s`]: mid(calls), [`burst ${BURST} linked items/s`]: mid(linked) };
   };
-  const bursts = { wasm: await burst(plain), weft: await burst(weft), 'hnswlib-wasm': await burst(lib) };
-  console.log(`  insert bursts of ${BURST} (items/s until the calls return / until linked): ${Object.entries(bursts).map(([v, b]) => `${v} ${Object.values(b).map((x) => x.toFixed(0)).join(' / ')}`).join(', ')}`);
+  // Sustained, until linked: SUSTAINED items (ten times what may wait unlinked) in batches of
+  // BATCH, then whenIndexed(); the rate is the lower of storing's and linking's.
+  const sustained = async (m: Memory) => {
+    const t0 = performance.now();
+    for (let b = 0; b < SUSTAINED / BATCH; b++) await m.rememberMany(batch());
+    const calls = SUSTAINED / seconds(t0);
+    await m.whenIndexed();
+    return { [`sustained ${SUSTAINED} calls items/s`]: calls, [`sustained ${SUSTAINED} linked items/s`]: SUSTAINED / seconds(t0) };
+  };
+  const both = async (m: Memory) => ({ ...(await burst(m)), ...(await sustained(m)) });
+  const bursts = { wasm: await both(plain), weft: await both(weft), 'weft on this thread': await both(here), 'hnswlib-wasm': await both(lib) };
+  console.log(`  insert bursts of ${BURST}, then ${SUSTAINED} (items/s until the calls return / until linked, each): ${Object.entries(bursts).map(([v, b]) => `${v} ${Object.values(b).map((x) => x.toFixed(0)).join(' / ')}`).join(', ')}`);
   // Sustained inserts: whatever the background has not linked when a batch arrives beyond
   // PENDING_LIMIT is linked by the insert itself, so over a long run this is the link rate.
   return {
@@ -287,11 +300,13 @@ async function insertCase(rows: number, dim: number, dir: string, cleanup: Memor
     metrics: {
       wasm: { 'prefill items/s': rows / tPlain, ...bursts.wasm },
       weft: { 'prefill items/s': rows / tWeft, ...bursts.weft },
+      'weft on this thread': { 'prefill items/s': rows / tHere, ...bursts['weft on this thread'] },
       'hnswlib-wasm': { 'prefill items/s': rows / tLib, ...bursts['hnswlib-wasm'] },
     },
     variants: {
       wasm: () => plain.rememberMany(batch()),
       weft: () => weft.rememberMany(batch()),
+      'weft on this thread': () => here.rememberMany(batch()),
       'hnswlib-wasm': () => lib.rememberMany(batch()),
     },
   };

@@ -40,6 +40,12 @@ export class Graph {
   batch: usize;
   /** Where the memory touches of {@link touch} leave their (unused) result. */
   sink: u32;
+  /** Whether linking records the lists it writes (a linker thread's graph: see diff.ts). */
+  tracking: i32;
+  /** The (node, level) pairs of the lists written since the last diff, two u32 each. */
+  log: usize;
+  logLen: i32;
+  logCap: i32;
 }
 
 /** Distance in inner-product space: 1 − dot (cosine distance on unit vectors). */
@@ -138,6 +144,7 @@ export function freeGraph(g: Graph): void {
   }
   heap.free(g.scratch);
   heap.free(g.batch);
+  if (g.log != 0) heap.free(g.log);
   heap.free(changetype<usize>(g));
 }
 
@@ -157,6 +164,16 @@ export function touch(g: Graph, node: i32): void {
     p += 64;
   }
   g.sink ^= acc;
+}
+
+/** Gives `node` its level and, above level 0, a zeroed block for its upper-level lists. */
+export function setLevel(g: Graph, node: i32, level: i32): void {
+  store<i32>(g.levels + ((<usize>node) << 2), level);
+  if (level == 0) return;
+  const bytes = (<usize>level) * g.upperStride;
+  const block = heap.alloc(bytes);
+  memory.fill(block, 0, bytes);
+  store<usize>(g.upper + ((<usize>node) << 2), block);
 }
 
 /** A fresh visit generation (stamps are cleared when the counter wraps). */

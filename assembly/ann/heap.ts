@@ -32,17 +32,27 @@ export function heapPush(base: usize, size: i32, key: f32, id: u32): i32 {
 export function heapPop(base: usize, size: i32): i32 {
   const n = size - 1;
   if (n == 0) return 0;
-  const last = load<u64>(base + ((<usize>n) << 3));
-  const lastKey = heapKey(base, n);
+  siftDown(base, n, heapKey(base, n), heapId(base, n));
+  return n;
+}
+
+/** Replaces the top of a heap of `size` (> 0) entries by (key, id). */
+export function heapReplaceTop(base: usize, size: i32, key: f32, id: u32): void {
+  siftDown(base, size, key, id);
+}
+
+/** Puts (key, id) at the root of a heap of `size` entries and sifts it down to its place. */
+function siftDown(base: usize, size: i32, key: f32, id: u32): void {
   let i = 0;
   while (true) {
     let c = 2 * i + 1;
-    if (c >= n) break;
-    if (c + 1 < n && heapKey(base, c + 1) > heapKey(base, c)) c++;
-    if (heapKey(base, c) <= lastKey) break;
+    if (c >= size) break;
+    if (c + 1 < size && heapKey(base, c + 1) > heapKey(base, c)) c++;
+    if (heapKey(base, c) <= key) break;
     store<u64>(base + ((<usize>i) << 3), load<u64>(base + ((<usize>c) << 3)));
     i = c;
   }
-  store<u64>(base + ((<usize>i) << 3), last);
-  return n;
+  const at = base + ((<usize>i) << 3);
+  store<f32>(at, key);
+  store<u32>(at, id, 4);
 }

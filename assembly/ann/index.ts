@@ -6,6 +6,7 @@ import { Graph, createGraph, freeGraph, reserve } from './graph';
 import { linkNext } from './insert';
 import { searchGraph } from './search';
 import { serializedSize, serializeGraph, deserializeGraph } from './serialize';
+import { diffSize, writeDiff, applyDiff } from './diff';
 
 @inline
 function graph(h: usize): Graph {
@@ -88,4 +89,24 @@ export function annSerialize(h: usize, out: usize): void {
 /** A handle for the graph in the `len` bytes at `src`, or 0 when they are not a valid one. */
 export function annDeserialize(src: usize, len: usize): usize {
   return deserializeGraph(src, len);
+}
+
+/** Makes linking record the lists it writes, for {@link annDiffSize}/{@link annDiffWrite} (a linker thread's graph). */
+export function annTrack(h: usize): void {
+  graph(h).tracking = 1;
+}
+
+/** Bytes of the diff of nodes [from, linked) and the lists written since the last diff. */
+export function annDiffSize(h: usize, from: i32): usize {
+  return diffSize(graph(h), from);
+}
+
+/** Writes that diff at `out` and starts the next. */
+export function annDiffWrite(h: usize, from: i32, out: usize): void {
+  writeDiff(graph(h), from, out);
+}
+
+/** Applies a diff of `len` bytes at `src` (from a linker fed the same nodes); 1 if it did, 0 if it does not fit. */
+export function annApplyDiff(h: usize, src: usize, len: usize): i32 {
+  return applyDiff(graph(h), src, len);
 }

@@ -3,10 +3,11 @@
 // so far, which spreads links across directions and keeps clusters connected), then reverse
 // links, pruned by the same heuristic when a neighbour's list is full.
 
-import { Graph, distance, links, vectorAt, randomLevel } from './graph';
+import { Graph, distance, links, vectorAt, randomLevel, setLevel } from './graph';
 import { heapKey, heapId, heapPop } from './heap';
 import { greedy, searchLevel } from './search';
 import { dotAt } from '../vector/dot';
+import { logList } from './diff';
 
 /**
  * Heuristic selection from `n` (distance, id) pairs at `cands` sorted closest first: writes at
@@ -55,6 +56,7 @@ function addLink(g: Graph, target: i32, node: i32, level: i32): void {
   const list = links(g, target, level);
   const maxM = level == 0 ? g.m0 : g.m;
   const n = <i32>load<u32>(list);
+  if (g.tracking != 0) logList(g, target, level);
   if (n < maxM) {
     store<u32>(list + 4 + ((<usize>n) << 2), <u32>node);
     store<u32>(list, n + 1);
@@ -74,13 +76,7 @@ function addLink(g: Graph, target: i32, node: i32, level: i32): void {
 export function linkNext(g: Graph): void {
   const node = g.linked;
   const level = randomLevel(g);
-  store<i32>(g.levels + ((<usize>node) << 2), level);
-  if (level > 0) {
-    const bytes = (<usize>level) * g.upperStride;
-    const block = heap.alloc(bytes);
-    memory.fill(block, 0, bytes);
-    store<usize>(g.upper + ((<usize>node) << 2), block);
-  }
+  setLevel(g, node, level);
   g.linked = node + 1;
   if (g.entry < 0) {
     g.entry = node;
@@ -110,6 +106,7 @@ export function linkNext(g: Graph): void {
       store<u32>(own + 4 + ((<usize>i) << 2), x);
     }
     store<u32>(own, kept);
+    if (g.tracking != 0) logList(g, node, l);
     // The closest candidate enters the next level down; read before addLink reuses the scratch.
     ep = <i32>load<u32>(cands, 4);
     for (let i = 0; i < kept; i++) addLink(g, <i32>load<u32>(selected + ((<usize>i) << 2)), node, l);

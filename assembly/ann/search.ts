@@ -2,7 +2,7 @@
 // of one level (results in g.results, a max-heap by distance).
 
 import { Graph, distance, links, isDeleted, nextGeneration, touch } from './graph';
-import { heapKey, heapId, heapPush, heapPop } from './heap';
+import { heapKey, heapId, heapPush, heapPop, heapReplaceTop } from './heap';
 
 /** The closest node to `q` reachable greedily from `ep` at `level` (tombstones navigate too). */
 export function greedy(g: Graph, q: usize, ep: i32, level: i32): i32 {
@@ -76,8 +76,9 @@ export function searchLevel(g: Graph, q: usize, ep: i32, ef: i32, level: i32, al
       if (nr < ef || d < bound) {
         nc = heapPush(cand, nc, -d, <u32>x);
         if (!isDeleted(g, x) && (allow == 0 || load<u8>(allow + <usize>x) != 0)) {
-          nr = heapPush(res, nr, d, <u32>x);
-          if (nr > ef) nr = heapPop(res, nr);
+          // Full: the new pair replaces the worst in one sift instead of a push and a pop.
+          if (nr < ef) nr = heapPush(res, nr, d, <u32>x);
+          else heapReplaceTop(res, nr, d, <u32>x);
           bound = heapKey(res, 0);
         }
       }

@@ -1,7 +1,9 @@
 import { annLayout } from './ann-format.js';
 import type { IndexKind, VectorIndex } from './ann-types.js';
 import { loadWeftModule } from '../kernels/index.js';
-import { annArena, type AnnArena, type AnnWasmExports } from '../kernels/wasm/ann.js';
+import { annArena, type AnnArena } from '../kernels/wasm/ann.js';
+import type { AnnDiffExports } from './ann-link-protocol.js';
+import { AnnLinker } from './ann-linker.js';
 import type { HnswParams } from './hnsw-index.js';
 import type { Hit } from './vector-matrix.js';
 
@@ -15,13 +17,18 @@ export const ANN_SEED = 100;
  * old node and appends a new one. Search copies the query into, and reads k results out of,
  * WebAssembly buffers that live as long as the index: nothing is allocated or converted per call
  * on the WebAssembly side.
+ *
+ * With a linker thread (`thread`, where worker threads exist), a copy of the graph on that thread
+ * does the linking and this graph takes its diffs: inserts only append here, and searches scan
+ * the nodes not linked yet, so they find every item whatever the linker's lag. Should the thread
+ * fail, linking resumes here from the last diff (this graph is always a consistent prefix).
  */
 export class AnnIndex implements VectorIndex {
   readonly kind: IndexKind = 'weft';
   readonly searchesPending = true;
   readonly dim: number;
   private readonly arena: AnnArena;
-  private readonly ex: AnnWasmExports;
+  private readonly ex: AnnDiffExports;
   private readonly handle: number;
   private efSearch: number;
   private labels = new Float64Array(16);
@@ -32,34 +39,105 @@ export class AnnIndex implements VectorIndex {
   private outDist = 0;
   private allowCap = 0;
   private allowPtr = 0;
+  private linker: AnnLinker | undefined;
+  private waiters: (() => void)[] = [];
+  /** Why the linker thread stopped, if it failed (linking continued on this thread). */
+  linkerError: Error | undefined;
 
   private constructor(arena: AnnArena, handle: number, dim: number, efSearch: number) {
     this.arena = arena;
-    this.ex = arena.exports;
+    this.ex = arena.exports as AnnDiffExports;
     this.handle = handle;
     this.dim = dim;
     this.efSearch = efSearch;
     this.queryPtr = arena.alloc(dim * 4);
   }
 
-  /** An empty index with room for `capacity` vectors. */
-  static async create(dim: number, params: HnswParams, capacity: number, signal?: AbortSignal): Promise<AnnIndex> {
-    const arena = await annArena(await loadWeftModule(undefined, signal));
+  /** An empty index with room for `capacity` vectors, linked on a thread of its own when `thread`. */
+  static async create(dim: number, params: HnswParams, capacity: number, signal?: AbortSignal, thread = false): Promise<AnnIndex> {
+    const module = await loadWeftModule(undefined, signal);
+    const arena = await annArena(module);
     const handle = arena.exports.annCreate(dim, params.m, params.efConstruction, ANN_SEED);
     const index = new AnnIndex(arena, handle, dim, params.efSearch);
-    index.reserve(Math.max(16, capacity));
+    const cap = Math.max(16, capacity);
+    index.reserve(cap);
+    if (thread) await index.startLinker({ module, dim, m: params.m, efConstruction: params.efConstruction, seed: ANN_SEED, capacity: cap });
     return index;
+  }
+
+  private async startLinker(init: Parameters<typeof AnnLinker.start>[0]): Promise<void> {
+    this.linker = await AnnLinker.start(
+      init,
+      (bytes) => this.applyDiff(bytes),
+      (error) => {
+        // Linking goes on here, from the last diff applied.
+        this.linker = undefined;
+        this.linkerError = error;
+        this.wake();
+      },
+    );
+    // A loaded graph may come with pending nodes: the thread links them, and must be waited for.
+    if (this.pending > 0) this.linker?.setBusy(true);
+  }
+
+  /** Whether another thread links this index (then {@link link} does nothing and {@link progress} waits for it). */
+  get linksElsewhere(): boolean {
+    return this.linker !== undefined;
+  }
+
+  private wake(): void {
+    for (const resolve of this.waiters.splice(0)) resolve();
+  }
+
+  private applyDiff(bytes: Uint8Array): void {
+    if (this.linker === undefined) return;
+    const a = this.arena;
+    const ptr = a.scratch(bytes.byteLength);
+    a.u8.set(bytes, ptr);
+    const ok = this.ex.annApplyDiff(this.handle, ptr, bytes.byteLength);
+    a.refresh();
+    if (ok === 0) {
+      // A diff that does not continue this graph: stop the thread and link here from what holds.
+      this.linker.close();
+      this.linker = undefined;
+      this.linkerError = new Error('the linker thread sent a diff that does not fit the index');
+    } else if (this.pending === 0) this.linker.setBusy(false);
+    this.wake();
+  }
+
+  /**
+   * Resolves when the linker thread has sent its next diff (at once when nothing is pending, no
+   * thread links this index, or `signal` aborts).
+   */
+  progress(signal?: AbortSignal): Promise<void> {
+    if (this.linker === undefined || this.pending === 0 || signal?.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      signal?.addEventListener('abort', done, { once: true });
+      this.waiters.push(done);
+    });
+  }
+
+  /** Stops the linker thread, if any. */
+  dispose(): void {
+    this.linker?.close();
+    this.linker = undefined;
+    this.wake();
   }
 
   /**
    * Reads an index written by {@link AnnIndex.toBytes}. Throws when the bytes are not a valid
    * index of dimension `dim` built with `params`' M and efConstruction (the caller rebuilds).
    */
-  static async fromBytes(dim: number, params: HnswParams, bytes: Uint8Array, signal?: AbortSignal): Promise<AnnIndex> {
+  static async fromBytes(dim: number, params: HnswParams, bytes: Uint8Array, signal?: AbortSignal, thread = false): Promise<AnnIndex> {
     const layout = annLayout(bytes, dim, params);
     if (typeof layout === 'string') throw new Error(`not a weft HNSW index of dimension ${dim}: ${layout}`);
     const { count, graphBytes, tombstonesAt } = layout;
-    const arena = await annArena(await loadWeftModule(undefined, signal));
+    const module = await loadWeftModule(undefined, signal);
+    const arena = await annArena(module);
     const src = arena.alloc(graphBytes);
     arena.u8.set(bytes.subarray(0, graphBytes), src);
     const handle = arena.exports.annDeserialize(src, graphBytes);
@@ -78,6 +156,11 @@ export class AnnIndex implements VectorIndex {
         throw new Error(`not a weft HNSW index: bad item id at node ${node}`);
       }
       index.nodeOf.set(id, node);
+    }
+    if (thread) {
+      const graph = bytes.slice(0, graphBytes);
+      const { m, efConstruction } = params;
+      await index.startLinker({ module, dim, m, efConstruction, seed: ANN_SEED, capacity: Math.max(16, count), graph });
     }
     return index;
   }
@@ -129,17 +212,23 @@ export class AnnIndex implements VectorIndex {
     const dim = this.dim;
     const base = (this.ex.annVectors(this.handle) >>> 2) + count * dim;
     const f32 = this.arena.f32;
+    const deletes: number[] = [];
     for (let i = 0; i < n; i++) {
       const old = this.nodeOf.get(ids[i]);
-      if (old !== undefined) this.ex.annDelete(this.handle, old);
+      if (old !== undefined) {
+        this.ex.annDelete(this.handle, old);
+        deletes.push(old);
+      }
       f32.set(vectors[i], base + i * dim);
       this.labels[count + i] = ids[i];
       this.nodeOf.set(ids[i], count + i);
     }
     this.ex.annAppend(this.handle, n);
+    this.linker?.add(deletes, f32.slice(base, base + n * dim));
   }
 
   link(max: number): number {
+    if (this.linker !== undefined) return this.pending;
     const left = this.ex.annLink(this.handle, Math.min(max, 0x7fffffff));
     // Linking allocates upper-level blocks, which may grow memory.
     this.arena.refresh();
@@ -151,6 +240,7 @@ export class AnnIndex implements VectorIndex {
     if (node === undefined) return;
     this.nodeOf.delete(id);
     this.ex.annDelete(this.handle, node);
+    this.linker?.add([node], new Float32Array(0));
   }
 
   private ensureOut(k: number): void {

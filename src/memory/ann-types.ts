@@ -37,4 +37,10 @@ export interface VectorIndex {
   search(query: Float32Array, k: number, allowed?: readonly number[]): Hit[];
   /** The index as bytes, to store in the database. */
   toBytes(): Promise<Uint8Array>;
+  /** Whether another thread links it: `link` then does nothing and `progress` waits for that thread. */
+  readonly linksElsewhere?: boolean;
+  /** Resolves when the other thread has linked more (at once when it does not, or nothing is pending). */
+  progress?(signal?: AbortSignal): Promise<void>;
+  /** Releases what the index holds outside its memory (a linker thread). */
+  dispose?(): void;
 }

@@ -188,6 +188,9 @@ export class Memory {
     }));
     const ids = this.backend.insert(rows);
     this.search.add(ids, vectors);
+    // Stored and searchable already; this only holds the caller back while the index's linker
+    // thread is far behind.
+    await this.search.caughtUp(options.signal);
     return rows.map((r, i) => ({
       id: ids[i],
       text: r.text,

@@ -37,11 +37,11 @@ export interface CreateMemoryOptions {
    * `memory threshold`, clustered vectors of dim 256, k 10, ef 100, recall@10 1 at each size): at
    * 2,000 items the scan is still faster (70 µs against 102 µs per query), at 5,000 the index is
    * 2.6x faster (120 µs against 313 µs), at 10,000 9x; the crossover is near 3,000. Below it the
-   * index would cost insert time (linking an item costs ~6x storing it) for nothing.
+   * index would cost insert time (linking an item costs about twice storing it) for nothing.
    * @default 3000
    */
   readonly hnswThreshold?: number;
-  /** HNSW parameters. @default { m: 16, efConstruction: 200, efSearch: 100 } */
+  /** HNSW parameters. @default { m: 16, efConstruction: 100, efSearch: 100 } */
   readonly hnsw?: Partial<HnswParams>;
   /**
    * The HNSW implementation: `'weft'`, weft's own (AssemblyScript on the SIMD kernels, its graph
@@ -51,6 +51,15 @@ export interface CreateMemoryOptions {
    * @default 'weft'
    */
   readonly index?: IndexKind;
+  /**
+   * Whether weft's index is linked on a worker thread of its own (where there are worker threads:
+   * Node; the browser links on the memory's thread). Inserts then return at the SQLite rate while
+   * the graph catches up; recall scans the items not linked yet, so it finds them all, and an
+   * insert waits when more than 2,048 are behind. `false` links on the memory's thread, in the
+   * background between calls.
+   * @default true
+   */
+  readonly indexThread?: boolean;
   /**
    * A filtered recall whose filter matches at most this many items scans them exactly (always
    * correct); above, it searches the HNSW index with the filter and falls back to exact when the
@@ -71,6 +80,7 @@ export const DEFAULT_MEMORY_OPTIONS = Object.freeze({
   hnswThreshold: 3000,
   hnsw: DEFAULT_HNSW_PARAMS,
   index: 'weft' as IndexKind,
+  indexThread: true,
   exactFilterLimit: 4096,
 });
 
@@ -84,8 +94,14 @@ export interface ResolvedMemoryOptions {
   readonly hnswThreshold: number;
   readonly hnsw: HnswParams;
   readonly index: IndexKind;
+  readonly indexThread: boolean;
   readonly exactFilterLimit: number;
   readonly kernels: KernelSet | undefined;
+}
+
+function checkBoolean(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new TypeError(expectedMessage(name, 'a boolean', value));
+  return value;
 }
 
 function checkThreshold(value: unknown): number {
@@ -133,6 +149,7 @@ export function resolveMemoryOptions(options: CreateMemoryOptions): ResolvedMemo
     hnswThreshold: checkThreshold(o.hnswThreshold),
     hnsw,
     index: checkOneOf('index', o.index, INDEX_KINDS),
+    indexThread: checkBoolean('indexThread', o.indexThread),
     exactFilterLimit: checkInteger('exactFilterLimit', o.exactFilterLimit, 0),
     kernels: o.kernels,
   });

@@ -28,6 +28,8 @@ export interface VectorSearchSettings {
   readonly exactFilterLimit: number;
   /** Which HNSW implementation to build. @default 'weft' */
   readonly index?: IndexKind;
+  /** Whether weft's index links on a worker thread where there are worker threads. @default true */
+  readonly indexThread?: boolean;
 }
 
 const yieldTurn: () => Promise<void> =
@@ -60,6 +62,10 @@ export class VectorSearch {
   /** How the last search was served. */
   lastPath: SearchPath = 'exact';
 
+  private get thread(): boolean {
+    return this.settings.indexThread ?? true;
+  }
+
   constructor(settings: VectorSearchSettings) {
     this.settings = settings;
     this.kind = settings.index ?? 'weft';
@@ -69,6 +75,16 @@ export class VectorSearch {
   /** Whether an HNSW index serves searches. */
   get indexed(): boolean {
     return this.index !== undefined;
+  }
+
+  /** Items the serving index holds but has not linked yet (searches scan them exactly). */
+  get pendingLinks(): number {
+    return this.index?.pending ?? 0;
+  }
+
+  /** Whether another thread links the serving index. */
+  get linksElsewhere(): boolean {
+    return this.index?.linksElsewhere === true;
   }
 
   /** Resolves when no background index work is left (rejects if it failed, or on abort). */
@@ -95,10 +111,23 @@ export class VectorSearch {
     const index = this.index;
     if (index !== undefined) {
       index.add(ids, vectors);
+      // An index linked elsewhere holds the excess back in caughtUp() instead, off this thread.
       const over = index.searchesPending ? index.pending - PENDING_LIMIT : index.pending;
-      if (over > 0) index.link(over);
+      if (over > 0 && index.linksElsewhere !== true) index.link(over);
     }
     this.schedule();
+  }
+
+  /**
+   * Resolves once the serving index holds at most PENDING_LIMIT items unlinked (at once unless
+   * another thread links it): inserts wait here rather than let searches scan a growing backlog.
+   */
+  async caughtUp(signal?: AbortSignal): Promise<void> {
+    for (;;) {
+      const index = this.index;
+      if (index?.linksElsewhere !== true || index.pending <= PENDING_LIMIT || signal?.aborted) return;
+      await index.progress!(signal);
+    }
   }
 
   delete(ids: readonly number[]): void {
@@ -135,13 +164,13 @@ export class VectorSearch {
   }
 
   private async createIndex(capacity: number, signal: AbortSignal): Promise<VectorIndex> {
-    if (this.kind === 'weft') return AnnIndex.create(this.settings.dim, this.settings.hnsw, capacity, signal);
+    if (this.kind === 'weft') return AnnIndex.create(this.settings.dim, this.settings.hnsw, capacity, signal, this.thread);
     return HnswIndex.create(await loadHnsw(), this.settings.dim, this.settings.hnsw, capacity);
   }
 
   private async indexFromBytes(bytes: Uint8Array, signal?: AbortSignal): Promise<VectorIndex> {
     const { dim, hnsw } = this.settings;
-    if (this.kind === 'weft') return AnnIndex.fromBytes(dim, hnsw, bytes, signal);
+    if (this.kind === 'weft') return AnnIndex.fromBytes(dim, hnsw, bytes, signal, this.thread);
     return HnswIndex.fromBytes(await loadHnsw(), dim, hnsw, bytes);
   }
 
@@ -198,6 +227,8 @@ export class VectorSearch {
         this.work = undefined;
         // A failing index is not retried on every insert: recall stays exact from here on.
         this.unavailable = true;
+        this.index?.dispose?.();
+        this.next?.dispose?.();
         this.index = undefined;
         this.next = undefined;
         throw error;
@@ -220,21 +251,27 @@ export class VectorSearch {
           this.unavailable = true;
           return;
         }
-        if (signal.aborted) return;
+        if (signal.aborted) {
+          next.dispose?.();
+          return;
+        }
         this.reconcile(next);
         this.next = next;
       }
       const target = this.next ?? index!;
+      if (target.linksElsewhere === true) await target.progress!(signal);
       const t0 = performance.now();
-      while (target.pending > 0 && performance.now() - t0 < LINK_STEP_MS) target.link(LINK_CALL);
+      // (Not again when another thread links: link() is then a no-op.)
+      while (target.linksElsewhere !== true && target.pending > 0 && performance.now() - t0 < LINK_STEP_MS) target.link(LINK_CALL);
       // A serving index that linked items (say, pending ones it was saved with) differs from its saved copy.
       if (target === this.index) this.dirty = true;
       if (this.next !== undefined && this.next.pending === 0) {
+        this.index?.dispose?.();
         this.index = this.next;
         this.next = undefined;
         this.dirty = true;
       }
-      await yieldTurn();
+      if (target.linksElsewhere !== true) await yieldTurn();
     }
   }
 
@@ -293,6 +330,8 @@ export class VectorSearch {
   /** Frees the kernel buffers and drops the indexes. */
   dispose(): void {
     this.matrix.clear();
+    this.index?.dispose?.();
+    this.next?.dispose?.();
     this.index = undefined;
     this.next = undefined;
   }

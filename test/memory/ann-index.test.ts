@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { AnnIndex } from '../../src/memory/ann-index.js';
 import { DEFAULT_HNSW_PARAMS } from '../../src/memory/hnsw-index.js';
+import { clusteredVectors } from './clustered-vectors.js';
 
-// Seeded clustered unit vectors (an LCG), so every run builds the same graph.
+// Seeded clustered unit vectors, so every run builds the same graph.
 const DIM = 24;
-function dataset(count: number, seed: number): Float32Array[] {
-  let s = seed;
-  const rnd = () => ((s = (s * 16807) % 2147483647) / 2147483647) * 2 - 1;
-  const centres = Array.from({ length: 20 }, () => Float32Array.from({ length: DIM }, rnd));
-  return Array.from({ length: count }, () => {
-    const c = centres[Math.floor(((rnd() + 1) / 2) * centres.length) % centres.length];
-    const v = Float32Array.from(c, (x) => x + 0.4 * rnd());
-    const n = Math.hypot(...v);
-    return v.map((x) => x / n);
-  });
-}
+const dataset = (count: number, seed: number) => clusteredVectors(count, DIM, { seed, centres: 20, noise: 0.4, cycle: false });
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i], 0);
 function exact(data: Float32Array[], ids: number[], q: Float32Array, k: number, keep: (id: number) => boolean = () => true): number[] {
   return data

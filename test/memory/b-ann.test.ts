@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createMemory } from '../../src/memory/create-memory.js';
 import type { Memory } from '../../src/memory/memory.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { clusteredVectors } from './clustered-vectors.js';
 
 const tmp = tempDir('weft-memory-ann-');
 afterAll(() => tmp.remove());
@@ -10,17 +11,7 @@ afterAll(() => tmp.remove());
 // weft's own HNSW through the API: a real SQLite file, reopened; vectors from a plug-in embedder
 // (the text is the vector's index).
 const DIM = 16;
-function clustered(count: number, seed = 3): Float32Array[] {
-  let s = seed;
-  const rnd = () => ((s = (s * 16807) % 2147483647) / 2147483647) * 2 - 1;
-  const centres = Array.from({ length: 8 }, () => Float32Array.from({ length: DIM }, rnd));
-  return Array.from({ length: count }, (_, i) => {
-    const v = Float32Array.from(centres[i % centres.length], (x) => x + 0.3 * rnd());
-    const n = Math.hypot(...v);
-    return v.map((x) => x / n);
-  });
-}
-const vectors = clustered(1500);
+const vectors = clusteredVectors(1500, DIM, { seed: 3, centres: 8, noise: 0.3, cycle: true });
 const embedder = async (texts: readonly string[]) => texts.map((t) => vectors[Number(t.split(' ')[1])]);
 const texts = vectors.map((_, i) => ({ text: `v ${i}`, metadata: { half: i % 2 === 0 ? 'even' : 'odd' } }));
 const open = (file: string, extra: object = {}) => createMemory({ path: tmp.file(file), dim: DIM, embedder, hnswThreshold: 500, ...extra });

@@ -1,23 +1,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createMemory } from '../../src/memory/create-memory.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { clusteredVectors } from './clustered-vectors.js';
 
 const tmp = tempDir('weft-memory-hnsw-');
 afterAll(() => tmp.remove());
 
 // Clustered unit vectors through a plug-in embedder: the text is the vector's index.
 const DIM = 16;
-function clustered(count: number, seed = 7): Float32Array[] {
-  let s = seed;
-  const rnd = () => ((s = (s * 16807) % 2147483647) / 2147483647) * 2 - 1;
-  const centres = Array.from({ length: 8 }, () => Float32Array.from({ length: DIM }, rnd));
-  return Array.from({ length: count }, (_, i) => {
-    const c = centres[i % centres.length];
-    const v = Float32Array.from(c, (x) => x + 0.3 * rnd());
-    const n = Math.hypot(...v);
-    return v.map((x) => x / n);
-  });
-}
+const clustered = (count: number, seed = 7) => clusteredVectors(count, DIM, { seed, centres: 8, noise: 0.3, cycle: true });
 const vectors = clustered(1500);
 const embedder = async (texts: readonly string[]) => texts.map((t) => vectors[Number(t.split(' ')[1])]);
 const texts = vectors.map((_, i) => ({ text: `v ${i}`, metadata: { tenant: i % 100 === 0 ? 'rare' : 'common', i } }));

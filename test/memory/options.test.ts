@@ -8,8 +8,9 @@ describe('memory options', () => {
     expect(o.dim).toBe(256);
     expect(o.embedder.id).toBe('hashing-v2:uni');
     expect(o.hnswThreshold).toBe(DEFAULT_MEMORY_OPTIONS.hnswThreshold);
-    expect(o.hnsw).toEqual({ m: 16, efConstruction: 200, efSearch: 100 });
+    expect(o.hnsw).toEqual({ m: 16, efConstruction: 100, efSearch: 100 });
     expect(o.exactFilterLimit).toBe(4096);
+    expect(o.indexThread).toBe(true);
     expect(Object.isFrozen(o)).toBe(true);
   });
 
@@ -34,6 +35,7 @@ describe('memory options', () => {
     [{ hnswThreshold: 0 }, RangeError, 'Expected `hnswThreshold` to be an integer >= 1, got `0` (number)'],
     [{ hnsw: { m: 1 } }, RangeError, 'Expected `hnsw.m` to be an integer >= 2, got `1` (number)'],
     [{ hnsw: { efSearch: 'x' } }, TypeError, 'Expected `hnsw.efSearch` to be an integer >= 1, got `"x"` (string)'],
+    [{ indexThread: 'yes' }, TypeError, 'Expected `indexThread` to be a boolean, got `"yes"` (string)'],
     [{ exactFilterLimit: -1 }, RangeError, 'Expected `exactFilterLimit` to be an integer >= 0, got `-1` (number)'],
     [{ embedder: 'openai' }, TypeError, 'Expected `embedder` to be a function or an Embedder, got `"openai"` (string)'],
     [{ embedderId: '' }, TypeError, 'Expected `embedderId` to be a non-empty string, got `""` (string)'],
