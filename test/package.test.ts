@@ -65,7 +65,8 @@ beforeAll(async () => {
   symlinkSync(join(ours, 'build'), join(sqlite, 'build'), 'dir');
 }, 120_000);
 
-afterAll(() => temp.remove());
+// Removing the installed project (node_modules of ~200 MB) takes longer than the 10 s default on a busy machine.
+afterAll(() => temp.remove(), 120_000);
 
 describe('the packed package', () => {
   it('publishes every file package.json points at, and no tests, benches or debug builds', () => {
