@@ -1,0 +1,121 @@
+// The pool's end of its threads' links: one MessagePort per thread, received once when the
+// thread starts, with the thread's CPU clock opened then (not per attempt: opening the schedstat
+// file costs ~90 µs, a MessageChannel per attempt more). Messages name their attempt by job id;
+// this routes them to the live attempt, and beats for attempts whose thread has said nothing for
+// a while (durable runs read heartbeats to tell a live task from a dead one).
+
+import type { MessagePort } from 'node:worker_threads';
+import { SchedstatClock } from './worker-cpu.js';
+import type { EngineMessage, LinkHello, ThreadMessage } from './worker-protocol.js';
+
+/** One thread's link. */
+export class ThreadLink {
+  /** The thread's CPU clock (Linux), open for the thread's life. */
+  readonly clock: SchedstatClock | undefined;
+  closed = false;
+
+  constructor(
+    readonly threadId: number,
+    private readonly port: MessagePort,
+    path: string | undefined,
+  ) {
+    this.clock = path === undefined ? undefined : SchedstatClock.open(path);
+  }
+
+  send(message: EngineMessage): void {
+    if (!this.closed) this.port.postMessage(message);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.clock?.close();
+    this.port.close();
+  }
+}
+
+/** An attempt as the links see it (worker-attempt.ts). */
+export interface LinkedAttempt {
+  /** The thread took the job. */
+  started(link: ThreadLink, cpu0: number): void;
+  /** Any other message about the attempt. */
+  receive(message: ThreadMessage): void;
+  /** performance.now() of the attempt's last heartbeat, or -1 before it started. */
+  readonly lastBeat: number;
+  /** A beat on the thread's behalf. */
+  beat(): void;
+}
+
+/** The links of a pool's threads and the attempts they run. */
+export class ThreadLinks {
+  private readonly links = new Map<number, ThreadLink>();
+  private readonly attempts = new Map<number, LinkedAttempt>();
+  private nextId = 0;
+  private timer: ReturnType<typeof setInterval> | undefined;
+
+  /** @param heartbeatMs - see `WorkerPoolOptions.heartbeatMs` (0: no automatic beats) */
+  constructor(private readonly heartbeatMs: number) {}
+
+  /** A thread's first message: its link. Returns false for any other message. */
+  accept(message: unknown): boolean {
+    const hello = message as LinkHello | null;
+    if (typeof hello !== 'object' || hello === null || hello.weftLink === undefined) return false;
+    const port = hello.weftLink;
+    const link = new ThreadLink(hello.threadId, port, hello.path);
+    this.links.set(hello.threadId, link);
+    port.on('message', (m: ThreadMessage) => {
+      const attempt = this.attempts.get(m.id);
+      if (attempt === undefined) return; // the attempt has ended: a late report
+      if (m.t === 'start') attempt.started(link, m.cpu0);
+      else attempt.receive(m);
+    });
+    // The thread's end closes its side; ours follows.
+    port.once('close', () => {
+      link.close();
+      if (this.links.get(hello.threadId) === link) this.links.delete(hello.threadId);
+    });
+    port.unref(); // an idle pool never keeps the process alive
+    return true;
+  }
+
+  /** The link of thread `threadId`, if it is open. */
+  link(threadId: number): ThreadLink | undefined {
+    return this.links.get(threadId);
+  }
+
+  /** Registers an attempt; returns its job id. */
+  track(attempt: LinkedAttempt): number {
+    const id = ++this.nextId;
+    this.attempts.set(id, attempt);
+    if (this.timer === undefined && this.heartbeatMs > 0) {
+      this.timer = setInterval(() => this.beat(), this.heartbeatMs / 2);
+      this.timer.unref();
+    }
+    return id;
+  }
+
+  untrack(id: number): void {
+    this.attempts.delete(id);
+    if (this.attempts.size === 0 && this.timer !== undefined) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  private beat(): void {
+    const due = performance.now() - this.heartbeatMs;
+    for (const attempt of this.attempts.values()) {
+      const last = attempt.lastBeat;
+      if (last >= 0 && last <= due) attempt.beat();
+    }
+  }
+
+  /** Closes every link (the pool is closing). */
+  close(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    for (const link of this.links.values()) link.close();
+    this.links.clear();
+    this.attempts.clear();
+  }
+}
