@@ -245,6 +245,10 @@ async function runOnThread(pool: AttemptPool, attempt: Attempt, agent: { input: 
       throw threadDeath(taskId, maxMemoryMb, pool.takeThreadError(threadId) ?? error);
     }
     if (live.stopped !== undefined) throw live.stopped; // it returned within its grace period, too late
+    // What the task reported before returning comes first (see ThreadLink.drain).
+    const link = pool.links.linked(outcome.threadId);
+    (link instanceof Promise ? await link : link)?.drain();
+    if (live.stopped !== undefined) throw live.stopped;
     attempt.resources?.({ cpuMs: outcome.cpuMs, heapPeakBytes: outcome.heapPeakBytes });
     if (!outcome.ok) throw fromPlainError(outcome.error!);
     return outcome.value;

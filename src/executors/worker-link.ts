@@ -4,7 +4,7 @@
 // this routes them to the live attempt, and beats for attempts whose thread has said nothing for
 // a while (durable runs read heartbeats to tell a live task from a dead one).
 
-import type { MessagePort } from 'node:worker_threads';
+import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { SchedstatClock } from './worker-cpu.js';
 import type { EngineMessage, LinkHello, ThreadMessage } from './worker-protocol.js';
 
@@ -18,8 +18,20 @@ export class ThreadLink {
     readonly threadId: number,
     private readonly port: MessagePort,
     path: string | undefined,
+    private readonly route: (link: ThreadLink, m: ThreadMessage) => void,
   ) {
     this.clock = path === undefined ? undefined : SchedstatClock.open(path);
+    port.on('message', (m: ThreadMessage) => route(this, m));
+  }
+
+  /**
+   * Delivers now what the thread has posted so far. A job's result comes on piscina's port, not
+   * this one, and two ports keep no order between them: the thread posted its reports before it
+   * returned, so they are queued here by the time its result lands, and are read first.
+   */
+  drain(): void {
+    if (this.closed) return;
+    for (let e = receiveMessageOnPort(this.port); e !== undefined; e = receiveMessageOnPort(this.port)) this.route(this, e.message as ThreadMessage);
   }
 
   send(message: EngineMessage): void {
@@ -50,6 +62,8 @@ export interface LinkedAttempt {
 export class ThreadLinks {
   private readonly links = new Map<number, ThreadLink>();
   private readonly attempts = new Map<number, LinkedAttempt>();
+  /** Who waits for the link of a thread whose result came before its link (its first job). */
+  private readonly waiting = new Map<number, ((link: ThreadLink | undefined) => void)[]>();
   private nextId = 0;
   private timer: ReturnType<typeof setInterval> | undefined;
 
@@ -61,14 +75,18 @@ export class ThreadLinks {
     const hello = message as LinkHello | null;
     if (typeof hello !== 'object' || hello === null || hello.weftLink === undefined) return false;
     const port = hello.weftLink;
-    const link = new ThreadLink(hello.threadId, port, hello.path);
-    this.links.set(hello.threadId, link);
-    port.on('message', (m: ThreadMessage) => {
+    const link = new ThreadLink(hello.threadId, port, hello.path, (from, m) => {
       const attempt = this.attempts.get(m.id);
       if (attempt === undefined) return; // the attempt has ended: a late report
-      if (m.t === 'start') attempt.started(link, m.cpu0);
+      if (m.t === 'start') attempt.started(from, m.cpu0);
       else attempt.receive(m);
     });
+    this.links.set(hello.threadId, link);
+    const waiters = this.waiting.get(hello.threadId);
+    if (waiters !== undefined) {
+      this.waiting.delete(hello.threadId);
+      for (const wake of waiters) wake(link);
+    }
     // The thread's end closes its side; ours follows.
     port.once('close', () => {
       link.close();
@@ -81,6 +99,17 @@ export class ThreadLinks {
   /** The link of thread `threadId`, if it is open. */
   link(threadId: number): ThreadLink | undefined {
     return this.links.get(threadId);
+  }
+
+  /** The link of thread `threadId` once it has come (it was posted when the thread started); `undefined` if the pool closes first. */
+  linked(threadId: number): ThreadLink | Promise<ThreadLink | undefined> {
+    const link = this.links.get(threadId);
+    if (link !== undefined) return link;
+    return new Promise((resolve) => {
+      const list = this.waiting.get(threadId);
+      if (list === undefined) this.waiting.set(threadId, [resolve]);
+      else list.push(resolve);
+    });
   }
 
   /** Registers an attempt; returns its job id. */
@@ -117,5 +146,7 @@ export class ThreadLinks {
     for (const link of this.links.values()) link.close();
     this.links.clear();
     this.attempts.clear();
+    for (const list of this.waiting.values()) for (const wake of list) wake(undefined);
+    this.waiting.clear();
   }
 }

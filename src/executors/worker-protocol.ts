@@ -54,6 +54,8 @@ export interface TaskOutcome {
   readonly cpuMs: number;
   readonly activeMs: number;
   readonly heapPeakBytes: number;
+  /** The thread that ran it: its link carries the reports the task made before returning. */
+  readonly threadId: number;
 }
 
 /** A thread's answer to a {@link ScanJob}: global row ids and scores, best first. */

@@ -86,7 +86,7 @@ async function runTask(job: TaskJob): Promise<TaskOutcome> {
   const activeMs = performance.eventLoopUtilization(elu0).active;
   const cpuMs = cpuClock === undefined ? activeMs : cpuClock.readMs() - cpu0;
   const heapPeakBytes = ctx?.heapPeak ?? getHeapStatistics().total_heap_size;
-  return ok ? { ok, value, cpuMs, activeMs, heapPeakBytes } : { ok, error: value as TaskOutcome['error'], cpuMs, activeMs, heapPeakBytes };
+  return ok ? { ok, value, cpuMs, activeMs, heapPeakBytes, threadId } : { ok, error: value as TaskOutcome['error'], cpuMs, activeMs, heapPeakBytes, threadId };
 }
 
 /** piscina's handler: one job. */
