@@ -4,7 +4,7 @@
 // its signal), the CPU quota watchdog, and the translation of a thread's death into the
 // attempt's typed error.
 
-import { type EventLoopUtilization } from 'node:perf_hooks';
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { CpuQuotaExceededError, WorkerCrashedError, WorkerMemoryExceededError } from '../errors.js';
 import type { Attempt } from './executor.js';
@@ -25,7 +25,8 @@ export interface AttemptPool {
   tryAcquire(): boolean;
   acquire(signal?: AbortSignal): Promise<void>;
   release(): void;
-  takeThreadError(threadId: number): Error | undefined;
+  /** What killed the thread that ran job `id`, as the thread said before dying. */
+  takeThreadError(id: number): Error | undefined;
   /** The started threads of limit `maxMemoryMb`, or `undefined` before they are. */
   started(maxMemoryMb: number): AttemptThreads | undefined;
   piscina(maxMemoryMb: number): Promise<AttemptThreads>;
@@ -78,39 +79,42 @@ export function runWorkerAttempt(pool: AttemptPool, attempt: Attempt, agent?: { 
 
 /** The main thread's side of one attempt on a thread. */
 class LiveAttempt implements LinkedAttempt {
-  lastBeat = -1;
-  link: ThreadLink | undefined;
+  lastBeat = performance.now();
   /** The error the attempt fails with once this side stopped it. */
   stopped: unknown;
   readonly kill = new AbortController();
   readonly id: number;
+  private found: ThreadLink | undefined;
   private cpu0 = 0;
-  private elu0: EventLoopUtilization | undefined;
+  private active0 = 0;
   private watchdog: ReturnType<typeof setInterval> | undefined;
   private grace: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly pool: AttemptPool,
     private readonly attempt: Attempt,
-    private readonly cpuQuotaMs: number | undefined,
+    quota: number | undefined,
   ) {
     this.id = pool.links.track(this);
-  }
-
-  started(link: ThreadLink, cpu0: number): void {
-    this.link = link;
-    this.cpu0 = cpu0;
-    this.lastBeat = performance.now();
-    if (link.clock === undefined) this.elu0 = this.pool.thread(link.threadId)?.performance.eventLoopUtilization();
-    if (this.stopped !== undefined) this.tell(this.stopped); // stopped before the thread took it
-    const quota = this.cpuQuotaMs;
     if (quota !== undefined) {
       this.watchdog = setInterval(() => {
         const used = this.cpuNow();
-        if (used > quota) this.stop(new CpuQuotaExceededError(this.attempt.taskId, quota, used));
+        if (used > quota) this.stop(new CpuQuotaExceededError(attempt.taskId, quota, used));
       }, Math.max(1, Math.min(quota / 4, 10)));
       this.watchdog.unref();
     }
+  }
+
+  /** The link of the thread running the job, once one has taken it (with its start figures). */
+  get link(): ThreadLink | undefined {
+    if (this.found === undefined) {
+      const link = this.pool.links.running(this.id);
+      if (link === undefined) return undefined;
+      this.found = link;
+      this.cpu0 = link.cpu0;
+      this.active0 = link.active0;
+    }
+    return this.found;
   }
 
   receive(m: ThreadMessage): void {
@@ -173,27 +177,32 @@ class LiveAttempt implements LinkedAttempt {
 
   cpuNow(): number {
     const link = this.link;
-    if (link === undefined) return 0;
+    if (link === undefined) return 0; // not started
     const t = link.clock?.readMs();
     if (t !== undefined && !Number.isNaN(t)) return t - this.cpu0;
-    // No /proc: the thread's event-loop utilisation, readable from here while it spins.
+    // No /proc: the thread's event-loop active time, readable from here while it spins.
     const thread = this.pool.thread(link.threadId);
-    return thread !== undefined && this.elu0 !== undefined ? thread.performance.eventLoopUtilization(this.elu0).active : 0;
+    return thread === undefined ? 0 : thread.performance.eventLoopUtilization().active - this.active0;
   }
 
   stop(reason: unknown): void {
     if (this.stopped !== undefined) return;
     this.stopped = reason;
     this.attempt.resources?.({ cpuMs: this.cpuNow() }); // before the engine records the failure
-    this.tell(reason);
     const graceMs = this.pool.cancelGraceMs;
-    if (graceMs === 0) this.kill.abort(reason);
-    else (this.grace = setTimeout(() => this.kill.abort(reason), graceMs)).unref();
-  }
-
-  /** Aborts the task's own signal in its thread (it sees it within the grace period, if any). */
-  private tell(reason: unknown): void {
-    if (this.pool.cancelGraceMs > 0) this.link?.send({ t: 'abort', id: this.id, reason: toPlainError(reason) });
+    if (graceMs === 0) {
+      // After the engine has recorded the outcome (it does so once this returns): terminating
+      // the thread (and piscina starting its replacement) is not in the way of the settling.
+      queueMicrotask(() => this.kill.abort(reason));
+      return;
+    }
+    // The task's own signal aborts in its thread, which has `graceMs` to return; a job not
+    // taken yet is told on every link (the thread that takes it keeps the abort for it).
+    const message = { t: 'abort', id: this.id, reason: toPlainError(reason) } as const;
+    const link = this.link;
+    if (link !== undefined) link.send(message);
+    else for (const l of this.pool.links.all()) l.send(message);
+    (this.grace = setTimeout(() => this.kill.abort(reason), graceMs)).unref();
   }
 
   end(): void {
@@ -239,10 +248,9 @@ async function runOnThread(pool: AttemptPool, attempt: Attempt, agent: { input: 
         // The job never left: the thread is fine, what the task sends it is not data.
         throw new TypeError(`task \`${taskId}\`: its input cannot be sent to a worker thread (${(error as Error).message})`, { cause: error });
       }
-      const threadId = live.link?.threadId ?? -1;
       // The thread's last word (worker-thread.ts) travels on another port than its death: let it land.
       await new Promise((resolve) => setImmediate(resolve));
-      throw threadDeath(taskId, maxMemoryMb, pool.takeThreadError(threadId) ?? error);
+      throw threadDeath(taskId, maxMemoryMb, pool.takeThreadError(live.id) ?? error);
     }
     if (live.stopped !== undefined) throw live.stopped; // it returned within its grace period, too late
     // What the task reported before returning comes first (see ThreadLink.drain).

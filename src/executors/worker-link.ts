@@ -6,7 +6,7 @@
 
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { SchedstatClock } from './worker-cpu.js';
-import type { EngineMessage, LinkHello, ThreadMessage } from './worker-protocol.js';
+import { SLOT_ACTIVE0, SLOT_CPU0, SLOT_JOB, type EngineMessage, type LinkHello, type ThreadMessage } from './worker-protocol.js';
 
 /** One thread's link. */
 export class ThreadLink {
@@ -14,14 +14,32 @@ export class ThreadLink {
   readonly clock: SchedstatClock | undefined;
   closed = false;
 
+  private readonly slot: Float64Array;
+
   constructor(
     readonly threadId: number,
     private readonly port: MessagePort,
     path: string | undefined,
-    private readonly route: (link: ThreadLink, m: ThreadMessage) => void,
+    slot: SharedArrayBuffer,
+    private readonly route: (m: ThreadMessage) => void,
   ) {
     this.clock = path === undefined ? undefined : SchedstatClock.open(path);
-    port.on('message', (m: ThreadMessage) => route(this, m));
+    this.slot = new Float64Array(slot);
+    port.on('message', route);
+  }
+
+  /** Whether the thread is running job `id` now. */
+  runs(id: number): boolean {
+    return this.slot[SLOT_JOB] === id;
+  }
+
+  /** The thread's CPU ms and event-loop active ms when its current job started. */
+  get cpu0(): number {
+    return this.slot[SLOT_CPU0];
+  }
+
+  get active0(): number {
+    return this.slot[SLOT_ACTIVE0];
   }
 
   /**
@@ -31,7 +49,7 @@ export class ThreadLink {
    */
   drain(): void {
     if (this.closed) return;
-    for (let e = receiveMessageOnPort(this.port); e !== undefined; e = receiveMessageOnPort(this.port)) this.route(this, e.message as ThreadMessage);
+    for (let e = receiveMessageOnPort(this.port); e !== undefined; e = receiveMessageOnPort(this.port)) this.route(e.message as ThreadMessage);
   }
 
   send(message: EngineMessage): void {
@@ -48,12 +66,12 @@ export class ThreadLink {
 
 /** An attempt as the links see it (worker-attempt.ts). */
 export interface LinkedAttempt {
-  /** The thread took the job. */
-  started(link: ThreadLink, cpu0: number): void;
-  /** Any other message about the attempt. */
+  /** A message about the attempt from its thread. */
   receive(message: ThreadMessage): void;
-  /** performance.now() of the attempt's last heartbeat, or -1 before it started. */
+  /** performance.now() of the attempt's last heartbeat (or of its dispatch). */
   readonly lastBeat: number;
+  /** The link of the thread running it, if one is (found on demand, see {@link ThreadLinks.running}). */
+  readonly link: ThreadLink | undefined;
   /** A beat on the thread's behalf. */
   beat(): void;
 }
@@ -75,12 +93,7 @@ export class ThreadLinks {
     const hello = message as LinkHello | null;
     if (typeof hello !== 'object' || hello === null || hello.weftLink === undefined) return false;
     const port = hello.weftLink;
-    const link = new ThreadLink(hello.threadId, port, hello.path, (from, m) => {
-      const attempt = this.attempts.get(m.id);
-      if (attempt === undefined) return; // the attempt has ended: a late report
-      if (m.t === 'start') attempt.started(from, m.cpu0);
-      else attempt.receive(m);
-    });
+    const link = new ThreadLink(hello.threadId, port, hello.path, hello.slot, (m) => this.attempts.get(m.id)?.receive(m)); // none: a late report of an ended attempt
     this.links.set(hello.threadId, link);
     const waiters = this.waiting.get(hello.threadId);
     if (waiters !== undefined) {
@@ -99,6 +112,17 @@ export class ThreadLinks {
   /** The link of thread `threadId`, if it is open. */
   link(threadId: number): ThreadLink | undefined {
     return this.links.get(threadId);
+  }
+
+  /** The link of the thread running job `id` now, if one is (a look at each thread's slot: a handful). */
+  running(id: number): ThreadLink | undefined {
+    for (const link of this.links.values()) if (link.runs(id)) return link;
+    return undefined;
+  }
+
+  /** Every open link. */
+  all(): IterableIterator<ThreadLink> {
+    return this.links.values();
   }
 
   /** The link of thread `threadId` once it has come (it was posted when the thread started); `undefined` if the pool closes first. */
@@ -133,10 +157,7 @@ export class ThreadLinks {
 
   private beat(): void {
     const due = performance.now() - this.heartbeatMs;
-    for (const attempt of this.attempts.values()) {
-      const last = attempt.lastBeat;
-      if (last >= 0 && last <= due) attempt.beat();
-    }
+    for (const attempt of this.attempts.values()) if (attempt.lastBeat <= due && attempt.link !== undefined) attempt.beat();
   }
 
   /** Closes every link (the pool is closing). */

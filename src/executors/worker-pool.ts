@@ -198,19 +198,22 @@ export class WorkerPool {
     // A thread that dies with no task on it: piscina replaces it; nothing to fail, but an unheard
     // 'error' event would take the process down.
     pool.on('error', () => this.strayErrors++);
-    pool.on('message', (m: { weftThreadError?: PlainError; threadId?: number }) => {
+    pool.on('message', (m: { weftThreadError?: PlainError; job?: number }) => {
       if (this.links.accept(m)) return;
-      if (m?.weftThreadError !== undefined && m.threadId !== undefined) this.threadErrors.set(m.threadId, fromPlainError(m.weftThreadError));
+      if (m?.weftThreadError !== undefined && typeof m.job === 'number' && m.job > 0) {
+        this.threadErrors.set(m.job, fromPlainError(m.weftThreadError));
+        if (this.threadErrors.size > 64) this.threadErrors.delete(this.threadErrors.keys().next().value!); // an attempt that never asked
+      }
     });
     this.live.add(pool);
     this.ready.set(maxMemoryMb, pool);
     return pool;
   }
 
-  /** What killed thread `threadId`, as it reported before dying (once). */
-  takeThreadError(threadId: number): Error | undefined {
-    const error = this.threadErrors.get(threadId);
-    this.threadErrors.delete(threadId);
+  /** @internal What killed the thread that ran job `id`, as it reported before dying (once). */
+  takeThreadError(id: number): Error | undefined {
+    const error = this.threadErrors.get(id);
+    this.threadErrors.delete(id);
     return error;
   }
 

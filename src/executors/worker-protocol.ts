@@ -70,14 +70,24 @@ export interface LinkHello {
   readonly threadId: number;
   /** The thread's `/proc` path (`<pid>/task/<tid>`) for its CPU clock, `undefined` off Linux. */
   readonly path: string | undefined;
+  /**
+   * The job the thread took last, as `Float64Array` `[job id (0: none yet), CPU ms at its start,
+   * event-loop active ms at its start]`: written by the thread, read by the pool when it needs
+   * to know (a quota check, a kill), so an attempt costs no "started" message.
+   */
+  readonly slot: SharedArrayBuffer;
 }
+
+/** Fields of {@link LinkHello.slot}. */
+export const SLOT_JOB = 0;
+export const SLOT_CPU0 = 1;
+export const SLOT_ACTIVE0 = 2;
 
 /** The context calls of a worker task that wait for the engine's answer. */
 export type ThreadCall = 'addTask' | 'addDependency' | 'suspend';
 
 /** Messages from a thread on its link, each naming the attempt (`id`, the job's). */
 export type ThreadMessage =
-  | { readonly t: 'start'; readonly id: number; readonly cpu0: number }
   | { readonly t: 'heartbeat'; readonly id: number; readonly progress: unknown }
   | { readonly t: 'tokens'; readonly id: number; readonly n: number }
   | { readonly t: 'bytes'; readonly id: number; readonly n: number }
@@ -85,7 +95,7 @@ export type ThreadMessage =
   | { readonly t: 'stream'; readonly id: number; readonly delta: string }
   | { readonly t: 'call'; readonly id: number; readonly seq: number; readonly call: ThreadCall; readonly args: readonly unknown[] };
 
-/** Messages to a thread on its link. */
+/** Messages to a thread on its link (an abort may come before the job it names: the thread keeps it for then). */
 export type EngineMessage =
   | { readonly t: 'abort'; readonly id: number; readonly reason: PlainError }
   | { readonly t: 'reply'; readonly id: number; readonly seq: number; readonly ok: boolean; readonly value?: unknown; readonly error?: PlainError };

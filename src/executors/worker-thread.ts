@@ -10,7 +10,7 @@ import { getHeapStatistics } from 'node:v8';
 import { initKernels, type Kernels } from '../kernels/index.js';
 import { currentThreadPath, SchedstatClock } from './worker-cpu.js';
 import type { EngineMessage, LinkHello, ScanJob, ScanOutcome, TaskJob, TaskOutcome, ThreadMessage } from './worker-protocol.js';
-import { fromPlainError, toPlainError } from './worker-protocol.js';
+import { fromPlainError, SLOT_ACTIVE0, SLOT_CPU0, SLOT_JOB, toPlainError } from './worker-protocol.js';
 import { scanShard } from './worker-shard.js';
 import { WorkerTaskContext, type LiveJob } from './worker-task-context.js';
 
@@ -25,19 +25,26 @@ const cpuClock = SchedstatClock.open('thread-self');
 const channel = new MessageChannel();
 const link = channel.port1;
 const live = new Map<number, LiveJob>();
+/** Aborts of jobs not started yet (the pool stopped one before this thread took it). */
+const early = new Map<number, Error>();
 link.on('message', (m: EngineMessage) => {
   const job = live.get(m.id);
-  if (job === undefined) return; // about an attempt that has ended
+  if (job === undefined) {
+    if (m.t === 'abort' && early.size < 64) early.set(m.id, fromPlainError(m.reason));
+    return;
+  }
   if (m.t === 'abort') job.controller.abort(fromPlainError(m.reason));
   else job.settle(m.seq, m.ok, m.ok ? m.value : fromPlainError(m.error!));
 });
 link.unref();
-parentPort?.postMessage({ weftLink: channel.port2, threadId, path: currentThreadPath() } satisfies LinkHello, [channel.port2]);
+const slotBuffer = new SharedArrayBuffer(3 * 8);
+const slot = new Float64Array(slotBuffer);
+parentPort?.postMessage({ weftLink: channel.port2, threadId, path: currentThreadPath(), slot: slotBuffer } satisfies LinkHello, [channel.port2]);
 
 // The thread is about to die of an exception nobody caught: tell the pool what it was while we
 // can (the 'error' event loses what structured clone cannot carry, a DataCloneError for one).
 process.on('uncaughtExceptionMonitor', (error) => {
-  parentPort?.postMessage({ weftThreadError: toPlainError(error), threadId });
+  parentPort?.postMessage({ weftThreadError: toPlainError(error), threadId, job: slot[SLOT_JOB] });
 });
 
 type TaskFunction = (input: unknown, ctx: WorkerTaskContext) => unknown;
@@ -66,9 +73,16 @@ const post = (m: ThreadMessage): void => link.postMessage(m);
 async function runTask(job: TaskJob): Promise<TaskOutcome> {
   const cpu0 = cpuClock?.readMs() ?? 0;
   const elu0 = performance.eventLoopUtilization();
-  post({ t: 'start', id: job.id, cpu0 });
+  // The job id last: a reader that sees it sees its start figures.
+  slot[SLOT_CPU0] = cpu0;
+  slot[SLOT_ACTIVE0] = elu0.active;
+  slot[SLOT_JOB] = job.id;
   const entry: LiveJob = { controller: new AbortController(), calls: new Map(), settle: (seq, ok, value) => entry.calls.get(seq)?.(ok, value) };
   live.set(job.id, entry);
+  if (early.size > 0 && early.has(job.id)) {
+    entry.controller.abort(early.get(job.id));
+    early.delete(job.id);
+  }
   let ctx: WorkerTaskContext | undefined;
   let ok = true;
   let value: unknown;
@@ -80,6 +94,8 @@ async function runTask(job: TaskJob): Promise<TaskOutcome> {
     ok = false;
     value = toPlainError(error);
   } finally {
+    // The slot keeps naming the job until the next one: a result that fails to cross (not
+    // cloneable) kills the thread after this, and the pool must know whose death it is.
     live.delete(job.id);
   }
   ctx?.sampleHeap();

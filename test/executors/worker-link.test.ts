@@ -18,14 +18,11 @@ afterAll(() => Promise.all([beating.close(), silent.close()]));
 
 /** An attempt that records what reaches it, resolving `seen` after `n` messages. */
 function recorder(n: number) {
-  const got: (ThreadMessage | { t: 'started'; threadId: number; cpu0: number })[] = [];
+  const got: ThreadMessage[] = [];
   const seen = deferred<void>();
   const attempt: LinkedAttempt = {
-    lastBeat: -1,
-    started(link: ThreadLink, cpu0: number) {
-      got.push({ t: 'started', threadId: link.threadId, cpu0 });
-      if (got.length === n) seen.resolve();
-    },
+    lastBeat: 0,
+    link: undefined,
     receive(m) {
       got.push(m);
       if (got.length === n) seen.resolve();
@@ -39,23 +36,27 @@ describe('ThreadLinks', () => {
   it("routes each message on a thread's one port to its attempt by job id, and drops those of ended attempts", async () => {
     const links = new ThreadLinks(0);
     const { port1, port2 } = new MessageChannel();
+    const slot = new SharedArrayBuffer(24);
     expect(links.accept({ weftThreadError: {} })).toBe(false);
-    expect(links.accept({ weftLink: port2, threadId: 7, path: undefined })).toBe(true);
+    expect(links.accept({ weftLink: port2, threadId: 7, path: undefined, slot })).toBe(true);
     const a = recorder(2);
-    const b = recorder(2);
+    const b = recorder(1);
     const ida = links.track(a.attempt);
     const idb = links.track(b.attempt);
     const ended = links.track(recorder(1).attempt);
     links.untrack(ended);
-    port1.postMessage({ t: 'start', id: ida, cpu0: 1.5 });
     port1.postMessage({ t: 'tokens', id: ended, n: 1 });
-    port1.postMessage({ t: 'start', id: idb, cpu0: 2 });
     port1.postMessage({ t: 'stream', id: idb, delta: 'x' });
+    port1.postMessage({ t: 'tokens', id: ida, n: 3 });
     port1.postMessage({ t: 'heartbeat', id: ida, progress: 0.5 });
     await Promise.all([a.seen, b.seen]);
-    expect(a.got).toEqual([{ t: 'started', threadId: 7, cpu0: 1.5 }, { t: 'heartbeat', id: ida, progress: 0.5 }]);
-    expect(b.got).toEqual([{ t: 'started', threadId: 7, cpu0: 2 }, { t: 'stream', id: idb, delta: 'x' }]);
-    expect(links.link(7)?.clock).toBeUndefined(); // no /proc path given
+    expect(a.got).toEqual([{ t: 'tokens', id: ida, n: 3 }, { t: 'heartbeat', id: ida, progress: 0.5 }]);
+    expect(b.got).toEqual([{ t: 'stream', id: idb, delta: 'x' }]);
+    // Which thread runs a job, and its start figures, are read from the thread's slot.
+    expect(links.running(idb)).toBeUndefined();
+    new Float64Array(slot).set([idb, 12.5, 3]);
+    const link = links.running(idb)!;
+    expect([link.threadId, link.cpu0, link.active0, link.clock]).toEqual([7, 12.5, 3, undefined]); // no /proc path given
     // The thread's side going away closes the link.
     const closed = deferred<void>();
     port2.once('close', () => closed.resolve());
@@ -63,6 +64,20 @@ describe('ThreadLinks', () => {
     await closed.promise;
     expect(links.link(7)).toBeUndefined();
     links.close();
+  });
+
+  it('drains what a thread posted before its result, in order, when asked', () => {
+    const links = new ThreadLinks(0);
+    const { port1, port2 } = new MessageChannel();
+    links.accept({ weftLink: port2, threadId: 9, path: undefined, slot: new SharedArrayBuffer(24) });
+    const a = recorder(2);
+    const id = links.track(a.attempt);
+    port1.postMessage({ t: 'tokens', id, n: 1 });
+    port1.postMessage({ t: 'tokens', id, n: 2 });
+    (links.linked(9) as ThreadLink).drain(); // synchronously: no event-loop turn in between
+    expect(a.got.map((m) => (m as { n: number }).n)).toEqual([1, 2]);
+    links.close();
+    port1.close();
   });
 });
 
