@@ -16,8 +16,9 @@ export interface Budget {
 }
 
 /**
- * Where an agent's tasks should run elsewhere: `export` of `module` (see the workers executor);
- * passed on to each of its tasks as `worker`, as data, unless the task sets its own.
+ * Where an agent's work runs off this thread: `export` of `module` (see the worker executor), on
+ * the workflow's worker pool or by an executor of the workflow's own; passed on to each of its
+ * tasks as `worker`, as data, unless the task sets its own.
  */
 export interface AgentWorker {
   readonly module: string | URL;
