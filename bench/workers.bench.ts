@@ -1,6 +1,7 @@
 // Worker threads (issue 8, "Performance to reach"): a CPU-bound DAG of ~200 tasks of ~5 ms on 2
 // pool threads against the same tasks on the main thread, with each thread's utilisation while
-// work is ready; hard-kill latency (deadline → task settled, and → thread gone) of tasks stuck
+// work is ready, beside piscina alone on as many threads (every task queued at once: no graph,
+// no engine, the ceiling of this machine in the same run); hard-kill latency (deadline → task settled, and → thread gone) of tasks stuck
 // in a loop, with the main thread's event-loop delay meanwhile; and the sharded exact scan of
 // 100K × 384 on 2 threads against one thread. The work is a fixed number of loop iterations
 // (calibrated to ~5 ms here, once), not a wall-clock wait, so a busy machine slows both variants.

@@ -11,7 +11,7 @@ import { loadWeftModule } from '../kernels/index.js';
 import type { WasmSource } from '../kernels/wasm/load.js';
 import type { Attempt, Executor } from './executor.js';
 import { runAgentOnThread } from './worker-agent.js';
-import { runWorkerAttempt } from './worker-attempt.js';
+import { runWorkerAttempt, type AttemptPool } from './worker-attempt.js';
 import { ThreadLinks } from './worker-link.js';
 import { fromPlainError, type PlainError } from './worker-protocol.js';
 
@@ -77,8 +77,8 @@ export class WorkerPool {
   readonly heartbeatMs: number;
   /** The executor that runs an attempt of a task with `worker` on this pool (an agent task's through its agent's schemas). */
   readonly executor: Executor;
-  /** @internal The threads' links. */
-  readonly links: ThreadLinks;
+  // The threads' links (private: the package's types name no Node type, and these would).
+  private readonly links: ThreadLinks;
   private busy = 0;
   private readonly ready = new Map<number, Piscina>();
   private readonly waiters: Waiter[] = [];
@@ -99,7 +99,17 @@ export class WorkerPool {
     this.heartbeatMs = options.heartbeatMs === undefined ? DEFAULT_WORKER_POOL_OPTIONS.heartbeatMs : checkInteger('heartbeatMs', options.heartbeatMs, 0);
     this.wasm = options.wasm;
     this.links = new ThreadLinks(this.heartbeatMs);
-    const pool = this;
+    const pool: AttemptPool = {
+      cancelGraceMs: this.cancelGraceMs,
+      links: this.links,
+      tryAcquire: () => this.tryAcquire(),
+      acquire: (signal) => this.acquire(signal),
+      release: () => this.release(),
+      takeThreadError: (id) => this.takeThreadError(id),
+      started: (maxMemoryMb) => this.started(maxMemoryMb),
+      piscina: (maxMemoryMb) => this.piscina(maxMemoryMb),
+      thread: (threadId) => this.thread(threadId),
+    };
     this.executor = Object.freeze({
       name: 'worker',
       execute: (attempt: Attempt) => (attempt.task.agent === undefined ? runWorkerAttempt(pool, attempt) : runAgentOnThread(pool, attempt)),
