@@ -1,10 +1,12 @@
 // Worker threads (issue 8, "Performance to reach"): a CPU-bound DAG of ~200 tasks of ~5 ms on 2
 // pool threads against the same tasks on the main thread, with each thread's utilisation while
-// work is ready; hard-kill latency (deadline → task settled, and → thread gone) of tasks stuck
+// work is ready, beside piscina alone on as many threads (every task queued at once: no graph,
+// no engine, the ceiling of this machine in the same run); hard-kill latency (deadline → task settled, and → thread gone) of tasks stuck
 // in a loop, with the main thread's event-loop delay meanwhile; and the sharded exact scan of
 // 100K × 384 on 2 threads against one thread. The work is a fixed number of loop iterations
 // (calibrated to ~5 ms here, once), not a wall-clock wait, so a busy machine slows both variants.
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { Piscina } from 'piscina';
 import { createWorkerPool, type LoopUtilization, type PoolThread, type WorkerPool } from '../src/executors/worker-pool.js';
 import { createSharedMatrix, parallelScan } from '../src/executors/worker-scan.js';
 import { loadWeftModule } from '../src/kernels/index.js';
@@ -57,6 +59,9 @@ async function dagCase(pool: WorkerPool): Promise<BenchCase> {
   const main = dag((id, dependsOn) => ({ id, dependsOn, run: work }));
   const onThreads = dag((id, dependsOn) => ({ id, dependsOn, worker: { module, export: 'work' } }), { workerPool: pool });
   await onThreads.run({ input: { iterations } }); // threads started, module loaded
+  // The ceiling in the same run: piscina alone, every task queued at once (no graph, no engine).
+  const raw = new Piscina({ filename: module.href, minThreads: pool.threads, maxThreads: pool.threads, idleTimeout: Infinity, atomics: 'disabled' });
+  await Promise.all(Array.from({ length: pool.threads * 2 }, () => raw.run(iterations)));
   const metrics: Record<string, Record<string, number>> = { 'main-thread': {}, [`workers threads=${pool.threads}`]: {} };
   const wm = metrics[`workers threads=${pool.threads}`];
   const utils: number[][] = [];
@@ -96,6 +101,9 @@ async function dagCase(pool: WorkerPool): Promise<BenchCase> {
         if (r.status !== 'succeeded') throw new Error(`workers run ${r.status}`);
         if (lastStart) utils.push(lastStart.map((u) => u.utilization));
         record();
+      },
+      [`piscina alone threads=${pool.threads} (no graph)`]: async () => {
+        await Promise.all(Array.from({ length: TASKS }, () => raw.run(iterations)));
       },
     },
   };

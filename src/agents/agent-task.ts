@@ -41,8 +41,39 @@ function settle(v: unknown, f: (ok: boolean) => void): unknown {
   );
 }
 
+/**
+ * The agent's own work, given its validated input and context: its `run` here, or a worker
+ * executor's trip to a thread (see {@link runAgentTask}).
+ */
+export type AgentWork = (input: unknown, ctx: AgentTaskContext<unknown>) => unknown;
+
+/** What a bound agent task needs at each attempt, by the bound spec (for executors that run the work elsewhere). */
+interface Binding {
+  readonly entry: AgentEntry;
+  readonly input: unknown;
+  readonly refs: InputRefs | undefined;
+}
+
+const bindings = new WeakMap<TaskSpec, Binding>();
+
+function runHere(entry: AgentEntry): AgentWork {
+  const agent = entry.agent;
+  return (valid, actx) => agent.run(valid, actx as AgentTaskContext<never>);
+}
+
+/**
+ * One attempt of the bound agent task `spec` (from {@link bindAgentTask}) with `work` in place
+ * of the agent's `run`: references resolved, input validated, an instance borrowed, `work`
+ * called with the validated input, its result validated, the metrics counted, as for a run here.
+ */
+export function runAgentTask(spec: TaskSpec, deps: TaskInput, ctx: TaskContext, work: AgentWork): unknown {
+  const b = bindings.get(spec);
+  if (b === undefined) throw new TypeError(`task \`${spec.id}\` is not an agent task bound by the engine`);
+  return runAgent(b.entry, b.input, b.refs, deps, ctx, work);
+}
+
 /** One attempt of an agent task. */
-function runAgent(entry: AgentEntry, input: unknown, refs: InputRefs | undefined, deps: TaskInput, ctx: TaskContext): unknown {
+function runAgent(entry: AgentEntry, input: unknown, refs: InputRefs | undefined, deps: TaskInput, ctx: TaskContext, work: AgentWork): unknown {
   const agent = entry.agent;
   const name = agent.name;
   const t0 = performance.now();
@@ -58,11 +89,11 @@ function runAgent(entry: AgentEntry, input: unknown, refs: InputRefs | undefined
     const raw = refs === undefined ? input : refs.resolve(deps, name);
     const pool = entry.pool;
     result = then(validateSchema(agent.input, raw, { agent: name, side: 'input' }), (valid) => {
-      if (pool === undefined) return then(agent.run(valid, new AgentTaskContext(ctx, name, deps, undefined as never)), (out) => validateSchema(agent.output, out, { agent: name, side: 'output' }));
+      if (pool === undefined) return then(work(valid, new AgentTaskContext(ctx, name, deps, undefined)), (out) => validateSchema(agent.output, out, { agent: name, side: 'output' }));
       return then(pool.acquire(() => ctx.signal), (instance) => {
         let out: unknown;
         try {
-          out = agent.run(valid, new AgentTaskContext(ctx, name, deps, instance as never));
+          out = work(valid, new AgentTaskContext(ctx, name, deps, instance));
         } catch (error) {
           pool.release(instance);
           throw error;
@@ -110,13 +141,16 @@ export function bindAgentTask(spec: AgentTaskSpec, registry: AgentRegistry | und
     group = own;
   }
   const input = spec.input;
+  const here = runHere(entry);
   const bound: TaskSpec = {
     ...spec,
     ...(missing.length > 0 && { dependsOn: [...(deps ?? []), ...missing] }),
     ...(group !== undefined && { group }),
     ...((spec.rateLimit ?? agent.rateLimit) !== undefined && { rateLimit: spec.rateLimit ?? agent.rateLimit }),
     ...(agent.worker !== undefined && (spec as { worker?: unknown }).worker === undefined && { worker: agent.worker }),
-    run: (depOutputs: TaskInput, ctx: TaskContext) => runAgent(entry, input, refs, depOutputs, ctx),
+    run: (depOutputs: TaskInput, ctx: TaskContext) => runAgent(entry, input, refs, depOutputs, ctx, here),
   };
-  return Object.freeze(bound);
+  Object.freeze(bound);
+  bindings.set(bound, { entry, input, refs });
+  return bound;
 }

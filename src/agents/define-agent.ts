@@ -16,8 +16,9 @@ export interface Budget {
 }
 
 /**
- * Where an agent's tasks should run elsewhere: `export` of `module` (see the workers executor);
- * passed on to each of its tasks as `worker`, as data, unless the task sets its own.
+ * Where an agent's work runs off this thread: `export` of `module` (see the worker executor), on
+ * the workflow's worker pool or by an executor of the workflow's own; passed on to each of its
+ * tasks as `worker`, as data, unless the task sets its own.
  */
 export interface AgentWorker {
   readonly module: string | URL;
@@ -48,9 +49,10 @@ export interface AgentOptions<IS extends StandardSchemaV1, OS extends StandardSc
   readonly output: OS;
   /**
    * The work: gets the validated input and an {@link AgentContext}; returns what the output
-   * schema accepts.
+   * schema accepts. Required unless `worker` names the work.
+   * @default none (with `worker`: the agent runs on worker threads only)
    */
-  run(input: StandardSchemaV1.InferOutput<IS>, ctx: AgentContext<S>): StandardSchemaV1.InferInput<OS> | PromiseLike<StandardSchemaV1.InferInput<OS>>;
+  run?(input: StandardSchemaV1.InferOutput<IS>, ctx: AgentContext<S>): StandardSchemaV1.InferInput<OS> | PromiseLike<StandardSchemaV1.InferInput<OS>>;
   /**
    * At most this many of the agent's tasks run at once in a run (an engine concurrency group
    * named `agent:<name>`: waiting tasks hold no slot), and at most this many instances exist.
@@ -69,10 +71,12 @@ export interface AgentOptions<IS extends StandardSchemaV1, OS extends StandardSc
    */
   create?(): S | PromiseLike<S>;
   /**
-   * Where a remote executor should run the agent's tasks: passed on to each task as its `worker`,
-   * as data. In this process the agent still runs where the workflow's executor runs it (the
-   * in-process thread pool runs plain `worker` tasks only: on a thread the agent's schemas,
-   * `$ref`s and instance pool would be skipped).
+   * Run the agent's work on a worker thread: `export` of `module`, with `run`'s signature
+   * (`(input, ctx)`, the validated input; `ctx.agent`, `ctx.deps` and `ctx.instance`, a clone, as
+   * here). Passed on to each of its tasks as `worker`, as data, unless the task sets its own.
+   * With the workflow's default executor the tasks run on its worker pool (schemas, `$ref`s,
+   * instances and the concurrency group on this thread, around the trip); a workflow with its
+   * own `executor` hands them to it, to run elsewhere.
    * @default none
    */
   readonly worker?: AgentWorker;
@@ -92,7 +96,7 @@ export interface Agent<I = unknown, O = unknown> {
   readonly create: (() => unknown) | undefined;
   /** Where its tasks run, if not on this thread. */
   readonly worker: AgentWorker | undefined;
-  /** The work, as given (unvalidated: the engine validates around it). */
+  /** The work, as given (unvalidated: the engine validates around it); for an agent with `worker` and no `run`, a function that throws. */
   run(input: I, ctx: AgentContext<never>): unknown;
   /**
    * JSON Schema of the input (what callers may send) and of the output (what the agent
@@ -103,6 +107,13 @@ export interface Agent<I = unknown, O = unknown> {
 }
 
 const NAME = /^[A-Za-z0-9_][\w.:-]*$/;
+
+/** The `run` of an agent whose work is only its `worker` export. */
+function threadsOnly(name: string): () => never {
+  return () => {
+    throw new TypeError(`agent \`${name}\` runs on worker threads only (it has \`worker\` and no \`run\`); this executor runs \`run\``);
+  };
+}
 
 /** Checks a budget option (`name` prefixes the option names in messages). */
 export function checkBudget(name: string, budget: unknown): Budget | undefined {
@@ -141,16 +152,16 @@ export function defineAgent<IS extends StandardSchemaV1, OS extends StandardSche
     if (typeof description !== 'string') throw new TypeError(expectedMessage('description', 'a string', description));
     const input = checkStandardSchema('input', options.input) as StandardSchemaV1<unknown, StandardSchemaV1.InferOutput<IS>>;
     const output = checkStandardSchema('output', options.output) as StandardSchemaV1<unknown, StandardSchemaV1.InferOutput<OS>>;
-    const run = options.run;
-    if (typeof run !== 'function') throw new TypeError(expectedMessage('run', 'a function', run));
-    if (concurrency !== Infinity) checkInteger('concurrency', concurrency, 1);
-    if (rateLimit !== undefined && (typeof rateLimit !== 'string' || rateLimit.length === 0)) throw new TypeError(expectedMessage('rateLimit', 'a rate limiter name', rateLimit));
-    if (create !== undefined && typeof create !== 'function') throw new TypeError(expectedMessage('create', 'a function', create));
-    const budget = checkBudget('budget', options.budget);
     const worker = options.worker;
     if (worker !== undefined && (typeof worker !== 'object' || worker === null || (typeof worker.module !== 'string' && !(worker.module instanceof URL)))) {
       throw new TypeError(expectedMessage('worker', 'worker options ({ module, export? })', worker));
     }
+    const run = options.run ?? (worker === undefined ? undefined : threadsOnly(name));
+    if (typeof run !== 'function') throw new TypeError(expectedMessage('run', worker === undefined ? 'a function' : 'a function or undefined (with `worker`)', run));
+    if (concurrency !== Infinity) checkInteger('concurrency', concurrency, 1);
+    if (rateLimit !== undefined && (typeof rateLimit !== 'string' || rateLimit.length === 0)) throw new TypeError(expectedMessage('rateLimit', 'a rate limiter name', rateLimit));
+    if (create !== undefined && typeof create !== 'function') throw new TypeError(expectedMessage('create', 'a function', create));
+    const budget = checkBudget('budget', options.budget);
     return Object.freeze({
       name,
       description,

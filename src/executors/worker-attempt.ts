@@ -1,33 +1,49 @@
-// One attempt of a task with `worker`, on a pool thread: the job and its context port (heartbeats
-// and tokens forwarded to the engine's context, the abort sent the other way), hard
-// cancellation (the thread is terminated: a loop in JS or WASM never reads its signal), the CPU
-// quota watchdog, and the translation of a thread's death into the attempt's typed error.
+// One attempt of a task with `worker`, on a pool thread: the job (its context calls come back on
+// the thread's link, see worker-link.ts, and are made on the engine's context; the abort goes
+// the other way), hard cancellation (the thread is terminated: a loop in JS or WASM never reads
+// its signal), the CPU quota watchdog, and the translation of a thread's death into the
+// attempt's typed error.
 
-import { performance, type EventLoopUtilization } from 'node:perf_hooks';
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { MessageChannel } from 'node:worker_threads';
 import { CpuQuotaExceededError, WorkerCrashedError, WorkerMemoryExceededError } from '../errors.js';
 import type { Attempt } from './executor.js';
-import { SchedstatClock } from './worker-cpu.js';
+import type { LinkedAttempt, ThreadLink, ThreadLinks } from './worker-link.js';
 import { DEFAULT_WORKER_TASK_OPTIONS } from './worker-options.js';
-import type { TaskJob, TaskOutcome, ThreadMessage } from './worker-protocol.js';
+import type { AgentJob, TaskJob, TaskOutcome, ThreadCall, ThreadMessage } from './worker-protocol.js';
 import { fromPlainError, toPlainError } from './worker-protocol.js';
+
+/** A started piscina instance, as an attempt uses it. */
+export interface AttemptThreads {
+  run(job: unknown, options: { signal: AbortSignal }): Promise<unknown>;
+}
 
 /** What an attempt needs of its pool (worker-pool.ts). */
 export interface AttemptPool {
   readonly cancelGraceMs: number;
+  readonly links: ThreadLinks;
   tryAcquire(): boolean;
   acquire(signal?: AbortSignal): Promise<void>;
   release(): void;
-  takeThreadError(threadId: number): Error | undefined;
-  piscina(maxMemoryMb: number): Promise<{ run(job: unknown, options: { signal: AbortSignal; transferList: never[] }): Promise<unknown> }>;
+  /** What killed the thread that ran job `id`, as the thread said before dying. */
+  takeThreadError(id: number): Error | undefined;
+  /** The started threads of limit `maxMemoryMb`, or `undefined` before they are. */
+  started(maxMemoryMb: number): AttemptThreads | undefined;
+  piscina(maxMemoryMb: number): Promise<AttemptThreads>;
   thread(threadId: number): { readonly performance: { eventLoopUtilization(u?: EventLoopUtilization): EventLoopUtilization } } | undefined;
 }
+
+const hrefs = new Map<string | URL, string>();
 
 /** A module given as a path or URL, as the thread imports it. */
 function moduleHref(module: string | URL): string {
   if (module instanceof URL) return module.href;
-  return /^[a-z][a-z0-9+.-]*:/i.test(module) && !/^[a-z]:[\\/]/i.test(module) ? module : pathToFileURL(module).href;
+  let href = hrefs.get(module);
+  if (href === undefined) {
+    href = /^[a-z][a-z0-9+.-]*:/i.test(module) && !/^[a-z]:[\\/]/i.test(module) ? module : pathToFileURL(module).href;
+    if (hrefs.size < 1024) hrefs.set(module, href);
+  }
+  return href;
 }
 
 /** What killed a thread, as the attempt's error. */
@@ -40,14 +56,15 @@ function threadDeath(taskId: string, maxMemoryMb: number, error: unknown): Error
 }
 
 /**
- * Runs `attempt` on a thread of `pool`. The thread was taken by the engine's gate (see
- * worker-gate.ts) when one was free; otherwise the attempt waits for one here.
+ * Runs `attempt` on a thread of `pool` (with `agent`, an agent task: its validated input and
+ * agent data instead of the dependencies' outputs). The thread was taken by the engine's gate
+ * (see worker-gate.ts) when one was free; otherwise the attempt waits for one here.
  */
-export function runWorkerAttempt(pool: AttemptPool, attempt: Attempt): Promise<unknown> {
+export function runWorkerAttempt(pool: AttemptPool, attempt: Attempt, agent?: { input: unknown; job: AgentJob }): Promise<unknown> {
   let held = false;
   const run = (): Promise<unknown> => {
     held = true;
-    return runOnThread(pool, attempt);
+    return runOnThread(pool, attempt, agent);
   };
   const done = pool.tryAcquire() ? run() : pool.acquire(attempt.signal).then(run);
   const free = (): void => {
@@ -60,90 +77,191 @@ export function runWorkerAttempt(pool: AttemptPool, attempt: Attempt): Promise<u
   return done;
 }
 
-async function runOnThread(pool: AttemptPool, attempt: Attempt): Promise<unknown> {
+/** The main thread's side of one attempt on a thread. */
+class LiveAttempt implements LinkedAttempt {
+  lastBeat = performance.now();
+  /** The error the attempt fails with once this side stopped it. */
+  stopped: unknown;
+  readonly kill = new AbortController();
+  readonly id: number;
+  private found: ThreadLink | undefined;
+  private cpu0 = 0;
+  private active0 = 0;
+  private watchdog: ReturnType<typeof setInterval> | undefined;
+  private grace: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly pool: AttemptPool,
+    private readonly attempt: Attempt,
+    quota: number | undefined,
+  ) {
+    this.id = pool.links.track(this);
+    if (quota !== undefined) {
+      this.watchdog = setInterval(() => {
+        const used = this.cpuNow();
+        if (used > quota) this.stop(new CpuQuotaExceededError(attempt.taskId, quota, used));
+      }, Math.max(1, Math.min(quota / 4, 10)));
+      this.watchdog.unref();
+    }
+  }
+
+  /** The link of the thread running the job, once one has taken it (with its start figures). */
+  get link(): ThreadLink | undefined {
+    if (this.found === undefined) {
+      const link = this.pool.links.running(this.id);
+      if (link === undefined) return undefined;
+      this.found = link;
+      this.cpu0 = link.cpu0;
+      this.active0 = link.active0;
+    }
+    return this.found;
+  }
+
+  receive(m: ThreadMessage): void {
+    const ctx = this.attempt.context;
+    try {
+      switch (m.t) {
+        case 'heartbeat':
+          this.lastBeat = performance.now();
+          ctx.heartbeat(m.progress);
+          break;
+        case 'tokens':
+          ctx.reportTokens(m.n);
+          break;
+        case 'bytes':
+          ctx.reportBytes(m.n);
+          break;
+        case 'usage':
+          ctx.reportUsage(m.usage);
+          break;
+        case 'stream':
+          ctx.stream(m.delta);
+          break;
+        case 'call':
+          this.call(m.seq, m.call, m.args);
+          break;
+      }
+    } catch {
+      // The thread checked the report before sending it; one the engine still refuses (the
+      // attempt is over) has nowhere to go.
+    }
+  }
+
+  beat(): void {
+    this.lastBeat = performance.now();
+    this.attempt.context.heartbeat();
+  }
+
+  private call(seq: number, call: ThreadCall, args: readonly unknown[]): void {
+    const ctx = this.attempt.context;
+    const answer = (): unknown => {
+      if (call === 'addTask') return ctx.addTask(args[0] as never, { signal: this.attempt.signal });
+      if (call === 'addDependency') return ctx.addDependency(args[0] as string, args[1] as string);
+      return ctx.suspend(args[0] as string, args[1]);
+    };
+    const reply = (ok: boolean, value: unknown): void => {
+      const link = this.link;
+      if (link === undefined || this.stopped !== undefined) return;
+      try {
+        link.send(ok ? { t: 'reply', id: this.id, seq, ok, value } : { t: 'reply', id: this.id, seq, ok, error: toPlainError(value) });
+      } catch (error) {
+        // Resume data structured clone cannot carry: the call fails in the thread instead.
+        link.send({ t: 'reply', id: this.id, seq, ok: false, error: toPlainError(error) });
+      }
+    };
+    new Promise((resolve) => resolve(answer())).then(
+      (value) => reply(true, value),
+      (error: unknown) => reply(false, error),
+    );
+  }
+
+  cpuNow(): number {
+    const link = this.link;
+    if (link === undefined) return 0; // not started
+    const t = link.clock?.readMs();
+    if (t !== undefined && !Number.isNaN(t)) return t - this.cpu0;
+    // No /proc: the thread's event-loop active time, readable from here while it spins.
+    const thread = this.pool.thread(link.threadId);
+    return thread === undefined ? 0 : thread.performance.eventLoopUtilization().active - this.active0;
+  }
+
+  stop(reason: unknown): void {
+    if (this.stopped !== undefined) return;
+    this.stopped = reason;
+    this.attempt.resources?.({ cpuMs: this.cpuNow() }); // before the engine records the failure
+    const graceMs = this.pool.cancelGraceMs;
+    if (graceMs === 0) {
+      // After the engine has recorded the outcome (it does so once this returns): terminating
+      // the thread (and piscina starting its replacement) is not in the way of the settling.
+      queueMicrotask(() => this.kill.abort(reason));
+      return;
+    }
+    // The task's own signal aborts in its thread, which has `graceMs` to return; a job not
+    // taken yet is told on every link (the thread that takes it keeps the abort for it).
+    const message = { t: 'abort', id: this.id, reason: toPlainError(reason) } as const;
+    const link = this.link;
+    if (link !== undefined) link.send(message);
+    else for (const l of this.pool.links.all()) l.send(message);
+    (this.grace = setTimeout(() => this.kill.abort(reason), graceMs)).unref();
+  }
+
+  end(): void {
+    this.pool.links.untrack(this.id);
+    if (this.watchdog !== undefined) clearInterval(this.watchdog);
+    if (this.grace !== undefined) clearTimeout(this.grace);
+  }
+}
+
+async function runOnThread(pool: AttemptPool, attempt: Attempt, agent: { input: unknown; job: AgentJob } | undefined): Promise<unknown> {
   const spec = attempt.task.worker!;
   const taskId = attempt.taskId;
   const maxMemoryMb = spec.maxMemoryMb ?? 0;
   const signal = attempt.signal;
   signal.throwIfAborted();
-  const piscina = await pool.piscina(maxMemoryMb);
+  const threads = pool.started(maxMemoryMb) ?? (await pool.piscina(maxMemoryMb));
   signal.throwIfAborted();
-  const { port1, port2 } = new MessageChannel();
-  const kill = new AbortController();
-  let stopped: unknown; // the error the attempt fails with once this side stopped it
-  let clock: SchedstatClock | undefined;
-  let cpu0 = 0;
-  let threadId = -1;
-  let elu0: EventLoopUtilization | undefined;
-  let watchdog: ReturnType<typeof setInterval> | undefined;
-  let grace: ReturnType<typeof setTimeout> | undefined;
-  const cpuNow = (): number => {
-    const t = clock?.readMs();
-    if (t !== undefined && !Number.isNaN(t)) return t - cpu0;
-    // No /proc: the thread's event-loop utilisation, readable from here while it spins.
-    const thread = pool.thread(threadId);
-    return thread !== undefined && elu0 !== undefined ? thread.performance.eventLoopUtilization(elu0).active : 0;
-  };
-  const stop = (reason: unknown): void => {
-    if (stopped !== undefined) return;
-    stopped = reason;
-    attempt.resources?.({ cpuMs: cpuNow() }); // before the engine records the failure
-    port1.postMessage({ t: 'abort', reason: toPlainError(reason) });
-    if (pool.cancelGraceMs === 0) kill.abort(reason);
-    else (grace = setTimeout(() => kill.abort(reason), pool.cancelGraceMs)).unref();
-  };
-  const onAbort = (): void => stop(signal.reason);
-  port1.on('message', (m: ThreadMessage) => {
-    if (m.t === 'heartbeat') attempt.context.heartbeat(m.progress);
-    else if (m.t === 'tokens') attempt.context.reportTokens(m.tokens);
-    else if (m.t === 'start') {
-      threadId = m.threadId;
-      if (m.path !== undefined) clock = SchedstatClock.open(m.path);
-      if (clock === undefined) elu0 = pool.thread(threadId)?.performance.eventLoopUtilization();
-      cpu0 = m.cpu0;
-      if (spec.cpuQuotaMs !== undefined) {
-        const quota = spec.cpuQuotaMs;
-        const check = (): void => {
-          const used = cpuNow();
-          if (used > quota) stop(new CpuQuotaExceededError(taskId, quota, used));
-        };
-        watchdog = setInterval(check, Math.max(1, Math.min(quota / 4, 10)));
-        watchdog.unref();
-      }
-    }
-  });
+  const live = new LiveAttempt(pool, attempt, spec.cpuQuotaMs);
+  const onAbort = (): void => live.stop(signal.reason);
   signal.addEventListener('abort', onAbort, { once: true });
+  const ctx = attempt.context;
   const job: TaskJob = {
     kind: 'task',
+    id: live.id,
     module: moduleHref(spec.module),
     export: spec.export ?? DEFAULT_WORKER_TASK_OPTIONS.export,
-    input: attempt.input,
+    input: agent === undefined ? attempt.input : agent.input,
     runId: attempt.runId,
     taskId,
     attempt: attempt.attempt,
-    runInput: attempt.context.runInput,
+    runInput: ctx.runInput,
     deadline: attempt.deadline,
-    port: port2,
+    resumeData: ctx.resumeData,
+    ...(agent !== undefined && { agent: agent.job }),
   };
   try {
     let outcome: TaskOutcome;
     try {
-      outcome = (await piscina.run(job, { signal: kill.signal, transferList: [port2 as never] })) as TaskOutcome;
+      outcome = (await threads.run(job, { signal: live.kill.signal })) as TaskOutcome;
     } catch (error) {
-      if (stopped !== undefined) throw stopped;
+      if (live.stopped !== undefined) throw live.stopped;
+      if ((error as Error | null)?.name === 'DataCloneError' && live.link === undefined) {
+        // The job never left: the thread is fine, what the task sends it is not data.
+        throw new TypeError(`task \`${taskId}\`: its input cannot be sent to a worker thread (${(error as Error).message})`, { cause: error });
+      }
       // The thread's last word (worker-thread.ts) travels on another port than its death: let it land.
       await new Promise((resolve) => setImmediate(resolve));
-      throw threadDeath(taskId, maxMemoryMb, pool.takeThreadError(threadId) ?? error);
+      throw threadDeath(taskId, maxMemoryMb, pool.takeThreadError(live.id) ?? error);
     }
-    if (stopped !== undefined) throw stopped; // it returned within its grace period, too late
+    if (live.stopped !== undefined) throw live.stopped; // it returned within its grace period, too late
+    // What the task reported before returning comes first (see ThreadLink.drain).
+    const link = pool.links.linked(outcome.threadId);
+    (link instanceof Promise ? await link : link)?.drain();
+    if (live.stopped !== undefined) throw live.stopped;
     attempt.resources?.({ cpuMs: outcome.cpuMs, heapPeakBytes: outcome.heapPeakBytes });
     if (!outcome.ok) throw fromPlainError(outcome.error!);
     return outcome.value;
   } finally {
     signal.removeEventListener('abort', onAbort);
-    if (watchdog !== undefined) clearInterval(watchdog);
-    if (grace !== undefined) clearTimeout(grace);
-    port1.close();
-    clock?.close();
+    live.end();
   }
 }

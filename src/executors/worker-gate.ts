@@ -8,6 +8,7 @@
 import { TaskHeap } from '../scheduler/task-heap.js';
 import type { TaskSpec } from '../workflow/types.js';
 import type { Executor } from './executor.js';
+import { inProcessExecutor } from './in-process.js';
 import type { WorkerPool } from './worker-pool.js';
 
 /** What the gate needs of its run (RunCore). */
@@ -16,18 +17,18 @@ export interface GateHost {
   readonly s: { readonly status: Uint8Array; readonly priority: Float64Array };
   readonly heap: { push(i: number): void };
   readonly graph: { readonly specs: readonly TaskSpec[] };
-  readonly wf: { readonly options: { readonly workerPool: WorkerPool | undefined } };
+  readonly wf: { readonly options: { readonly workerPool: WorkerPool | undefined; readonly executor: Executor } };
   pump(): void;
 }
 
 // The READY code of workflow/state.ts (imported there from here would be a circle).
 const READY = 1;
 
-// An agent task's `worker` is data for an executor that runs agents elsewhere: the thread side
-// calls a module's export with the task function's signature, which would skip the agent's
-// schemas, `$ref`s and instance pool, so in this process the agent runs where its executor does.
-function onThread(spec: { readonly worker?: unknown; readonly agent?: string }): boolean {
-  return spec.worker !== undefined && spec.agent === undefined;
+// An agent task with `worker` runs on the pool when the workflow runs its tasks here (the default
+// executor: the pool's executor keeps the agent's schemas, `$ref`s and instances on this thread);
+// a workflow with an executor of its own hands it that, to run the agent elsewhere.
+function onThread(spec: { readonly worker?: unknown; readonly agent?: string }, executor: Executor): boolean {
+  return spec.worker !== undefined && (spec.agent === undefined || executor === inProcessExecutor);
 }
 
 /** @internal Dispatch of one run's worker tasks. */
@@ -45,18 +46,18 @@ export class WorkerGate {
   /** A gate for `run` if any of its tasks has `worker`. */
   static forRun(run: GateHost): WorkerGate | undefined {
     const specs = run.graph.specs;
-    for (let i = 0; i < specs.length; i++) if (onThread(specs[i])) return new WorkerGate(run);
+    for (let i = 0; i < specs.length; i++) if (onThread(specs[i], run.wf.options.executor)) return new WorkerGate(run);
     return undefined;
   }
 
   /** The executor of task `i`, when it runs on a thread. */
   executorFor(i: number): Executor | undefined {
-    return onThread(this.run.graph.specs[i]) ? this.pool!.executor : undefined;
+    return onThread(this.run.graph.specs[i], this.run.wf.options.executor) ? this.pool!.executor : undefined;
   }
 
   /** Whether ready task `i` may start now; if not, it waits here for a thread. */
   admit(i: number): boolean {
-    if (!onThread(this.run.graph.specs[i])) return true;
+    if (!onThread(this.run.graph.specs[i], this.run.wf.options.executor)) return true;
     const pool = this.pool;
     // A closed pool takes the task too: its attempt fails at once, rather than wait for ever.
     if (pool !== undefined && (pool.idle > 0 || pool.isClosed)) return true;

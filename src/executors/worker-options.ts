@@ -7,8 +7,11 @@ import { checkInteger, expectedMessage } from '../internal/validate.js';
  * `TaskSpec.worker`: run the task in a worker thread of a pool (see `createWorkerPool`). The
  * function is `module`'s export `export`, with the task function's signature
  * `(input, ctx) => output`; input and output cross by structured clone, and `ctx` carries
- * `taskId`, `attempt`, `runId`, `runInput`, `deadline`, `signal`, `heartbeat()`,
- * `reportTokens()` and `kernels` (weft's kernels, instantiated once per thread).
+ * `taskId`, `attempt`, `runId`, `runInput`, `deadline`, `resumeData`, `signal`, `kernels`
+ * (weft's kernels, instantiated once per thread) and the context's calls, made on the engine's
+ * context in the main thread: `heartbeat()`, `reportTokens()`, `reportUsage()`,
+ * `reportBytes()`, `stream()`, and as promises `addTask()` (tasks made of data),
+ * `addDependency()` and `suspend()`.
  */
 export interface WorkerTaskOptions {
   /** The module: a URL (`file:`, `data:`) or an absolute path. */

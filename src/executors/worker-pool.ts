@@ -9,8 +9,10 @@ import { Piscina } from 'piscina';
 import { checkInteger, expectedMessage } from '../internal/validate.js';
 import { loadWeftModule } from '../kernels/index.js';
 import type { WasmSource } from '../kernels/wasm/load.js';
-import type { Executor } from './executor.js';
-import { runWorkerAttempt } from './worker-attempt.js';
+import type { Attempt, Executor } from './executor.js';
+import { runAgentOnThread } from './worker-agent.js';
+import { runWorkerAttempt, type AttemptPool } from './worker-attempt.js';
+import { ThreadLinks } from './worker-link.js';
 import { fromPlainError, type PlainError } from './worker-protocol.js';
 
 /** Options of {@link createWorkerPool}. */
@@ -30,10 +32,17 @@ export interface WorkerPoolOptions {
    * @default 0
    */
   readonly cancelGraceMs?: number;
+  /**
+   * Automatic heartbeats: an attempt whose thread has sent no `ctx.heartbeat()` for this long
+   * gets a `task:heartbeat` (with no progress) on its behalf, while its thread is alive (checked
+   * every `heartbeatMs / 2`), so a task that never beats still shows it is running. 0: none.
+   * @default 1000
+   */
+  readonly heartbeatMs?: number;
 }
 
 /** Defaults of {@link WorkerPoolOptions} (`threads` is the machine's available parallelism). */
-export const DEFAULT_WORKER_POOL_OPTIONS = Object.freeze({ cancelGraceMs: 0 });
+export const DEFAULT_WORKER_POOL_OPTIONS = Object.freeze({ cancelGraceMs: 0, heartbeatMs: 1000 });
 
 /** Called when a thread may be free. */
 type Waiter = () => void;
@@ -64,9 +73,14 @@ export class WorkerPool {
   readonly threads: number;
   /** See {@link WorkerPoolOptions.cancelGraceMs}. */
   readonly cancelGraceMs: number;
-  /** The executor that runs an attempt of a task with `worker` on this pool. */
+  /** See {@link WorkerPoolOptions.heartbeatMs}. */
+  readonly heartbeatMs: number;
+  /** The executor that runs an attempt of a task with `worker` on this pool (an agent task's through its agent's schemas). */
   readonly executor: Executor;
+  // The threads' links (private: the package's types name no Node type, and these would).
+  private readonly links: ThreadLinks;
   private busy = 0;
+  private readonly ready = new Map<number, Piscina>();
   private readonly waiters: Waiter[] = [];
   private readonly pools = new Map<number, Promise<Piscina>>();
   private readonly live = new Set<Piscina>();
@@ -82,11 +96,23 @@ export class WorkerPool {
     if (typeof options !== 'object' || options === null) throw new TypeError(expectedMessage('options', 'an options object', options));
     this.threads = options.threads === undefined ? availableParallelism() : checkInteger('threads', options.threads, 1, 1024);
     this.cancelGraceMs = options.cancelGraceMs === undefined ? DEFAULT_WORKER_POOL_OPTIONS.cancelGraceMs : checkInteger('cancelGraceMs', options.cancelGraceMs, 0);
+    this.heartbeatMs = options.heartbeatMs === undefined ? DEFAULT_WORKER_POOL_OPTIONS.heartbeatMs : checkInteger('heartbeatMs', options.heartbeatMs, 0);
     this.wasm = options.wasm;
-    const pool = this;
+    this.links = new ThreadLinks(this.heartbeatMs);
+    const pool: AttemptPool = {
+      cancelGraceMs: this.cancelGraceMs,
+      links: this.links,
+      tryAcquire: () => this.tryAcquire(),
+      acquire: (signal) => this.acquire(signal),
+      release: () => this.release(),
+      takeThreadError: (id) => this.takeThreadError(id),
+      started: (maxMemoryMb) => this.started(maxMemoryMb),
+      piscina: (maxMemoryMb) => this.piscina(maxMemoryMb),
+      thread: (threadId) => this.thread(threadId),
+    };
     this.executor = Object.freeze({
       name: 'worker',
-      execute: (attempt: Parameters<Executor['execute']>[0]) => runWorkerAttempt(pool, attempt),
+      execute: (attempt: Attempt) => (attempt.task.agent === undefined ? runWorkerAttempt(pool, attempt) : runAgentOnThread(pool, attempt)),
     });
   }
 
@@ -158,6 +184,11 @@ export class WorkerPool {
     return pool as Promise<ThreadSet>;
   }
 
+  /** @internal The started piscina instance of limit `maxMemoryMb`, or `undefined` (no promise to wait for on the hot path). */
+  started(maxMemoryMb: number): ThreadSet | undefined {
+    return this.closed ? undefined : (this.ready.get(maxMemoryMb) as ThreadSet | undefined);
+  }
+
   private async start(maxMemoryMb: number): Promise<Piscina> {
     this.module ??= this.wasm === false ? Promise.resolve(undefined) : loadWeftModule(this.wasm).catch(() => undefined);
     const wasm = await this.module;
@@ -177,17 +208,22 @@ export class WorkerPool {
     // A thread that dies with no task on it: piscina replaces it; nothing to fail, but an unheard
     // 'error' event would take the process down.
     pool.on('error', () => this.strayErrors++);
-    pool.on('message', (m: { weftThreadError?: PlainError; threadId?: number }) => {
-      if (m?.weftThreadError !== undefined && m.threadId !== undefined) this.threadErrors.set(m.threadId, fromPlainError(m.weftThreadError));
+    pool.on('message', (m: { weftThreadError?: PlainError; job?: number }) => {
+      if (this.links.accept(m)) return;
+      if (m?.weftThreadError !== undefined && typeof m.job === 'number' && m.job > 0) {
+        this.threadErrors.set(m.job, fromPlainError(m.weftThreadError));
+        if (this.threadErrors.size > 64) this.threadErrors.delete(this.threadErrors.keys().next().value!); // an attempt that never asked
+      }
     });
     this.live.add(pool);
+    this.ready.set(maxMemoryMb, pool);
     return pool;
   }
 
-  /** What killed thread `threadId`, as it reported before dying (once). */
-  takeThreadError(threadId: number): Error | undefined {
-    const error = this.threadErrors.get(threadId);
-    this.threadErrors.delete(threadId);
+  /** @internal What killed the thread that ran job `id`, as it reported before dying (once). */
+  takeThreadError(id: number): Error | undefined {
+    const error = this.threadErrors.get(id);
+    this.threadErrors.delete(id);
     return error;
   }
 
@@ -210,6 +246,8 @@ export class WorkerPool {
     for (const wake of this.waiters.splice(0)) wake();
     const pools = [...this.pools.values()];
     this.pools.clear();
+    this.ready.clear();
+    this.links.close();
     await Promise.all(pools.map((p) => p.then((pool) => pool.destroy(), () => undefined)));
     this.live.clear();
   }

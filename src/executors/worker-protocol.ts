@@ -1,5 +1,6 @@
-// What crosses between the pool (main thread) and its threads: jobs, results, the messages of a
-// task's context port, and errors as plain data (structured clone keeps an Error's message but
+// What crosses between the pool (main thread) and its threads: jobs, results, the messages of
+// each thread's link (one MessagePort per thread, for its whole life: the attempts it runs are
+// told apart by their job id), and errors as plain data (structured clone keeps an Error's message but
 // drops its `code` and other fields, which retry policies and `isWeftError` read).
 
 import type { MessagePort } from 'node:worker_threads';
@@ -7,6 +8,8 @@ import type { MessagePort } from 'node:worker_threads';
 /** One task attempt, posted to a thread. */
 export interface TaskJob {
   readonly kind: 'task';
+  /** The attempt's number in the pool: every message about it on a thread's link carries it. */
+  readonly id: number;
   /** The module's URL (`file:` or `data:`). */
   readonly module: string;
   readonly export: string;
@@ -16,8 +19,16 @@ export interface TaskJob {
   readonly attempt: number;
   readonly runInput: unknown;
   readonly deadline: number | undefined;
-  /** The context port: heartbeats and tokens go out on it, the abort comes in. */
-  readonly port: MessagePort;
+  readonly resumeData: unknown;
+  /** An agent task: the agent's name, the dependencies' outputs and the borrowed instance (cloned). */
+  readonly agent?: AgentJob;
+}
+
+/** What an agent task adds to its job (its input is the validated agent input). */
+export interface AgentJob {
+  readonly name: string;
+  readonly deps: Readonly<Record<string, unknown>>;
+  readonly instance: unknown;
 }
 
 /** One shard of a parallel vector scan (see worker-scan.ts). */
@@ -43,6 +54,8 @@ export interface TaskOutcome {
   readonly cpuMs: number;
   readonly activeMs: number;
   readonly heapPeakBytes: number;
+  /** The thread that ran it: its link carries the reports the task made before returning. */
+  readonly threadId: number;
 }
 
 /** A thread's answer to a {@link ScanJob}: global row ids and scores, best first. */
@@ -51,11 +64,41 @@ export interface ScanOutcome {
   readonly scores: Float32Array;
 }
 
-/** Context-port messages from the thread. */
+/** A thread's link, posted once when the thread starts (on `parentPort`, which piscina re-emits as the pool's `message`). */
+export interface LinkHello {
+  readonly weftLink: MessagePort;
+  readonly threadId: number;
+  /** The thread's `/proc` path (`<pid>/task/<tid>`) for its CPU clock, `undefined` off Linux. */
+  readonly path: string | undefined;
+  /**
+   * The job the thread took last, as `Float64Array` `[job id (0: none yet), CPU ms at its start,
+   * event-loop active ms at its start]`: written by the thread, read by the pool when it needs
+   * to know (a quota check, a kill), so an attempt costs no "started" message.
+   */
+  readonly slot: SharedArrayBuffer;
+}
+
+/** Fields of {@link LinkHello.slot}. */
+export const SLOT_JOB = 0;
+export const SLOT_CPU0 = 1;
+export const SLOT_ACTIVE0 = 2;
+
+/** The context calls of a worker task that wait for the engine's answer. */
+export type ThreadCall = 'addTask' | 'addDependency' | 'suspend';
+
+/** Messages from a thread on its link, each naming the attempt (`id`, the job's). */
 export type ThreadMessage =
-  | { readonly t: 'start'; readonly threadId: number; readonly path: string | undefined; readonly cpu0: number }
-  | { readonly t: 'heartbeat'; readonly progress: unknown }
-  | { readonly t: 'tokens'; readonly tokens: number };
+  | { readonly t: 'heartbeat'; readonly id: number; readonly progress: unknown }
+  | { readonly t: 'tokens'; readonly id: number; readonly n: number }
+  | { readonly t: 'bytes'; readonly id: number; readonly n: number }
+  | { readonly t: 'usage'; readonly id: number; readonly usage: { promptTokens: number; completionTokens: number; costUsd?: number } }
+  | { readonly t: 'stream'; readonly id: number; readonly delta: string }
+  | { readonly t: 'call'; readonly id: number; readonly seq: number; readonly call: ThreadCall; readonly args: readonly unknown[] };
+
+/** Messages to a thread on its link (an abort may come before the job it names: the thread keeps it for then). */
+export type EngineMessage =
+  | { readonly t: 'abort'; readonly id: number; readonly reason: PlainError }
+  | { readonly t: 'reply'; readonly id: number; readonly seq: number; readonly ok: boolean; readonly value?: unknown; readonly error?: PlainError };
 
 /** An error as plain, cloneable data. */
 export interface PlainError {

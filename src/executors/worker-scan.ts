@@ -87,10 +87,13 @@ export async function parallelScan(matrix: SharedMatrix, query: Float32Array, op
   const shards = Math.max(1, Math.min(checkInteger('shards', options.shards ?? pool.threads, 1), matrix.rows));
   options.signal?.throwIfAborted();
   const piscina = await pool.piscina(0);
+  // Structured clone copies a typed array's whole buffer: a query that is a view into a larger
+  // one (a row of a matrix, WASM memory) would send all of it to each shard.
+  const q = query.byteOffset === 0 && query.byteLength === query.buffer.byteLength && !(query.buffer instanceof SharedArrayBuffer) ? query : query.slice();
   const per = Math.ceil(matrix.rows / shards);
   const parts: Promise<ScanOutcome>[] = [];
   for (let start = 0; start < matrix.rows; start += per) {
-    const job: ScanJob = { kind: 'scan', key: matrix.key, buffer: matrix.buffer, dim: matrix.dim, start, rows: Math.min(per, matrix.rows - start), query, metric, k };
+    const job: ScanJob = { kind: 'scan', key: matrix.key, buffer: matrix.buffer, dim: matrix.dim, start, rows: Math.min(per, matrix.rows - start), query: q, metric, k };
     parts.push(
       pool.acquire(options.signal).then(() =>
         (piscina.run(job, options.signal === undefined ? {} : { signal: options.signal }) as Promise<ScanOutcome>).finally(() => pool.release()),

@@ -1,122 +1,108 @@
 // The code piscina runs in each worker thread: it instantiates weft's kernels once from the
-// module the pool posted, then runs jobs: a task's exported function with a context forwarded
-// over the job's port, or a shard of a parallel scan. A task's own errors come back as data
-// (they are the attempt's outcome); anything that kills the thread is the pool's to report.
+// module the pool posted, opens its link to the pool (one MessagePort for the thread's life,
+// posted once: no channel per attempt), then runs jobs: a task's exported function with a context
+// whose calls travel on the link, or a shard of a parallel scan. A task's own errors come back as
+// data (they are the attempt's outcome); anything that kills the thread is the pool's to report.
 
 import { performance } from 'node:perf_hooks';
-import { parentPort, threadId, workerData, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, parentPort, threadId, workerData } from 'node:worker_threads';
 import { getHeapStatistics } from 'node:v8';
 import { initKernels, type Kernels } from '../kernels/index.js';
 import { currentThreadPath, SchedstatClock } from './worker-cpu.js';
-import type { ScanJob, ScanOutcome, TaskJob, TaskOutcome, ThreadMessage } from './worker-protocol.js';
-import { fromPlainError, toPlainError } from './worker-protocol.js';
+import type { EngineMessage, LinkHello, ScanJob, ScanOutcome, TaskJob, TaskOutcome, ThreadMessage } from './worker-protocol.js';
+import { fromPlainError, SLOT_ACTIVE0, SLOT_CPU0, SLOT_JOB, toPlainError } from './worker-protocol.js';
 import { scanShard } from './worker-shard.js';
+import { WorkerTaskContext, type LiveJob } from './worker-task-context.js';
 
 const wasm = (workerData as { wasm?: WebAssembly.Module } | undefined)?.wasm;
 // Instantiated once per thread, at start, so the first task does not pay for it.
 const kernelsReady: Promise<Kernels> = initKernels(wasm === undefined ? { backend: 'ts' } : { backend: 'auto', wasm });
 kernelsReady.catch(() => undefined);
 const cpuClock = SchedstatClock.open('thread-self');
-const threadPath = currentThreadPath();
+
+// The link: this side stays here, the other goes to the pool with the thread's /proc path, so
+// the pool opens the thread's CPU clock once too. Unref'ed: it never keeps the thread up.
+const channel = new MessageChannel();
+const link = channel.port1;
+const live = new Map<number, LiveJob>();
+/** Aborts of jobs not started yet (the pool stopped one before this thread took it). */
+const early = new Map<number, Error>();
+link.on('message', (m: EngineMessage) => {
+  const job = live.get(m.id);
+  if (job === undefined) {
+    if (m.t === 'abort' && early.size < 64) early.set(m.id, fromPlainError(m.reason));
+    return;
+  }
+  if (m.t === 'abort') job.controller.abort(fromPlainError(m.reason));
+  else job.settle(m.seq, m.ok, m.ok ? m.value : fromPlainError(m.error!));
+});
+link.unref();
+const slotBuffer = new SharedArrayBuffer(3 * 8);
+const slot = new Float64Array(slotBuffer);
+parentPort?.postMessage({ weftLink: channel.port2, threadId, path: currentThreadPath(), slot: slotBuffer } satisfies LinkHello, [channel.port2]);
+
 // The thread is about to die of an exception nobody caught: tell the pool what it was while we
 // can (the 'error' event loses what structured clone cannot carry, a DataCloneError for one).
 process.on('uncaughtExceptionMonitor', (error) => {
-  parentPort?.postMessage({ weftThreadError: toPlainError(error), threadId });
+  parentPort?.postMessage({ weftThreadError: toPlainError(error), threadId, job: slot[SLOT_JOB] });
 });
 
 type TaskFunction = (input: unknown, ctx: WorkerTaskContext) => unknown;
 
-/** What a worker task function receives as its second argument. */
-class WorkerTaskContext {
-  readonly taskId: string;
-  readonly attempt: number;
-  readonly runId: string;
-  readonly runInput: unknown;
-  readonly deadline: number | undefined;
-  readonly signal: AbortSignal;
-  /** The last committed heap size seen (at the start, heartbeats and the end). */
-  heapPeak = getHeapStatistics().total_heap_size;
+const loaded = new Map<string, Promise<TaskFunction>>();
 
-  constructor(
-    job: TaskJob,
-    readonly kernels: Kernels,
-    signal: AbortSignal,
-  ) {
-    this.taskId = job.taskId;
-    this.attempt = job.attempt;
-    this.runId = job.runId;
-    this.runInput = job.runInput;
-    this.deadline = job.deadline;
-    this.signal = signal;
-    this.port = job.port;
+/** The export, imported once per module and name (a job after the first pays no import). */
+function loadTask(module: string, name: string): Promise<TaskFunction> {
+  const key = `${name}\0${module}`;
+  let fn = loaded.get(key);
+  if (fn === undefined) {
+    fn = import(module).then((namespace: Record<string, unknown>) => {
+      const f = namespace[name];
+      if (typeof f !== 'function') throw new TypeError(`worker module ${module} has no function export \`${name}\` (found ${typeof f})`);
+      return f as TaskFunction;
+    });
+    // A module that failed to load is tried again by the next job (it may have been fixed).
+    fn.catch(() => loaded.delete(key));
+    loaded.set(key, fn);
   }
-
-  private readonly port: MessagePort;
-
-  heartbeat(progress?: unknown): void {
-    this.sampleHeap();
-    this.port.postMessage({ t: 'heartbeat', progress } satisfies ThreadMessage);
-  }
-
-  reportTokens(tokens: number): void {
-    if (typeof tokens !== 'number' || !(tokens >= 0) || !Number.isFinite(tokens)) {
-      throw new RangeError(`Expected \`tokens\` to be a finite number >= 0, got \`${String(tokens)}\` (${typeof tokens})`);
-    }
-    this.port.postMessage({ t: 'tokens', tokens } satisfies ThreadMessage);
-  }
-
-  addTask(): never {
-    throw new TypeError(`task \`${this.taskId}\`: addTask() is not available in a worker task (return data and add tasks from a hook)`);
-  }
-
-  addDependency(): never {
-    throw new TypeError(`task \`${this.taskId}\`: addDependency() is not available in a worker task`);
-  }
-
-  suspend(): never {
-    throw new TypeError(`task \`${this.taskId}\`: suspend() is not available in a worker task`);
-  }
-
-  sampleHeap(): void {
-    const size = getHeapStatistics().total_heap_size;
-    if (size > this.heapPeak) this.heapPeak = size;
-  }
+  return fn;
 }
 
-async function loadTask(module: string, name: string): Promise<TaskFunction> {
-  const namespace = (await import(module)) as Record<string, unknown>;
-  const fn = namespace[name];
-  if (typeof fn !== 'function') throw new TypeError(`worker module ${module} has no function export \`${name}\` (found ${typeof fn})`);
-  return fn as TaskFunction;
-}
+const post = (m: ThreadMessage): void => link.postMessage(m);
 
 async function runTask(job: TaskJob): Promise<TaskOutcome> {
   const cpu0 = cpuClock?.readMs() ?? 0;
   const elu0 = performance.eventLoopUtilization();
-  const port = job.port;
-  port.postMessage({ t: 'start', threadId, path: threadPath, cpu0 } satisfies ThreadMessage);
-  const controller = new AbortController();
-  port.on('message', (message: { t: 'abort'; reason: Parameters<typeof fromPlainError>[0] }) => {
-    if (message.t === 'abort') controller.abort(fromPlainError(message.reason));
-  });
+  // The job id last: a reader that sees it sees its start figures.
+  slot[SLOT_CPU0] = cpu0;
+  slot[SLOT_ACTIVE0] = elu0.active;
+  slot[SLOT_JOB] = job.id;
+  const entry: LiveJob = { controller: new AbortController(), calls: new Map(), settle: (seq, ok, value) => entry.calls.get(seq)?.(ok, value) };
+  live.set(job.id, entry);
+  if (early.size > 0 && early.has(job.id)) {
+    entry.controller.abort(early.get(job.id));
+    early.delete(job.id);
+  }
   let ctx: WorkerTaskContext | undefined;
   let ok = true;
   let value: unknown;
   try {
     const [fn, kernels] = await Promise.all([loadTask(job.module, job.export), kernelsReady]);
-    ctx = new WorkerTaskContext(job, kernels, controller.signal);
+    ctx = new WorkerTaskContext(job, kernels, entry, post);
     value = await fn(job.input, ctx);
   } catch (error) {
     ok = false;
     value = toPlainError(error);
   } finally {
-    port.close();
+    // The slot keeps naming the job until the next one: a result that fails to cross (not
+    // cloneable) kills the thread after this, and the pool must know whose death it is.
+    live.delete(job.id);
   }
   ctx?.sampleHeap();
   const activeMs = performance.eventLoopUtilization(elu0).active;
   const cpuMs = cpuClock === undefined ? activeMs : cpuClock.readMs() - cpu0;
   const heapPeakBytes = ctx?.heapPeak ?? getHeapStatistics().total_heap_size;
-  return ok ? { ok, value, cpuMs, activeMs, heapPeakBytes } : { ok, error: value as TaskOutcome['error'], cpuMs, activeMs, heapPeakBytes };
+  return ok ? { ok, value, cpuMs, activeMs, heapPeakBytes, threadId } : { ok, error: value as TaskOutcome['error'], cpuMs, activeMs, heapPeakBytes, threadId };
 }
 
 /** piscina's handler: one job. */
