@@ -45,7 +45,8 @@ if (skipBrowserTests) {
   console.warn(`Skipping this file's browser tests: no Chromium found (CHROMIUM_PATH, or ${NAMES.join('/')} on PATH); to run them, ${HOW_TO}.`);
 }
 
-async function launch(): Promise<Browser> {
+/** Launches the Chromium the browser tests use (throws with how to get one when there is none). */
+export async function launchChromium(): Promise<Browser> {
   if (chromiumPath === undefined) {
     throw new Error(`CI is set but no Chromium was found (CHROMIUM_PATH, or ${NAMES.join('/')} on PATH): the browser tests must run in CI; ${HOW_TO}.`);
   }
@@ -82,7 +83,7 @@ export function useBrowser(root: URL): (path: string) => Promise<PageResult> {
   });
   afterAll(() => close());
   return async (path) => {
-    browser ??= launch();
+    browser ??= launchChromium();
     const page = await (await browser).newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
