@@ -7,8 +7,8 @@ import { createMemory, workflow, type WorkflowEvent } from '../dist/browser.js';
 import { createAgentRegistry } from '../dist/agents/agent-registry.js';
 import { defineTool } from '../dist/tools/define-tool.js';
 import { llmAgent } from '../dist/llm/llm-agent.js';
-import { $, el, setText } from './dom.ts';
-import { scriptedFetch, type ModelCall, type ScriptedAnswer } from './scripted-model.ts';
+import { $, el, setText } from './dom.js';
+import { scriptedFetch, type ModelCall, type ScriptedAnswer } from './scripted-model.js';
 
 const CORPUS = [
   'Photovoltaic cells turn sunlight directly into electricity in a semiconductor junction.',

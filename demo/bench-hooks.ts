@@ -2,12 +2,12 @@
 // no-op task, a Web Worker round trip through the engine, and a Gantt frame of 2,000 bars.
 
 import { createWebWorkerPool, workflow, type Workflow } from '../dist/browser.js';
-import { Gantt } from './gantt.ts';
+import { Gantt } from './gantt.js';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 /** A DAG of `n` no-op tasks, each with up to 3 earlier parents (as bench/scheduler.bench.ts builds it). */
-function noopDag(n: number): Workflow {
+export function noopDag(n: number): Workflow {
   let seed = 5;
   const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
   const wf = workflow({ name: 'noop' });
@@ -19,21 +19,24 @@ function noopDag(n: number): Workflow {
   return wf;
 }
 
+/** Median ns per task of `runs` runs of a no-op DAG of `n` tasks (defined once, warmed by one run); in a page or in Node. */
+export async function engineNsPerTask(n: number, runs: number): Promise<number> {
+  const wf = noopDag(n);
+  await wf.run();
+  const ns: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now();
+    await wf.run();
+    ns.push(((performance.now() - t0) * 1e6) / n);
+  }
+  return median(ns);
+}
+
 /** The hooks, for a page whose kernels are ready. */
 export function benchHooks(wasm: WebAssembly.Module | undefined, tasksUrl: string) {
   return {
     /** Median ns per task of `runs` runs of a no-op DAG of `n` tasks (defined once). */
-    async engine(n: number, runs: number): Promise<number> {
-      const wf = noopDag(n);
-      await wf.run(); // compiled and warmed
-      const ns: number[] = [];
-      for (let r = 0; r < runs; r++) {
-        const t0 = performance.now();
-        await wf.run();
-        ns.push(((performance.now() - t0) * 1e6) / n);
-      }
-      return median(ns);
-    },
+    engine: (n: number, runs: number) => engineNsPerTask(n, runs),
     /** Median µs per task of `tasks` echo tasks run one at a time on one Web Worker. */
     async roundTrip(tasks: number, runs: number): Promise<number> {
       const pool = createWebWorkerPool({ size: 1, wasm: wasm ?? false });

@@ -29,7 +29,7 @@ export class DagView {
     const edges = document.createElementNS(SVG, 'g');
     edges.setAttribute('class', 'edges');
     for (const e of g.edges()) {
-      const points = g.edge(e).points ?? [];
+      const points: readonly { x: number; y: number }[] = g.edge(e).points ?? [];
       const path = document.createElementNS(SVG, 'path');
       path.setAttribute('d', points.map((p, k) => `${k === 0 ? 'M' : 'L'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' '));
       edges.append(path);

@@ -22,7 +22,7 @@ export interface GanttBar {
   status: string;
 }
 
-const LANE_H = 22;
+const LANE_H = 28;
 const LEFT = 74;
 const TOP = 8;
 const AXIS_H = 24;

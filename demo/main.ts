@@ -4,12 +4,12 @@
 
 import { initKernels, kernelInfo, loadWeftModule } from '../dist/browser.js';
 import tasksModule from './tasks.js?url';
-import { setupAgents } from './agents-part.ts';
-import { benchHooks } from './bench-hooks.ts';
-import { setupBench } from './bench-part.ts';
-import { setText } from './dom.ts';
-import { setupMemory } from './memory-part.ts';
-import { setupRun } from './run-part.ts';
+import { setupAgents } from './agents-part.js';
+import { benchHooks } from './bench-hooks.js';
+import { setupBench } from './bench-part.js';
+import { setText } from './dom.js';
+import { setupMemory } from './memory-part.js';
+import { setupRun } from './run-part.js';
 import './style.css';
 
 // The default source: the bundled weft.wasm (see vite.config.ts), shared with the memory's index.

@@ -3,7 +3,7 @@
 // scores; and the exact scan against weft's HNSW index (WebAssembly) on synthetic vectors.
 
 import { createMemory, type Memory, type RecallMode } from '../dist/browser.js';
-import { $, el, fmtNs, setText } from './dom.ts';
+import { $, el, fmtNs, setText } from './dom.js';
 
 const SEED = [
   'The deploy failed: the disk was full on build-3.',
@@ -50,7 +50,11 @@ export async function setupMemory(): Promise<void> {
         return tr;
       }),
     );
-    if (hits.length === 0) body.append(el('tr')).append(el('td', 'No match.', { colspan: '3' }));
+    if (hits.length === 0) {
+      const tr = el('tr');
+      tr.append(el('td', 'No match.', { colspan: '3' }));
+      body.append(tr);
+    }
     section.dataset.results = String(hits.length);
     setText('#recall-time', `${hits.length} results in ${(ms * 1000).toFixed(0)} µs (${mode})`);
   });

@@ -7,9 +7,9 @@
 
 import { createWebWorkerPool, parseTrace, workflow, type Attempt, type RunHandle, type WebWorkerPool, type WorkflowEvent, type WorkflowTrace } from '../dist/browser.js';
 import { simulate } from '../dist/replay/simulate.js';
-import { DagView } from './dag.ts';
-import { Gantt, type GanttBar } from './gantt.ts';
-import { $, fmtMs, setText } from './dom.ts';
+import { DagView } from './dag.js';
+import { Gantt, type GanttBar } from './gantt.js';
+import { $, fmtMs, setText } from './dom.js';
 import montage from '../examples/traces/montage-chameleon-2mass-01d-001.json?url';
 import seismology from '../examples/traces/seismology-chameleon-100p-001.json?url';
 import epigenomics from '../examples/traces/epigenomics-chameleon-hep-2seq-100k-001.json?url';
@@ -36,7 +36,7 @@ export function setupRun(wasm: WebAssembly.Module | undefined): void {
   let loaded: Loaded | undefined;
   let pool: WebWorkerPool | undefined;
   let handle: RunHandle | undefined;
-  let flags = new Int32Array(0);
+  let flags: Int32Array<ArrayBufferLike> = new Int32Array(0);
   let status = new Map<string, string>();
   const paused = new Set<string>();
   const active = new Map<string, GanttBar>();
@@ -162,6 +162,12 @@ export function setupRun(wasm: WebAssembly.Module | undefined): void {
     active.clear();
     gantt.reset(size);
     section.dataset.state = 'starting';
+    setText('#sum-makespan', 'running…');
+    setText('#sum-bound', fmtMs(bound.lowerBoundMs));
+    setText('#sum-ideal', fmtMs(bound.idealMs));
+    setText('#sum-ratio', '–');
+    setText('#sum-work', `${fmtMs(bound.totalWorkMs)} of work, critical path ${fmtMs(bound.criticalPathMs)}`);
+    setText('#sum-workers', '–');
     setText('#run-status', `Starting ${size} Web Workers…`);
     const p = ensurePool(size);
     await p.ready();
@@ -193,9 +199,6 @@ export function setupRun(wasm: WebAssembly.Module | undefined): void {
     $<HTMLButtonElement>('#run-start').disabled = false;
     $<HTMLButtonElement>('#run-cancel').disabled = true;
     setText('#run-status', `Run ${result.status}: ${count('succeeded')} of ${trace.ids.length} tasks succeeded.`);
-    setText('#sum-work', `${fmtMs(bound.totalWorkMs)} of work, critical path ${fmtMs(bound.criticalPathMs)}`);
-    setText('#sum-bound', fmtMs(bound.lowerBoundMs));
-    setText('#sum-ideal', fmtMs(bound.idealMs));
     if (result.status === 'succeeded') {
       setText('#sum-makespan', fmtMs(result.durationMs));
       setText('#sum-ratio', `${(result.durationMs / bound.lowerBoundMs).toFixed(2)}× the lower bound, ${(result.durationMs / bound.idealMs).toFixed(2)}× the zero-overhead schedule`);
@@ -235,7 +238,12 @@ export function setupRun(wasm: WebAssembly.Module | undefined): void {
   $('#task-retry').addEventListener('click', () => {
     Atomics.store(flags, loaded!.index[select.value], 0);
     try {
-      handle?.retryTask(select.value);
+      if (handle !== undefined) {
+        handle.retryTask(select.value);
+        // The dependents it had skipped are reopened: the engine's snapshot says how each stands now.
+        for (const t of handle.snapshot()) setStatus(t.id, t.status);
+        refresh();
+      }
       setText('#run-status', `${select.value} runs again (handle.retryTask).`);
     } catch (error) {
       setText('#run-status', (error as Error).message);

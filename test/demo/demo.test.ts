@@ -1,31 +1,18 @@
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { build, preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemo, type StartedDemo } from '../../demo/start-demo.js';
 import { launchChromium, skipBrowserTests } from '../helpers/chromium.js';
 
 // The demo page (demo/), built with Vite and served by Vite's preview server on 127.0.0.1 as
 // `npm run demo` serves it, driven in Chromium: every part is used as a visitor would, through
 // its labelled controls. Screenshots go to test-results/demo/.
-const configFile = fileURLToPath(new URL('../../demo/vite.config.ts', import.meta.url));
 const shots = fileURLToPath(new URL('../../test-results/demo/', import.meta.url));
 const outDir = fileURLToPath(new URL('../../test-results/demo/site/', import.meta.url));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 describe.skipIf(skipBrowserTests)('the demo page in Chromium', () => {
-  let server: PreviewServer | undefined;
+  let server: StartedDemo | undefined;
   let browser: Browser | undefined;
   let page: Page;
   const errors: string[] = [];
@@ -34,13 +21,12 @@ describe.skipIf(skipBrowserTests)('the demo page in Chromium', () => {
 
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
-    await build({ configFile, logLevel: 'warn', build: { outDir, minify: false } });
-    server = await preview({ configFile, logLevel: 'warn', build: { outDir }, preview: { port: await freePort(), strictPort: true } });
+    server = await startDemo({ outDir, minify: false });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     page.on('console', (m) => void (m.type() === 'error' && errors.push(`console: ${m.text()}`)));
     page.on('pageerror', (e) => void errors.push(`pageerror: ${e.message}`));
-    await page.goto(server.resolvedUrls!.local[0]);
+    await page.goto(server.url);
     await page.waitForSelector('body[data-ready="true"]');
     await page.waitForSelector('#run[data-state="idle"]');
   }, 300_000);
