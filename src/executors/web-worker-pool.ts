@@ -44,6 +44,13 @@ export interface WebWorkerPoolOptions {
   readonly url?: string | URL;
   /** Called as each attempt is posted to a worker (a live view's lanes). @default none */
   readonly onDispatch?: (dispatch: WebWorkerDispatch) => void;
+  /**
+   * Runs around each worker attempt, before it takes a worker: `next()` runs it. A hook may hold
+   * an attempt first (`await attempt.context.suspend(reason)`: it waits suspended, holding no
+   * worker, until `handle.resume(taskId)`), log it, or fail it.
+   * @default none (`next()` at once)
+   */
+  readonly around?: (attempt: Attempt, next: () => Promise<unknown>) => unknown;
 }
 
 /** Defaults of {@link WebWorkerPoolOptions} (`size` is the browser's `navigator.hardwareConcurrency`). */
@@ -101,6 +108,7 @@ export class WebWorkerPool {
     this.size = options.size === undefined ? defaultSize() : checkInteger('size', options.size, 1, 1024);
     if (options.url !== undefined && typeof options.url !== 'string' && !(options.url instanceof URL)) throw new TypeError(expectedMessage('url', 'a URL or a string', options.url));
     if (options.onDispatch !== undefined && typeof options.onDispatch !== 'function') throw new TypeError(expectedMessage('onDispatch', 'a function', options.onDispatch));
+    if (options.around !== undefined && typeof options.around !== 'function') throw new TypeError(expectedMessage('around', 'a function', options.around));
     this.executor = Object.freeze({ name: 'web-worker', execute: (attempt: Attempt) => this.execute(attempt) });
   }
 
@@ -173,9 +181,9 @@ export class WebWorkerPool {
   }
 
   private spawn(index: number): Slot {
-    const name = `weft-worker-${index}`;
     const url = this.options.url;
-    const worker = url === undefined ? new Worker(new URL('./web-worker-thread.js', import.meta.url), { type: 'module', name }) : new Worker(url, { type: 'module', name });
+    // Spelt out in full, with literal options, so that bundlers (Vite, webpack) find the worker's script.
+    const worker = url === undefined ? new Worker(new URL('./web-worker-thread.js', import.meta.url), { type: 'module', name: 'weft-worker' }) : new Worker(url, { type: 'module', name: 'weft-worker' });
     this.counts.started++;
     let started = (): void => {};
     let failed: (error: Error) => void = () => {};
@@ -221,6 +229,11 @@ export class WebWorkerPool {
 
   private execute(attempt: Attempt): unknown {
     if (attempt.task.worker === undefined) return inProcessExecutor.execute(attempt);
+    const around = this.options.around;
+    return around === undefined ? this.onWorker(attempt) : around(attempt, () => this.onWorker(attempt));
+  }
+
+  private onWorker(attempt: Attempt): Promise<unknown> {
     let held = false;
     const run = (): Promise<unknown> => {
       held = true;
