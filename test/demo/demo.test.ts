@@ -37,6 +37,10 @@ describe.skipIf(skipBrowserTests)('the demo page in Chromium', () => {
   });
 
   it('loads cross-origin isolated, with the WASM kernels and the trace', async () => {
+    const response = await fetch(server!.url);
+    expect(response.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(response.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+    expect(new URL(server!.url).hostname).toBe('127.0.0.1');
     expect(await page.title()).toContain('weft');
     expect(await page.textContent('#env-kernels')).toBe('WebAssembly SIMD');
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
