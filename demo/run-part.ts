@@ -121,10 +121,19 @@ export function setupRun(wasm: WebAssembly.Module | undefined): void {
       // A paused branch's task waits suspended before it takes a worker.
       around: async (attempt: Attempt, next) => {
         if (paused.has(attempt.taskId)) await attempt.context.suspend('paused', { branch: select.value });
-        return next();
+        try {
+          return await next();
+        } finally {
+          showWorkers(); // an attempt stopped by a cancel has had its worker replaced by now
+        }
       },
     });
     return pool;
+  }
+
+  function showWorkers(): void {
+    const stats = pool?.stats;
+    if (stats !== undefined) setText('#sum-workers', `${stats.started} started, ${stats.replaced} terminated and replaced, ${stats.attempts} attempts`);
   }
 
   function endBar(id: string, s: string): void {
@@ -206,8 +215,7 @@ export function setupRun(wasm: WebAssembly.Module | undefined): void {
       setText('#sum-makespan', `${result.status} after ${fmtMs(result.durationMs)}`);
       setText('#sum-ratio', '– (the run did not finish)');
     }
-    // Running attempts' signals abort just after the result settles: count the replacements then.
-    setTimeout(() => setText('#sum-workers', `${p.stats.started} started, ${p.stats.replaced} terminated and replaced, ${p.stats.attempts} attempts`), 0);
+    showWorkers();
   }
 
   $('#run-form').addEventListener('submit', (event) => {

@@ -208,7 +208,7 @@ export class WebWorkerPool {
       const error = new Error(`${why}: ${(event as ErrorEvent).message || 'no message'}`);
       failed(error);
       if (slot.onCrash !== undefined) slot.onCrash(error);
-      else if (this.slots?.[index] === slot) this.replace(slot);
+      else this.replace(slot);
     };
     worker.onerror = crash('web worker error');
     worker.onmessageerror = crash('a message from the web worker could not be read');
@@ -218,11 +218,11 @@ export class WebWorkerPool {
     return slot;
   }
 
-  /** Terminates a worker and starts another in its place. */
+  /** Terminates a worker and starts another in its place (once: a slot already replaced is left alone). */
   private replace(slot: Slot): void {
     slot.worker.terminate();
     slot.onMessage = slot.onCrash = undefined;
-    if (this.closed || this.slots === undefined) return;
+    if (this.closed || this.slots?.[slot.index] !== slot) return;
     this.counts.replaced++;
     this.slots[slot.index] = this.spawn(slot.index);
   }
