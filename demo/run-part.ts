@@ -133,7 +133,7 @@ export function setupRun(wasm: WebAssembly.Module | undefined): void {
 
   function showWorkers(): void {
     const stats = pool?.stats;
-    if (stats !== undefined) setText('#sum-workers', `${stats.started} started, ${stats.replaced} terminated and replaced, ${stats.attempts} attempts`);
+    if (stats !== undefined) setText('#sum-workers', `${stats.started} started, ${stats.replaced} terminated and replaced, ${stats.attempts} attempts (this pool so far)`);
   }
 
   function endBar(id: string, s: string): void {
