@@ -137,3 +137,7 @@ export type { RateLimitOptions, RateLimiterState } from './scheduler/rate-limite
 export { defaultRetryOn } from './scheduler/retry.js';
 export type { RetryPolicy } from './scheduler/retry.js';
 export type { HistogramSummary } from './observe/histogram.js';
+
+// --- web workers ---
+export { createWebWorkerPool, WebWorkerPool, DEFAULT_WEB_WORKER_POOL_OPTIONS } from './executors/web-worker-pool.js';
+export type { WebWorkerPoolOptions, WebWorkerPoolStats, WebWorkerDispatch } from './executors/web-worker-pool.js';

@@ -1,37 +1,9 @@
-import { accessSync, constants, statSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
+import { chromiumPath, launchChromium, NAMES, HOW_TO } from './find-chromium.js';
 import { serveStatic } from './static-server.js';
 
-// The flags this machine's closed network needs (no update checks, no sync, no GPU in containers).
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const NAMES = ['chromium', 'chromium-browser', 'google-chrome'];
-const HOW_TO = 'install it (`apt-get install chromium`) or set CHROMIUM_PATH to its executable';
-
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function onPath(): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
-    for (const name of NAMES) {
-      if (isExecutable(join(dir, name))) return join(dir, name);
-    }
-  }
-  return undefined;
-}
-
-/**
- * Which Chromium the browser tests drive: `CHROMIUM_PATH` when set (an explicit choice, so a wrong
- * path fails the tests rather than falling back), else the first of {@link NAMES} on PATH.
- */
-export const chromiumPath: string | undefined = process.env.CHROMIUM_PATH || onPath();
+export { chromiumPath, launchChromium };
 
 const inCI = !['', '0', 'false'].includes(process.env.CI ?? '');
 
@@ -43,16 +15,6 @@ export const skipBrowserTests = chromiumPath === undefined && !inCI;
 
 if (skipBrowserTests) {
   console.warn(`Skipping this file's browser tests: no Chromium found (CHROMIUM_PATH, or ${NAMES.join('/')} on PATH); to run them, ${HOW_TO}.`);
-}
-
-async function launch(): Promise<Browser> {
-  if (chromiumPath === undefined) {
-    throw new Error(`CI is set but no Chromium was found (CHROMIUM_PATH, or ${NAMES.join('/')} on PATH): the browser tests must run in CI; ${HOW_TO}.`);
-  }
-  if (!isExecutable(chromiumPath)) {
-    throw new Error(`CHROMIUM_PATH is \`${chromiumPath}\`, which is not an executable file; ${HOW_TO}.`);
-  }
-  return chromium.launch({ executablePath: chromiumPath, args: ARGS });
 }
 
 /** What a browser test page left in `window.result`, and the page errors seen on the way. */
@@ -82,7 +44,7 @@ export function useBrowser(root: URL): (path: string) => Promise<PageResult> {
   });
   afterAll(() => close());
   return async (path) => {
-    browser ??= launch();
+    browser ??= launchChromium();
     const page = await (await browser).newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));

@@ -1,0 +1,76 @@
+// The workflow's DAG as SVG, laid out by dagre (layered, top to bottom), nodes coloured by status.
+// Task ids are set with textContent and attributes only: nothing from a trace becomes markup.
+
+import { Graph, layout } from '@dagrejs/dagre';
+
+const SVG = 'http://www.w3.org/2000/svg';
+const NODE_W = 18;
+const NODE_H = 18;
+
+/** Draws a DAG once and recolours its nodes as their tasks change status. */
+export class DagView {
+  private readonly nodes = new Map<string, SVGRectElement>();
+
+  constructor(private readonly svg: SVGSVGElement) {}
+
+  /** Lays out `ids` with edges `parents[i] → ids[i]` and draws them; `names` label the nodes' tooltips. */
+  render(ids: readonly string[], parents: readonly (readonly string[])[], names: readonly string[]): void {
+    const g = new Graph();
+    g.setGraph({ rankdir: 'TB', nodesep: 6, ranksep: 34, marginx: 8, marginy: 8 });
+    g.setDefaultEdgeLabel(() => ({}));
+    ids.forEach((id) => g.setNode(id, { width: NODE_W, height: NODE_H }));
+    ids.forEach((id, i) => parents[i].forEach((p) => g.setEdge(p, id)));
+    layout(g);
+    const { width = 100, height = 100 } = g.graph();
+    const svg = this.svg;
+    svg.replaceChildren();
+    svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+    this.nodes.clear();
+    const edges = document.createElementNS(SVG, 'g');
+    edges.setAttribute('class', 'edges');
+    for (const e of g.edges()) {
+      const points: readonly { x: number; y: number }[] = g.edge(e).points ?? [];
+      const path = document.createElementNS(SVG, 'path');
+      path.setAttribute('d', points.map((p, k) => `${k === 0 ? 'M' : 'L'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' '));
+      edges.append(path);
+    }
+    svg.append(edges);
+    const nodes = document.createElementNS(SVG, 'g');
+    ids.forEach((id, i) => {
+      const n = g.node(id);
+      const rect = document.createElementNS(SVG, 'rect');
+      rect.setAttribute('x', String(n.x - NODE_W / 2));
+      rect.setAttribute('y', String(n.y - NODE_H / 2));
+      rect.setAttribute('width', String(NODE_W));
+      rect.setAttribute('height', String(NODE_H));
+      rect.setAttribute('rx', '4');
+      rect.dataset.task = id;
+      rect.dataset.status = 'pending';
+      const title = document.createElementNS(SVG, 'title');
+      title.textContent = `${id} (${names[i]})`;
+      rect.append(title);
+      nodes.append(rect);
+      this.nodes.set(id, rect);
+    });
+    svg.append(nodes);
+  }
+
+  /** Sets a node's status (its colour comes from style.css, by `data-status`). */
+  set(id: string, status: string): void {
+    const node = this.nodes.get(id);
+    if (node !== undefined) node.dataset.status = status;
+  }
+
+  /** Marks the nodes of a selected branch. */
+  highlight(ids: ReadonlySet<string>): void {
+    for (const [id, node] of this.nodes) node.classList.toggle('branch', ids.has(id));
+  }
+
+  /** Calls `onPick(taskId)` when a node is clicked. */
+  onPick(onPick: (taskId: string) => void): void {
+    this.svg.addEventListener('click', (event) => {
+      const id = (event.target as Element).closest('rect')?.getAttribute('data-task');
+      if (id) onPick(id);
+    });
+  }
+}
