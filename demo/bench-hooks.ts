@@ -48,7 +48,7 @@ export function benchHooks(wasm: WebAssembly.Module | undefined, tasksUrl: strin
       const pool = createWebWorkerPool({ size: 1, wasm: wasm ?? false });
       try {
         await pool.ready();
-        const wf = workflow({ workerPool: pool.workerPool, concurrency: 1 });
+        const wf = workflow({ workerPool: pool, concurrency: 1 });
         for (let i = 0; i < tasks; i++) wf.task({ id: `e${i}`, worker: { module: tasksUrl, export: 'echo' } });
         await wf.run();
         const us: number[] = [];

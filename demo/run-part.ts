@@ -180,7 +180,7 @@ export function setupRun(wasm: WebAssembly.Module | undefined): void {
     setText('#run-status', `Starting ${size} Web Workers…`);
     const p = ensurePool(size);
     await p.ready();
-    const wf = workflow({ name: trace.name, workerPool: p.workerPool, concurrency: size });
+    const wf = workflow({ name: trace.name, workerPool: p, concurrency: size });
     trace.ids.forEach((id, i) => wf.task({ id, dependsOn: parents[i], estimateMs: durations[i], worker: { module: tasksUrl, export: 'burn' } }));
     t0 = performance.now();
     handle = wf.start({ input: { durations, index, flags: flags.buffer } });

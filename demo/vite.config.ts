@@ -31,8 +31,6 @@ export default defineConfig(({ command }) => ({
       },
     },
   ],
-  // The Node thread pool, which the engine imports only when a worker task has no pool, stays out.
-  resolve: { alias: [{ find: /^\.\/worker-pool\.js$/, replacement: fileURLToPath(new URL('./no-threads.ts', import.meta.url)) }] },
   worker: { format: 'es' },
   build: { outDir: fileURLToPath(new URL('./.build', import.meta.url)), emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 2000, assetsInlineLimit: 0 },
 }));

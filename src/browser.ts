@@ -132,6 +132,7 @@ export type {
 } from './workflow/index.js';
 export { inProcessExecutor } from './executors/in-process.js';
 export type { Executor, Attempt } from './executors/executor.js';
+export type { TaskPool } from './executors/task-pool.js';
 export { defineRateLimit, getRateLimiter, RateLimiter } from './scheduler/rate-limiter.js';
 export type { RateLimitOptions, RateLimiterState } from './scheduler/rate-limiter.js';
 export { defaultRetryOn } from './scheduler/retry.js';

@@ -9,7 +9,7 @@ import { WorkerCrashedError } from '../errors.js';
 import { checkInteger, expectedMessage } from '../internal/validate.js';
 import { loadWeftModule } from '../kernels/index.js';
 import type { WasmSource } from '../kernels/wasm/load.js';
-import type { WorkerPool } from './worker-pool.js';
+import type { TaskPool } from './task-pool.js';
 import type { Attempt, Executor } from './executor.js';
 import { inProcessExecutor } from './in-process.js';
 import type { WebWorkerJob, WebWorkerMessage } from './web-worker-protocol.js';
@@ -86,7 +86,7 @@ function absolute(module: string | URL): string {
 }
 
 /** Web Workers for tasks with `worker` (see {@link createWebWorkerPool}). */
-export class WebWorkerPool {
+export class WebWorkerPool implements TaskPool {
   /** Workers that run at once. */
   readonly size: number;
   /** The executor that runs an attempt of a task with `worker` on this pool (others run in the page). */
@@ -112,9 +112,9 @@ export class WebWorkerPool {
     this.executor = Object.freeze({ name: 'web-worker', execute: (attempt: Attempt) => this.execute(attempt) });
   }
 
-  /** Pass it as `workflow({ workerPool })` (the engine's gate takes either kind of pool). */
-  get workerPool(): WorkerPool {
-    return this as unknown as WorkerPool;
+  /** The pool itself (it is a `TaskPool`): `workflow({ workerPool: pool })` and `workflow({ workerPool: pool.workerPool })` are the same. */
+  get workerPool(): TaskPool {
+    return this;
   }
 
   /** Whether {@link close} was called. */
@@ -336,7 +336,7 @@ export class WebWorkerPool {
 
 /**
  * Creates a pool of Web Workers for tasks with `worker: { module, export }` (the module by URL).
- * Pass it as `workflow({ workerPool: pool.workerPool })`.
+ * Pass it as `workflow({ workerPool: pool })`.
  */
 export function createWebWorkerPool(options?: WebWorkerPoolOptions): WebWorkerPool {
   return new WebWorkerPool(options);

@@ -1,15 +1,16 @@
 // The engine's side of worker tasks, one per run that has any: a ready worker task is started
 // only when a pool thread is free; otherwise it waits here, in the run's priority order, and the
 // pool wakes the run when a thread frees up. So the one queue that orders work is the engine's
-// (piscina's FIFO never holds a task behind a busy thread while another is idle). The pool
-// module (piscina, node:worker_threads) is imported on first use: the browser entry loads the
-// engine, not this.
+// (piscina's FIFO never holds a task behind a busy thread while another is idle). The gate knows
+// pools only as TaskPool: without the workflow's own, it asks for the process-wide one, which
+// exists where Node's pool module was loaded (the Node entry), never in a browser bundle.
 
 import { TaskHeap } from '../scheduler/task-heap.js';
 import type { TaskSpec } from '../workflow/types.js';
 import type { Executor } from './executor.js';
 import { inProcessExecutor } from './in-process.js';
-import type { WorkerPool } from './worker-pool.js';
+import { InvalidStateError } from '../errors.js';
+import { loadDefaultTaskPool, type TaskPool } from './task-pool.js';
 
 /** What the gate needs of its run (RunCore). */
 export interface GateHost {
@@ -17,7 +18,7 @@ export interface GateHost {
   readonly s: { readonly status: Uint8Array; readonly priority: Float64Array };
   readonly heap: { push(i: number): void };
   readonly graph: { readonly specs: readonly TaskSpec[] };
-  readonly wf: { readonly options: { readonly workerPool: WorkerPool | undefined; readonly executor: Executor } };
+  readonly wf: { readonly options: { readonly workerPool: TaskPool | undefined; readonly executor: Executor } };
   pump(): void;
 }
 
@@ -33,7 +34,7 @@ function onThread(spec: { readonly worker?: unknown; readonly agent?: string }, 
 
 /** @internal Dispatch of one run's worker tasks. */
 export class WorkerGate {
-  private pool: WorkerPool | undefined;
+  private pool: TaskPool | undefined;
   private loading = false;
   private readonly waiting: TaskHeap;
   private registered = false;
@@ -73,10 +74,18 @@ export class WorkerGate {
   private load(): void {
     if (this.loading) return;
     this.loading = true;
-    void import('./worker-pool.js').then(({ defaultWorkerPool }) => {
-      this.pool = defaultWorkerPool();
-      this.wake();
-    });
+    const loading = loadDefaultTaskPool() ?? Promise.reject(new InvalidStateError('a task has `worker` but the workflow has no `workerPool` and there is no process-wide pool here (in a browser, pass `workflow({ workerPool: createWebWorkerPool() })`)'));
+    loading.then(
+      (pool) => {
+        this.pool = pool;
+        this.wake();
+      },
+      // The waiting tasks are not left waiting for ever: a pool that fails every attempt with why.
+      (error: unknown) => {
+        this.pool = failingPool(error);
+        this.wake();
+      },
+    );
   }
 
   /** A thread is free: the best waiting task goes back to the ready heap. */
@@ -104,4 +113,19 @@ export class WorkerGate {
       pool.onIdle(() => this.wake());
     }
   }
+}
+
+/** A closed pool whose attempts fail with `error`: what the gate uses when no pool can be had. */
+function failingPool(error: unknown): TaskPool {
+  return {
+    executor: {
+      name: 'no-worker-pool',
+      execute: () => {
+        throw error;
+      },
+    },
+    idle: 0,
+    isClosed: true,
+    onIdle: () => () => {},
+  };
 }

@@ -14,6 +14,7 @@ import { runAgentOnThread } from './worker-agent.js';
 import { runWorkerAttempt, type AttemptPool } from './worker-attempt.js';
 import { ThreadLinks } from './worker-link.js';
 import { fromPlainError, type PlainError } from './worker-protocol.js';
+import { setDefaultTaskPool } from './task-pool.js';
 
 /** Options of {@link createWorkerPool}. */
 export interface WorkerPoolOptions {
@@ -265,6 +266,10 @@ export function defaultWorkerPool(): WorkerPool {
   shared ??= new WorkerPool();
   return shared;
 }
+
+// Loading this module (the Node entry does) makes its pool the engine's fallback; the browser
+// entry never loads it, so a browser bundle of the engine does not pull piscina in.
+setDefaultTaskPool(async () => defaultWorkerPool());
 
 /** Closes the process-wide pool (a later worker task creates a new one). */
 export async function closeWorkers(): Promise<void> {

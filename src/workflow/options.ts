@@ -3,7 +3,7 @@
 import type { AgentRegistry } from '../agents/agent-registry.js';
 import type { Budget } from '../agents/define-agent.js';
 import type { Executor } from '../executors/executor.js';
-import type { WorkerPool } from '../executors/worker-pool.js';
+import type { TaskPool } from '../executors/task-pool.js';
 import type { PressureOptions } from '../observe/resource-monitor.js';
 import type { Memory } from '../memory/memory.js';
 import type { RateLimitOptions } from '../scheduler/rate-limiter.js';
@@ -71,10 +71,10 @@ export interface WorkflowOptions {
    */
   readonly onBudgetExceeded?: 'fail' | 'suspend';
   /**
-   * The threads that run tasks with `worker` (see `createWorkerPool`).
-   * @default the process-wide pool (`os.availableParallelism()` threads, created on first use; `closeWorkers()` closes it)
+   * The threads that run tasks with `worker`: `createWorkerPool()` in Node, `createWebWorkerPool()` in a browser.
+   * @default the process-wide pool (`os.availableParallelism()` threads, created on first use; `closeWorkers()` closes it). A browser has no process-wide pool: there a worker task without one fails with `INVALID_STATE`
    */
-  readonly workerPool?: WorkerPool;
+  readonly workerPool?: TaskPool;
   /**
    * Start fewer tasks while the process is under pressure (heap near its limit, event loop
    * lagging), with a `run:pressure` event when it starts and when it eases. `true`: the

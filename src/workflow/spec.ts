@@ -8,7 +8,7 @@ import { checkInteger, checkOneOf, expectedMessage } from '../internal/validate.
 import type { Executor } from '../executors/executor.js';
 import { inProcessExecutor } from '../executors/in-process.js';
 import { checkWorkerTaskOptions } from '../executors/worker-options.js';
-import type { WorkerPool } from '../executors/worker-pool.js';
+import type { TaskPool } from '../executors/task-pool.js';
 import { resolvePressure, type ResolvedPressure } from '../observe/resource-monitor.js';
 import { resolveRetry, type ResolvedRetryPolicy } from '../scheduler/retry.js';
 import type { Recorder } from './recorder.js';
@@ -32,7 +32,7 @@ export interface ResolvedWorkflowOptions {
   readonly agents: AgentRegistry | undefined;
   readonly budget: Budget | undefined;
   readonly onBudgetExceeded: 'fail' | 'suspend';
-  readonly workerPool: WorkerPool | undefined;
+  readonly workerPool: TaskPool | undefined;
   readonly pressure: ResolvedPressure | undefined;
 }
 
@@ -125,9 +125,9 @@ function checkExecutor(executor: Executor): Executor {
   return executor;
 }
 
-function checkWorkerPool(pool: WorkflowOptions['workerPool']): WorkerPool | undefined {
-  if (pool !== undefined && (typeof pool !== 'object' || pool === null || typeof pool.tryAcquire !== 'function')) {
-    throw new TypeError(expectedMessage('workerPool', 'a WorkerPool (createWorkerPool)', pool));
+function checkWorkerPool(pool: WorkflowOptions['workerPool']): TaskPool | undefined {
+  if (pool !== undefined && (typeof pool !== 'object' || pool === null || typeof pool.onIdle !== 'function' || typeof pool.executor?.execute !== 'function')) {
+    throw new TypeError(expectedMessage('workerPool', 'a worker pool (createWorkerPool, or createWebWorkerPool in a browser)', pool));
   }
   return pool;
 }

@@ -25,7 +25,7 @@ describe('createWorkerPool', () => {
     expect(() => createWorkerPool({ threads: 0 })).toThrow(new RangeError('Expected `threads` to be an integer in [1, 1024], got `0` (number)'));
     expect(() => createWorkerPool({ cancelGraceMs: -1 })).toThrow(new RangeError('Expected `cancelGraceMs` to be an integer >= 0, got `-1` (number)'));
     expect(() => createWorkerPool(null as never)).toThrow(new TypeError('Expected `options` to be an options object, got `null` (null)'));
-    expect(() => workflow({ workerPool: {} as never })).toThrow(new TypeError('Expected `workerPool` to be a WorkerPool (createWorkerPool), got `{}` (object)'));
+    expect(() => workflow({ workerPool: {} as never })).toThrow(new TypeError('Expected `workerPool` to be a worker pool (createWorkerPool, or createWebWorkerPool in a browser), got `{}` (object)'));
   });
 
   it('validates a task’s `worker` option', () => {
@@ -89,7 +89,7 @@ describe('createWorkerPool', () => {
 
   it('never keeps the process alive: a script that runs a worker task and does not close the pool exits', async () => {
     const script = `
-      import { workflow } from ${JSON.stringify(new URL('dist/workflow/index.js', root).href)};
+      import { workflow } from ${JSON.stringify(new URL('dist/index.js', root).href)};
       const r = await workflow().task({ id: 'a', worker: { module: ${JSON.stringify(module.href)}, export: 'order' } }).run({ input: {} });
       console.log(r.status);`;
     const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: fileURLToPath(root), timeout: 30_000 });
