@@ -103,6 +103,7 @@ export class BatchWriter {
       this.drafts.set(id, d);
     }
     if (e.attempt !== undefined) d.attempts = e.attempt;
+    if (e.agent !== undefined) d.agent = e.agent;
     return d;
   }
 
