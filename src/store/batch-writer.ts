@@ -41,10 +41,13 @@ export interface RunCursor {
   readonly runId: string;
   addSeq: number;
   edgeSeq: number;
+  /** Ids of the tasks that have a row: a new one is a plain INSERT, cheaper than the upsert. */
+  readonly rows: Set<string>;
 }
 
 /** Writes batches' task rows, additions, edges and run transitions (inside the caller's transaction). */
 export class BatchWriter {
+  private readonly insert: Statement;
   private readonly upsert: Statement;
   private readonly addition: Statement;
   private readonly edge: Statement;
@@ -62,6 +65,10 @@ export class BatchWriter {
     private readonly blobs: BlobStore,
     private readonly inlineBytes: number,
   ) {
+    this.insert = db.prepare(
+      `INSERT INTO weft_tasks (run, id, status, attempts, output, output_blob, error, started_at, ended_at, deadline, parent, agent, suspended)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
     const set = (col: string, bit: number) => `${col} = CASE WHEN ? & ${bit} THEN excluded.${col} ELSE ${col} END`;
     this.upsert = db.prepare(
       `INSERT INTO weft_tasks (run, id, status, attempts, output, output_blob, error, started_at, ended_at, deadline, parent, agent, suspended)
@@ -83,15 +90,32 @@ export class BatchWriter {
     try {
       for (let k = from; k < to; k++) this.apply(run, events[k]);
       const rid = run.rid;
+      const rows = run.rows;
       for (const d of drafts.values()) {
+        if (!rows.has(d.id) && this.tryInsert(rid, d)) {
+          rows.add(d.id);
+          continue;
+        }
         const m = d.mask;
         this.upsert.run(
           rid, d.id, d.status, d.attempts, d.output.inline, d.output.blob, d.error, d.startedAt, d.endedAt, d.deadline, d.parent, d.agent, d.suspended,
           m, m, m, m, m, m, m, m, m,
         );
+        rows.add(d.id);
       }
     } finally {
       drafts.clear();
+    }
+  }
+
+  /** Inserts a new task row; false when it exists after all (written by a store that did not tell us). */
+  private tryInsert(rid: number, d: Draft): boolean {
+    try {
+      this.insert.run(rid, d.id, d.status, d.attempts, d.output.inline, d.output.blob, d.error, d.startedAt, d.endedAt, d.deadline, d.parent, d.agent, d.suspended);
+      return true;
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return false;
+      throw error;
     }
   }
 

@@ -41,7 +41,7 @@ export class RunStore implements DurableStore {
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   private lastRenew = 0;
-  private readonly s: Record<'runById' | 'insertRun' | 'takeLease' | 'release' | 'renew' | 'event' | 'eventSeq' | 'readStep' | 'writeStep' | 'seqs', Statement>;
+  private readonly s: Record<'runById' | 'insertRun' | 'takeLease' | 'release' | 'renew' | 'event' | 'eventSeq' | 'readStep' | 'writeStep' | 'seqs' | 'taskIds', Statement>;
   private readonly recordTx: (batch: readonly WorkflowEvent[]) => void;
 
   /**
@@ -70,6 +70,7 @@ export class RunStore implements DurableStore {
         eventSeq: db.prepare('UPDATE weft_runs SET event_seq = ? WHERE rid = ?'),
         readStep: db.prepare('SELECT value, value_blob FROM weft_steps WHERE run = ? AND task = ? AND key = ?').raw(true),
         writeStep: db.prepare('INSERT OR REPLACE INTO weft_steps (run, task, key, value, value_blob, written_at) VALUES (?, ?, ?, ?, ?, ?)'),
+        taskIds: db.prepare('SELECT id FROM weft_tasks WHERE run = ?').pluck(),
         seqs: db.prepare('SELECT event_seq, (SELECT coalesce(max(seq) + 1, 0) FROM weft_additions WHERE run = @rid), (SELECT coalesce(max(seq) + 1, 0) FROM weft_edges WHERE run = @rid) FROM weft_runs WHERE rid = @rid').raw(true),
       };
       this.recordTx = db.transaction((batch: readonly WorkflowEvent[]) => this.writeBatch(batch));
@@ -244,7 +245,8 @@ export class RunStore implements DurableStore {
       row = this.s.runById.get(runId) as RunRow;
     }
     const [eventSeq, addSeq, edgeSeq] = this.s.seqs.get({ rid: row.rid }) as [number, number, number];
-    c = { rid: row.rid, runId, eventSeq, addSeq, edgeSeq };
+    const rows = new Set(this.s.taskIds.all(row.rid) as string[]);
+    c = { rid: row.rid, runId, eventSeq, addSeq, edgeSeq, rows };
     this.cursors.set(runId, c);
     return c;
   }

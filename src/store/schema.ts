@@ -26,6 +26,8 @@ export interface Migration {
  * not repeat the run's id; task rows are WITHOUT ROWID on (run, id), which is also the order of
  * paged listings. Outputs and other values are MessagePack BLOBs, inline when small, else a
  * reference to `weft_blobs` (content-addressed: xxh64 + length, bytes compared on a match).
+ * The status index leaves out succeeded tasks: they are most rows, an index would not narrow a
+ * query for them much, and the hot path (a task that succeeds) then maintains no index entry.
  */
 const V1 = `
 CREATE TABLE weft_runs (
@@ -60,7 +62,7 @@ CREATE TABLE weft_tasks (
   suspended BLOB,
   PRIMARY KEY (run, id)
 ) WITHOUT ROWID;
-CREATE INDEX weft_tasks_status ON weft_tasks (run, status);
+CREATE INDEX weft_tasks_status ON weft_tasks (run, status) WHERE status <> 'succeeded';
 CREATE INDEX weft_tasks_parent ON weft_tasks (run, parent) WHERE parent IS NOT NULL;
 CREATE INDEX weft_tasks_agent ON weft_tasks (run, agent) WHERE agent IS NOT NULL;
 CREATE INDEX weft_tasks_blob ON weft_tasks (output_blob) WHERE output_blob IS NOT NULL;
