@@ -41,8 +41,8 @@ export function openDatabase(path: string, options: OpenDatabaseOptions): Db {
     db = new Database(path, { timeout: options.busyTimeoutMs, readonly: options.readonly, fileMustExist: options.readonly });
     prepareFile(db, path, latest, migrations, options.readonly);
     if (!options.readonly) db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
-    // A WAL that once grew large is cut back to this after checkpoints (else it keeps its size).
-    if (!options.readonly) db.pragma('journal_size_limit = 16777216');
+    // A WAL that once grew large is cut back to 4 MiB after checkpoints (else it keeps its size).
+    if (!options.readonly) db.pragma('journal_size_limit = 4194304');
     return db;
   } catch (error) {
     db?.close();

@@ -20,7 +20,8 @@ const OWNED = ['weft_tasks', 'weft_additions', 'weft_edges', 'weft_steps', 'weft
 /**
  * Deletes the runs `retention` no longer keeps at `now` (one transaction), then the blobs left
  * unreferenced, then returns the freed pages to the file system (`incremental_vacuum`: the file
- * is created with `auto_vacuum = INCREMENTAL`), so a store that keeps N runs stays the size of N runs.
+ * is created with `auto_vacuum = INCREMENTAL`) and checkpoints the WAL, so a store that keeps N
+ * runs stays the size of N runs.
  */
 export function pruneRuns(db: Database, blobs: BlobStore, retention: RetentionOptions, now: number): PruneResult {
   const { maxAgeMs, maxRuns } = retention;
@@ -44,5 +45,8 @@ export function pruneRuns(db: Database, blobs: BlobStore, retention: RetentionOp
     return blobs.pruneUnreferenced();
   }).immediate();
   db.pragma('incremental_vacuum');
+  // The deletes and the vacuum went through the WAL: fold it into the file and cut it back, so
+  // the store's bytes on disk are the kept runs' (best effort: a reader elsewhere may hold it).
+  db.pragma('wal_checkpoint(TRUNCATE)');
   return { runs: doomed.size, blobs: freedBlobs };
 }

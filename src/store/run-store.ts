@@ -17,7 +17,7 @@ import { pruneRuns, type PruneResult } from './retention.js';
 import type { Migration } from './schema.js';
 import { encodeValue } from './store-codec.js';
 import { resolveStoreOptions, type ResolvedStoreOptions, type StoreOptions } from './store-options.js';
-import { fromSlot, toSlot } from './value-slot.js';
+import { StepJournal } from './step-journal.js';
 
 interface Cursor extends RunCursor {
   eventSeq: number;
@@ -36,12 +36,13 @@ export class RunStore implements DurableStore {
   private readonly writer: BatchWriter;
   private readonly reader: RunReader;
   private readonly queries: StoreQueries;
+  private readonly steps: StepJournal;
   private readonly cursors = new Map<string, Cursor>();
   private readonly held = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   private lastRenew = 0;
-  private readonly s: Record<'runById' | 'insertRun' | 'takeLease' | 'release' | 'renew' | 'event' | 'eventSeq' | 'readStep' | 'writeStep' | 'seqs' | 'taskIds', Statement>;
+  private readonly s: Record<'runById' | 'insertRun' | 'takeLease' | 'release' | 'renew' | 'event' | 'eventSeq' | 'seqs' | 'taskIds', Statement>;
   private readonly recordTx: (batch: readonly WorkflowEvent[]) => void;
 
   /**
@@ -60,6 +61,7 @@ export class RunStore implements DurableStore {
       this.writer = new BatchWriter(db, this.blobs, this.options.inlineBytes);
       this.reader = new RunReader(db, this.blobs);
       this.queries = new StoreQueries(db, this.blobs, this.path);
+      this.steps = new StepJournal(db, this.blobs, this.options.inlineBytes);
       this.s = {
         runById: db.prepare('SELECT rid, id, workflow, definition_hash, definition, status, input, started_at, ended_at, lease_owner, lease_at FROM weft_runs WHERE id = ?'),
         insertRun: db.prepare("INSERT INTO weft_runs (id, workflow, definition_hash, definition, status, input, started_at, lease_owner, lease_at) VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?)"),
@@ -68,8 +70,6 @@ export class RunStore implements DurableStore {
         renew: db.prepare('UPDATE weft_runs SET lease_at = ? WHERE lease_owner = ?'),
         event: db.prepare('INSERT INTO weft_events (run, seq, time, count, events) VALUES (?, ?, ?, ?, ?)'),
         eventSeq: db.prepare('UPDATE weft_runs SET event_seq = ? WHERE rid = ?'),
-        readStep: db.prepare('SELECT value, value_blob FROM weft_steps WHERE run = ? AND task = ? AND key = ?').raw(true),
-        writeStep: db.prepare('INSERT OR REPLACE INTO weft_steps (run, task, key, value, value_blob, written_at) VALUES (?, ?, ?, ?, ?, ?)'),
         taskIds: db.prepare('SELECT id FROM weft_tasks WHERE run = ?').pluck(),
         seqs: db.prepare('SELECT event_seq, (SELECT coalesce(max(seq) + 1, 0) FROM weft_additions WHERE run = @rid), (SELECT coalesce(max(seq) + 1, 0) FROM weft_edges WHERE run = @rid) FROM weft_runs WHERE rid = @rid').raw(true),
       };
@@ -88,6 +88,10 @@ export class RunStore implements DurableStore {
     this.guard('recording a batch', () => this.recordTx(batch));
   }
 
+  /**
+   * Takes run `runId`'s lease and returns what is recorded of it, or records it new (`undefined`).
+   * @throws RunLeasedError (`RUN_LEASED`) while another live store (or this one) holds it.
+   */
   beginRun(runId: string, meta: RunMeta): RecordedRun | undefined {
     checkRunId(runId);
     if (typeof meta !== 'object' || meta === null) throw new TypeError(expectedMessage('meta', 'a RunMeta object', meta));
@@ -117,6 +121,7 @@ export class RunStore implements DurableStore {
     return recorded;
   }
 
+  /** Releases run `runId`'s lease (a run without `run:end` becomes `interrupted`), then applies retention. */
   endRun(runId: string): void {
     checkRunId(runId);
     if (!this.held.delete(runId)) return;
@@ -128,34 +133,28 @@ export class RunStore implements DurableStore {
     this.prune();
   }
 
+  /** The journaled result of step `key` of task `taskId`, if any. @throws RunNotFoundError for an unknown run. */
   readStep(runId: string, taskId: string, key: string): { readonly value: unknown } | undefined {
     const { rid } = this.cursor(runId);
-    const row = this.guard('reading a step', () => this.s.readStep.get(rid, taskId, key) as [Buffer | null, number | null] | undefined);
-    return row === undefined ? undefined : { value: fromSlot(row[0], row[1], this.blobs) };
+    return this.guard('reading a step', () => this.steps.get(rid, taskId, key));
   }
 
+  /** Journals step `key`'s result, committed when this returns. @throws EncodeUnsupportedError for a value the codec cannot write. */
   writeStep(runId: string, taskId: string, key: string, value: unknown): void {
     this.writable('write a step');
     const { rid } = this.cursor(runId);
-    const slot = toSlot(value, this.blobs, this.options.inlineBytes);
-    this.guard('writing a step', () => this.s.writeStep.run(rid, taskId, key, slot.inline, slot.blob, Date.now()));
+    this.guard('writing a step', () => this.steps.put(rid, taskId, key, value));
   }
 
+  /**
+   * Runs `fn` on this connection in one transaction with step `key`'s journal row (a savepoint
+   * when nested), or returns the journaled value without calling `fn`. `fn` must be synchronous.
+   */
   transaction<T>(runId: string, taskId: string, key: string, fn: (db: Database) => T): T {
     if (typeof fn !== 'function') throw new TypeError(expectedMessage('fn', 'a function', fn));
     this.writable('run a transaction');
     const { rid } = this.cursor(runId);
-    // Nested in another transaction of this connection, better-sqlite3 makes this a savepoint.
-    return this.guard('running a step transaction', () =>
-      this.db.transaction((): T => {
-        const row = this.s.readStep.get(rid, taskId, key) as [Buffer | null, number | null] | undefined;
-        if (row !== undefined) return fromSlot(row[0], row[1], this.blobs) as T;
-        const value = fn(this.db);
-        const slot = toSlot(value, this.blobs, this.options.inlineBytes);
-        this.s.writeStep.run(rid, taskId, key, slot.inline, slot.blob, Date.now());
-        return value;
-      })(),
-    );
+    return this.guard('running a step transaction', () => this.steps.transaction(rid, taskId, key, fn));
   }
 
   /** Recorded runs, newest first. */
@@ -187,6 +186,7 @@ export class RunStore implements DurableStore {
     return this.guard('pruning old runs', () => pruneRuns(this.db, this.blobs, this.options.retention, now));
   }
 
+  /** Stops the heartbeat, releases the leases this store holds, closes the file (idempotent). */
   close(): void {
     if (this.closed) return;
     this.stopTimer();
@@ -211,14 +211,9 @@ export class RunStore implements DurableStore {
       if (this.options.events) this.logEvents(cursor, from === 0 && to === batch.length ? batch : batch.slice(from, to));
       from = to;
     }
-    if (this.held.size > 0) {
-      const now = Date.now();
-      // Every commit renews, but at most ten times per timeout: one UPDATE per tick is not free.
-      if (now - this.lastRenew > this.options.leaseTimeoutMs / 10) {
-        this.lastRenew = now;
-        this.s.renew.run(now, this.owner);
-      }
-    }
+    // Every commit renews the leases, but at most ten times per timeout: one UPDATE per tick is not free.
+    const now = Date.now();
+    if (this.held.size > 0 && now - this.lastRenew > this.options.leaseTimeoutMs / 10) this.s.renew.run((this.lastRenew = now), this.owner);
   }
 
   private logEvents(cursor: Cursor, events: readonly WorkflowEvent[]): void {
@@ -254,8 +249,7 @@ export class RunStore implements DurableStore {
   private renewLeases(): void {
     if (this.closed || this.held.size === 0) return;
     try {
-      this.lastRenew = Date.now();
-      this.s.renew.run(this.lastRenew, this.owner);
+      this.s.renew.run((this.lastRenew = Date.now()), this.owner);
     } catch {
       // Locked for now: the next tick (or commit) renews it.
     }
