@@ -2,10 +2,16 @@
 // database, a newer weft's file or a file locked by someone else, before writing a byte to it
 // (even `journal_mode = WAL` writes the header), then bringing an older file up to date.
 
-import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
 import { StoreCorruptError, StoreForeignError, StoreLockedError, StoreVersionError } from '../errors.js';
 import { STORE_FORMAT, STORE_MIGRATIONS, applyMigrations, createMetaTables, schemaVersion, type Migration } from './schema.js';
+
+// Loaded on the first open, not when weft is imported: a program that never opens a store does
+// not pay for loading the native addon.
+let Database: typeof BetterSqlite3 | undefined;
+const sqlite = () => (Database ??= createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3);
 
 /** How {@link openDatabase} opens the file. */
 export interface OpenDatabaseOptions {
@@ -38,7 +44,8 @@ export function openDatabase(path: string, options: OpenDatabaseOptions): Db {
   const latest = migrations.length;
   let db: Db | undefined;
   try {
-    db = new Database(path, { timeout: options.busyTimeoutMs, readonly: options.readonly, fileMustExist: options.readonly });
+    const Ctor = sqlite();
+    db = new Ctor(path, { timeout: options.busyTimeoutMs, readonly: options.readonly, fileMustExist: options.readonly });
     prepareFile(db, path, latest, migrations, options.readonly);
     if (!options.readonly) db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     // A WAL that once grew large is cut back to 4 MiB after checkpoints (else it keeps its size).

@@ -4,15 +4,9 @@
 
 import type { Database } from 'better-sqlite3';
 import type { BlobStore } from './blobs.js';
-import type { RetentionOptions } from './store-options.js';
+import type { PruneResult, RetentionOptions } from './store-options.js';
 
-/** What one pruning pass did. */
-export interface PruneResult {
-  /** Runs deleted. */
-  readonly runs: number;
-  /** Blobs no remaining row referred to, deleted. */
-  readonly blobs: number;
-}
+export type { PruneResult } from './store-options.js';
 
 const FINISHED = "status IN ('succeeded', 'failed', 'cancelled') AND lease_owner IS NULL";
 const OWNED = ['weft_tasks', 'weft_additions', 'weft_edges', 'weft_steps', 'weft_events'];

@@ -7,7 +7,9 @@ import { expectedMessage } from '../internal/validate.js';
 import type { WorkflowEvent } from '../workflow/types.js';
 import { BatchWriter, type RunCursor } from './batch-writer.js';
 import { BlobStore } from './blobs.js';
-import type { DurableStore, RecordedRun, RecordedTask, RunMeta } from './durable-store.js';
+import type { RecordedRun, RecordedTask, RunMeta } from './durable-store.js';
+import type { RunStore as RunStoreApi } from './store-api.js';
+import type { StoreDatabase } from './store-database.js';
 import { encodeEvents, safeEvents } from './event-log.js';
 import { leaseIsLive, newLeaseOwner } from './lease.js';
 import { openDatabase, storeFailure } from './open-database.js';
@@ -23,8 +25,8 @@ interface Cursor extends RunCursor {
   eventSeq: number;
 }
 
-/** The run store {@link openStore} returns: a {@link DurableStore} with queries and retention. */
-export class RunStore implements DurableStore {
+/** The SQLite run store behind {@link RunStoreApi} (what `openStore` returns). */
+export class RunStore implements RunStoreApi {
   /** The database file. */
   readonly path: string;
   /** The resolved options. */
@@ -150,7 +152,7 @@ export class RunStore implements DurableStore {
    * Runs `fn` on this connection in one transaction with step `key`'s journal row (a savepoint
    * when nested), or returns the journaled value without calling `fn`. `fn` must be synchronous.
    */
-  transaction<T>(runId: string, taskId: string, key: string, fn: (db: Database) => T): T {
+  transaction<T>(runId: string, taskId: string, key: string, fn: (db: StoreDatabase) => T): T {
     if (typeof fn !== 'function') throw new TypeError(expectedMessage('fn', 'a function', fn));
     this.writable('run a transaction');
     const { rid } = this.cursor(runId);
@@ -277,19 +279,4 @@ export class RunStore implements DurableStore {
 
 function checkRunId(runId: unknown): asserts runId is string {
   if (typeof runId !== 'string' || runId === '') throw new TypeError(expectedMessage('runId', 'a non-empty string', runId));
-}
-
-/**
- * Opens (or creates) the durable run store at `options.path`.
- *
- * @example
- * ```ts
- * const store = openStore({ path: 'runs.db', retention: { maxRuns: 100 } });
- * const wf = workflow({ name: 'report', store });
- * ```
- * @throws StoreCorruptError, StoreForeignError, StoreVersionError, StoreLockedError naming the file;
- *   TypeError/RangeError for a bad option.
- */
-export function openStore(options: StoreOptions): RunStore {
-  return new RunStore(options);
 }

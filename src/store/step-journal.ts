@@ -3,6 +3,7 @@
 
 import type { Database, Statement } from 'better-sqlite3';
 import type { BlobStore } from './blobs.js';
+import type { StoreDatabase } from './store-database.js';
 import { fromSlot, toSlot } from './value-slot.js';
 
 /** The journal's statements on one connection (run given by its integer key). */
@@ -37,7 +38,7 @@ export class StepJournal {
   }
 
   /** Runs `fn(db)` and journals its result in one transaction, unless the step is journaled already. */
-  transaction<T>(rid: number, taskId: string, key: string, fn: (db: Database) => T): T {
+  transaction<T>(rid: number, taskId: string, key: string, fn: (db: StoreDatabase) => T): T {
     // Nested in another transaction of this connection, better-sqlite3 makes this a savepoint.
     return this.db.transaction((): T => {
       const done = this.get(rid, taskId, key);

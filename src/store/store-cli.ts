@@ -5,8 +5,8 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { isWeftError } from '../errors.js';
 import type { RecordedTask } from './durable-store.js';
-import { DEFAULT_QUERY_LIMIT, type RunQuery, type RunSummary, type TaskQuery } from './queries.js';
-import { openStore } from './run-store.js';
+import { openStore } from './open-store.js';
+import { DEFAULT_QUERY_LIMIT, type RunQuery, type RunSummary, type TaskQuery } from './query-types.js';
 
 /** Where a command writes. */
 export interface CliIo {

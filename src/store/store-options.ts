@@ -10,6 +10,14 @@ export interface RetentionOptions {
   readonly maxRuns?: number;
 }
 
+/** What one pruning pass did. */
+export interface PruneResult {
+  /** Runs deleted. */
+  readonly runs: number;
+  /** Blobs no remaining row referred to, deleted. */
+  readonly blobs: number;
+}
+
 /** Options of {@link openStore}. */
 export interface StoreOptions {
   /** The database file (created when missing; its directory must exist). */

@@ -2,7 +2,8 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WorkflowEvent } from '../../src/index.js';
 import { isWeftError } from '../../src/errors.js';
-import { openStore, type RunStore } from '../../src/store/run-store.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { RunStore } from '../../src/store/store-api.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 let tmp: ReturnType<typeof tempDir>;

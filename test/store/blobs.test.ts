@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getKernels } from '../../src/kernels/index.js';
 import { BlobStore } from '../../src/store/blobs.js';
-import { openStore } from '../../src/store/run-store.js';
+import { openStore } from '../../src/store/open-store.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 let tmp: ReturnType<typeof tempDir>;

@@ -2,7 +2,8 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowEvent } from '../../src/index.js';
 import { taskSelect, type TaskQuery } from '../../src/store/queries.js';
-import { openStore, type RunStore } from '../../src/store/run-store.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { RunStore } from '../../src/store/store-api.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 let tmp: ReturnType<typeof tempDir>;

@@ -2,7 +2,8 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { workflow, type WorkflowEvent } from '../../src/index.js';
 import { isWeftError, NonRetryableError } from '../../src/errors.js';
-import { openStore, RunStore } from '../../src/store/run-store.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { RunStore } from '../../src/store/store-api.js';
 import type { RunMeta } from '../../src/store/durable-store.js';
 import { tempDir } from '../helpers/temp-dir.js';
 

@@ -1,7 +1,9 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { openStore, type RunStore } from '../../src/store/run-store.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { RunStore } from '../../src/store/store-api.js';
 import type { RunMeta } from '../../src/store/durable-store.js';
+import type { StoreDatabase } from '../../src/store/store-database.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const META: RunMeta = { workflow: 'report', definitionHash: 'h1', definition: {}, input: undefined };
@@ -38,7 +40,7 @@ describe('steps', () => {
 
   it('transaction runs fn once with the journal row in one transaction; a second call returns the journaled value', () => {
     store.beginRun('r1', META);
-    const fn = vi.fn((db: Database.Database) => {
+    const fn = vi.fn((db: StoreDatabase) => {
       db.exec('CREATE TABLE IF NOT EXISTS app_orders (id INTEGER PRIMARY KEY, total REAL)');
       db.prepare('INSERT INTO app_orders (total) VALUES (?)').run(9.5);
       return { order: 1 };

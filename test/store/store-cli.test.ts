@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../src/store/run-store.js';
+import { openStore } from '../../src/store/open-store.js';
 import { formatTable } from '../../src/store/store-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
