@@ -62,3 +62,15 @@ export type { ChatClient, ChatClientOptions, ChatCallOptions, ChatClientStats } 
 export type { ChatMessage, ChatToolCall, ChatToolDefinition, ChatCompletion, ChatRequest, ChatUsage } from './llm/messages.js';
 export type { LlmInput, LlmPrices } from './llm/agent-loop.js';
 export { LlmHttpError, LlmRateLimitedError, LlmBadResponseError, LlmMaxStepsError, LlmOutputInvalidError } from './errors.js';
+
+// --- run store: the durable recorder on SQLite (runs, tasks, steps, events, retention) ---
+export { openStore } from './store/open-store.js';
+export type { RunStore } from './store/store-api.js';
+export type { StoreDatabase, StoreStatement } from './store/store-database.js';
+export { DEFAULT_STORE_OPTIONS } from './store/store-options.js';
+export type { StoreOptions, RetentionOptions, ResolvedStoreOptions, PruneResult } from './store/store-options.js';
+export { DEFAULT_QUERY_LIMIT } from './store/query-types.js';
+export type { RunQuery, TaskQuery, RunSummary, StoredEvent } from './store/query-types.js';
+export type { DurableStore, RecordedRun, RecordedTask, RecordedAddition, RecordedRunStatus, RunMeta } from './store/durable-store.js';
+export { StoreCorruptError, StoreForeignError, StoreVersionError, StoreLockedError, StoreEncodeError, RunLeasedError, RunNotFoundError } from './errors.js';
+export type { StoreErrorCode } from './errors.js';

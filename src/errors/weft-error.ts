@@ -40,7 +40,9 @@ export type WeftErrorCode =
   | 'LLM_RATE_LIMITED'
   | 'LLM_BAD_RESPONSE'
   | 'LLM_MAX_STEPS'
-  | 'LLM_OUTPUT_INVALID';
+  | 'LLM_OUTPUT_INVALID'
+  // run store
+  | StoreErrorCode;
 
 /** Base class of weft's typed errors. */
 export class WeftError extends Error {
@@ -84,3 +86,6 @@ export type ToolErrorCode =
   | 'TOOL_LOOP'
   | 'TOOL_FAILED'
   | 'MCP_FAILED';
+
+/** The codes the run store's errors carry (see store-errors.ts). */
+export type StoreErrorCode = 'STORE_CORRUPT' | 'STORE_FOREIGN' | 'STORE_VERSION' | 'STORE_LOCKED' | 'STORE_ENCODE' | 'RUN_LEASED' | 'RUN_NOT_FOUND';

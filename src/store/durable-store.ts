@@ -4,7 +4,7 @@
 // task's steps, and a transaction on the store's own connection. Keeping these types here, apart
 // from the SQLite implementation, lets the engine depend on what it needs and nothing more.
 
-import type { Database } from 'better-sqlite3';
+import type { StoreDatabase as Database } from './store-database.js';
 import type { Recorder } from '../workflow/recorder.js';
 import type { TaskSpec, TaskStatus } from '../workflow/types.js';
 

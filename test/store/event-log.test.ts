@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import type { WorkflowEvent } from '../../src/index.js';
+import { LOG_EVENT_TYPES, decodeEvents, encodeEvents, safeEvents } from '../../src/store/event-log.js';
+
+const batch: WorkflowEvent[] = [
+  { type: 'run:start', time: 100, runId: 'r' },
+  { type: 'task:ready', time: 100.5, runId: 'r', taskId: 'a', attempt: 0 },
+  { type: 'task:start', time: 101, runId: 'r', taskId: 'a', attempt: 1, deadline: 5101, agent: 'writer' },
+  { type: 'task:retry', time: 102, runId: 'r', taskId: 'a', attempt: 1, error: Object.assign(new Error('429'), { code: 'RATE_LIMITED' }), delayMs: 50, agent: 'writer' },
+  { type: 'task:succeeded', time: 103, runId: 'r', taskId: 'a', attempt: 2, output: 'not logged', cpuMs: 1.5 },
+  { type: 'task:added', time: 104, runId: 'r', taskId: 'b', attempt: 0, parent: 'a', dependsOn: ['a'], spec: { id: 'b', run: () => 1 } },
+  { type: 'run:end', time: 105, runId: 'r', status: 'succeeded' },
+];
+
+describe('event log', () => {
+  it('round-trips a batch, leaving out outputs and specs (kept in the task and addition rows)', () => {
+    const back = decodeEvents(encodeEvents(batch, 100), 'r', 100);
+    expect(back).toHaveLength(batch.length);
+    expect(back[2]).toEqual({ type: 'task:start', time: 101, runId: 'r', taskId: 'a', attempt: 1, deadline: 5101, agent: 'writer' });
+    expect(back[3]).toMatchObject({ type: 'task:retry', delayMs: 50, error: { message: '429', code: 'RATE_LIMITED' } });
+    expect(back[4]).toEqual({ type: 'task:succeeded', time: 103, runId: 'r', taskId: 'a', attempt: 2, cpuMs: 1.5 });
+    expect(back[5]).toEqual({ type: 'task:added', time: 104, runId: 'r', taskId: 'b', attempt: 0, parent: 'a', dependsOn: ['a'] });
+    expect(back[6]).toEqual({ type: 'run:end', time: 105, runId: 'r', status: 'succeeded' });
+  });
+
+  it('is compact: a no-op task\'s three events take under 40 bytes', () => {
+    const many: WorkflowEvent[] = [];
+    for (let i = 0; i < 1000; i++) {
+      for (const type of ['task:ready', 'task:start', 'task:succeeded'] as const) many.push({ type, time: 100 + i / 100, runId: 'r', taskId: `t${i}`, attempt: 1, output: i });
+    }
+    expect(encodeEvents(many, 100).length / 1000).toBeLessThan(40);
+  });
+
+  it('keeps the file format\'s type codes stable', () => {
+    expect(LOG_EVENT_TYPES.slice(0, 3)).toEqual(['run:start', 'task:ready', 'task:start']);
+    expect(LOG_EVENT_TYPES.indexOf('run:pressure')).toBe(15);
+  });
+
+  it('safeEvents replaces a field the codec refuses by its string form', () => {
+    const odd = [{ type: 'task:heartbeat', time: 1, runId: 'r', taskId: 'a', attempt: 1, progress: { tick: () => 0 } }] as WorkflowEvent[];
+    expect(() => encodeEvents(odd, 1)).toThrow(/cannot encode a function/);
+    expect(decodeEvents(encodeEvents(safeEvents(odd), 1), 'r', 1)[0]).toMatchObject({ progress: '[object Object]' });
+  });
+});
