@@ -62,3 +62,10 @@ export type { ChatClient, ChatClientOptions, ChatCallOptions, ChatClientStats } 
 export type { ChatMessage, ChatToolCall, ChatToolDefinition, ChatCompletion, ChatRequest, ChatUsage } from './llm/messages.js';
 export type { LlmInput, LlmPrices } from './llm/agent-loop.js';
 export { LlmHttpError, LlmRateLimitedError, LlmBadResponseError, LlmMaxStepsError, LlmOutputInvalidError } from './errors.js';
+
+// --- durable runs: resume, journaled steps, stalls, drain (the store itself: openStore) ---
+export { WorkflowChangedError, TaskNotResumableError, NoStoreError, DuplicateStepError, TaskStalledError, RunInterruptedError } from './errors.js';
+export type { DefinitionChanges } from './errors.js';
+export type { StallAction, StepContext, StoreDatabase } from './workflow/index.js';
+export type { DrainOptions } from './workflow/index.js';
+export type { DurableStore, RecordedRun, RecordedTask, RecordedAddition, RecordedRunStatus, RunMeta } from './store/durable-store.js';

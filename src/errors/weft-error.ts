@@ -40,7 +40,14 @@ export type WeftErrorCode =
   | 'LLM_RATE_LIMITED'
   | 'LLM_BAD_RESPONSE'
   | 'LLM_MAX_STEPS'
-  | 'LLM_OUTPUT_INVALID';
+  | 'LLM_OUTPUT_INVALID'
+  // durable runs
+  | 'WORKFLOW_CHANGED'
+  | 'TASK_NOT_RESUMABLE'
+  | 'NO_STORE'
+  | 'STEP_DUPLICATE'
+  | 'TASK_STALLED'
+  | 'RUN_INTERRUPTED';
 
 /** Base class of weft's typed errors. */
 export class WeftError extends Error {

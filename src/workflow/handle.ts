@@ -5,7 +5,9 @@ import type { HistogramSummary } from '../observe/histogram.js';
 import type { WorkflowListener } from './events.js';
 import { toMermaid } from './mermaid.js';
 import { setBudget } from './run-budget.js';
-import { cancelTask, resumeTask, retryTask, setPriority } from './run-control.js';
+import { resumeTask, retryTask, setPriority } from './run-control.js';
+import { drainRun, type DrainOptions } from './run-drain.js';
+import { cancelTask } from './run-end.js';
 import { runResult, taskResult, timeline, type Timeline } from './result.js';
 import { EVENT_TYPES } from './compiled.js';
 import type { Run } from './run.js';
@@ -61,6 +63,16 @@ export class RunHandle {
   /** Cancels the run: running tasks' signals abort with `TASK_CANCELLED`; the result settles at once. */
   cancel(reason?: unknown): void {
     this.run.cancel(reason, undefined);
+  }
+
+  /**
+   * Stops the run gracefully: no task starts any more, running ones have `graceMs` to finish,
+   * then the rest are stopped (cancelled with `RUN_INTERRUPTED`) and the run ends
+   * `interrupted` (a durable store records it so; resuming the run runs exactly those tasks
+   * again). A run that ends within the grace period keeps its own status.
+   */
+  drain(options?: DrainOptions): Promise<RunResult> {
+    return drainRun(this.run, options).then(() => this.result);
   }
 
   /** Cancels one task (its dependents are skipped). Returns false if it had already finished. */

@@ -62,6 +62,29 @@ export interface TaskSpec<O = unknown> {
    * @default none (the workflow's executor runs `run`)
    */
   readonly worker?: WorkerTaskOptions;
+  /**
+   * A running attempt silent (no `ctx.heartbeat()`, no `ctx.step()` ending) for longer than this
+   * has stalled: it gets its {@link onStall} action and a `task:stalled` event.
+   * @default the workflow's `stallTimeoutMs` (none: no stall detection)
+   */
+  readonly stallTimeoutMs?: number;
+  /**
+   * What a stall does: `'retry'` fails the attempt with `TASK_STALLED` (its retry policy decides
+   * whether another attempt runs), `'fail'` fails the task for good, `'cancel'` cancels it.
+   * @default the workflow's `onStall` ('retry')
+   */
+  readonly onStall?: StallAction;
+}
+
+/** What happens to a task that stalled (see `TaskSpec.stallTimeoutMs`). */
+export type StallAction = 'retry' | 'fail' | 'cancel';
+
+/** What a journaled step's function receives (see `TaskContext.step`). */
+export interface StepContext {
+  /** `${runId}/${taskId}/${key}`: the same on every attempt and after a resume; give it to the outside world (an HTTP `Idempotency-Key`). */
+  readonly idempotencyKey: string;
+  /** The step's signal (the option's, else the attempt's). */
+  readonly signal: AbortSignal;
 }
 
 /**
@@ -142,7 +165,24 @@ export interface TaskContext {
    * on, and the promise resolves with the data passed to `handle.resume(taskId, data)`.
    */
   suspend(reason: string, payload?: unknown): Promise<unknown>;
+  /**
+   * Runs `fn` once per run and journals its result under `key` (with the workflow's `store`):
+   * an attempt that runs again (a retry, or after a crash) gets the journaled result instead of
+   * calling `fn` again. `fn` may still run twice when the process dies between its end and the
+   * journal write (at-least-once): pass `idempotencyKey` to the outside world. Without a store it
+   * just runs `fn`. A key used twice in one attempt: `STEP_DUPLICATE`.
+   */
+  step<T>(key: string, fn: (step: StepContext) => T | PromiseLike<T>, options?: { signal?: AbortSignal }): Promise<T>;
+  /**
+   * Runs the synchronous `fn` on the store's own SQLite connection in one transaction with its
+   * journal record: exactly once per run and `key` (a repeat returns the recorded value without
+   * calling `fn`). Without a store: `NO_STORE`.
+   */
+  transaction<T>(key: string, fn: (db: StoreDatabase) => T): T;
 }
+
+/** The store's SQLite connection as `ctx.transaction` hands it over (a better-sqlite3 `Database`). */
+export type StoreDatabase = import('better-sqlite3').Database;
 
 /** Event types, in the order a task meets them. */
 export type WorkflowEventType =
@@ -161,7 +201,8 @@ export type WorkflowEventType =
   | 'dependency:added'
   | 'task:heartbeat'
   | 'task:stream'
-  | 'run:pressure';
+  | 'run:pressure'
+  | 'task:stalled';
 
 /** One event of a run. Fields beyond `type`, `time` and `runId` are set where they apply. */
 export interface WorkflowEvent {
@@ -204,8 +245,11 @@ export interface WorkflowEvent {
   readonly pressure?: PressureState;
 }
 
-/** How a run ended: `failed` when any task failed or was skipped. */
-export type RunStatus = 'succeeded' | 'failed' | 'cancelled';
+/**
+ * How a run ended: `failed` when any task failed or was skipped; `interrupted` when
+ * `handle.drain()` stopped it (a durable run resumes from there).
+ */
+export type RunStatus = 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
 
 /** A task's outcome (or state, in a snapshot). */
 export interface TaskResult {
