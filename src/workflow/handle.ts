@@ -8,7 +8,7 @@ import { setBudget } from './run-budget.js';
 import { resumeTask, retryTask, setPriority } from './run-control.js';
 import { drainRun, type DrainOptions } from './run-drain.js';
 import { cancelTask } from './run-end.js';
-import { runResult, taskResult, timeline, type Timeline } from './result.js';
+import { liveTasks, runResult, taskResult, timeline, type Timeline } from './result.js';
 import { EVENT_TYPES } from './compiled.js';
 import type { Run } from './run.js';
 import { STATUS_NAMES, SUSPENDED } from './state.js';
@@ -111,7 +111,7 @@ export class RunHandle {
 
   /** Every task's current state. */
   snapshot(): readonly TaskResult[] {
-    return Array.from({ length: this.run.graph.n }, (_, i) => taskResult(this.run, i));
+    return liveTasks(this.run);
   }
 
   /** Ids of the tasks suspended now, waiting for `resume()`. */

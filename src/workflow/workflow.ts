@@ -12,6 +12,7 @@ import { toMermaid } from './mermaid.js';
 import type { CompiledWorkflow, CompleteHook } from './compiled.js';
 import { Run } from './run.js';
 import { checkGrace, checkSignals, DEFAULT_DRAIN_GRACE_MS, drainOnSignals } from './run-drain.js';
+import { ArchiveWatch } from './run-archive.js';
 import { DurableRun } from './run-durable.js';
 import { StallWatch } from './run-stall.js';
 import { addAgentGroup, checkTaskSpec, prepareTaskSpec, resolveWorkflowOptions, type ResolvedWorkflowOptions } from './spec.js';
@@ -168,6 +169,7 @@ export class Workflow {
     const graceMs = options.drainGraceMs === undefined ? DEFAULT_DRAIN_GRACE_MS : checkGrace('drainGraceMs', options.drainGraceMs);
     const run = new Run(this.compile(), options.input, options.runId);
     run.stall = StallWatch.forRun(run);
+    run.archive = ArchiveWatch.forRun(run);
     if (store !== undefined) DurableRun.begin(run, options.acceptChanges === true);
     const handle = new RunHandle(run);
     if (signals !== undefined) drainOnSignals(run, signals, graceMs);
