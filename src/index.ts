@@ -68,4 +68,14 @@ export { WorkflowChangedError, TaskNotResumableError, NoStoreError, DuplicateSte
 export type { DefinitionChanges } from './errors.js';
 export type { StallAction, StepContext, StoreDatabase } from './workflow/index.js';
 export type { DrainOptions } from './workflow/index.js';
+
+// --- run store: the durable recorder on SQLite (runs, tasks, steps, events, retention) ---
+export { openStore, RunStore } from './store/run-store.js';
+export { DEFAULT_STORE_OPTIONS } from './store/store-options.js';
+export type { StoreOptions, RetentionOptions, ResolvedStoreOptions } from './store/store-options.js';
+export { DEFAULT_QUERY_LIMIT } from './store/queries.js';
+export type { RunQuery, TaskQuery, RunSummary, StoredEvent } from './store/queries.js';
+export type { PruneResult } from './store/retention.js';
 export type { DurableStore, RecordedRun, RecordedTask, RecordedAddition, RecordedRunStatus, RunMeta } from './store/durable-store.js';
+export { StoreCorruptError, StoreForeignError, StoreVersionError, StoreLockedError, StoreEncodeError, RunLeasedError, RunNotFoundError } from './errors.js';
+export type { StoreErrorCode } from './errors.js';

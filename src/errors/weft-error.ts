@@ -47,7 +47,9 @@ export type WeftErrorCode =
   | 'NO_STORE'
   | 'STEP_DUPLICATE'
   | 'TASK_STALLED'
-  | 'RUN_INTERRUPTED';
+  | 'RUN_INTERRUPTED'
+  // run store
+  | StoreErrorCode;
 
 /** Base class of weft's typed errors. */
 export class WeftError extends Error {
@@ -91,3 +93,6 @@ export type ToolErrorCode =
   | 'TOOL_LOOP'
   | 'TOOL_FAILED'
   | 'MCP_FAILED';
+
+/** The codes the run store's errors carry (see store-errors.ts). */
+export type StoreErrorCode = 'STORE_CORRUPT' | 'STORE_FOREIGN' | 'STORE_VERSION' | 'STORE_LOCKED' | 'STORE_ENCODE' | 'RUN_LEASED' | 'RUN_NOT_FOUND';

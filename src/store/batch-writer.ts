@@ -1,0 +1,216 @@
+// One recorded batch → rows. A task's row is written once per batch, with what its last
+// transitions in the batch left (a no-op task that starts and succeeds in one tick is one write),
+// and only transitions that change what a resume or a query needs write it: `task:ready` and
+// heartbeats go to the event log only. Columns a batch did not touch keep their stored values
+// (the upsert's mask says which ones it sets).
+
+import type { Database, Statement } from 'better-sqlite3';
+import { isWeftError, StoreEncodeError } from '../errors.js';
+import type { WorkflowEvent } from '../workflow/types.js';
+import type { BlobStore } from './blobs.js';
+import { encodeValue } from './store-codec.js';
+import { NO_VALUE, toSlot, type ValueSlot } from './value-slot.js';
+
+// Which columns an upsert sets on an existing row.
+const M_STATUS = 1;
+const M_STARTED = 2;
+const M_OUTPUT = 4;
+const M_ERROR = 8;
+const M_ENDED = 16;
+const M_SUSPENDED = 32;
+
+/** A task's row as this batch leaves it. */
+interface Draft {
+  id: string;
+  status: string;
+  attempts: number;
+  mask: number;
+  startedAt: number | null;
+  deadline: number | null;
+  endedAt: number | null;
+  output: ValueSlot;
+  error: Uint8Array | null;
+  suspended: Uint8Array | null;
+  parent: string | null;
+  agent: string | null;
+}
+
+/** What the writer knows of a run it records. */
+export interface RunCursor {
+  readonly rid: number;
+  readonly runId: string;
+  addSeq: number;
+  edgeSeq: number;
+}
+
+/** Writes batches' task rows, additions, edges and run transitions (inside the caller's transaction). */
+export class BatchWriter {
+  private readonly upsert: Statement;
+  private readonly addition: Statement;
+  private readonly edge: Statement;
+  private readonly runStatus: Statement;
+  private readonly runEnd: Statement;
+  private readonly drafts = new Map<string, Draft>();
+
+  /**
+   * @param db - the store's connection
+   * @param blobs - where large outputs go
+   * @param inlineBytes - the largest value kept in its row
+   */
+  constructor(
+    db: Database,
+    private readonly blobs: BlobStore,
+    private readonly inlineBytes: number,
+  ) {
+    const set = (col: string, bit: number) => `${col} = CASE WHEN ? & ${bit} THEN excluded.${col} ELSE ${col} END`;
+    this.upsert = db.prepare(
+      `INSERT INTO weft_tasks (run, id, status, attempts, output, output_blob, error, started_at, ended_at, deadline, parent, agent, suspended)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (run, id) DO UPDATE SET ${[
+         set('status', M_STATUS), set('attempts', M_STATUS), set('output', M_OUTPUT), set('output_blob', M_OUTPUT), set('error', M_ERROR),
+         set('started_at', M_STARTED), set('deadline', M_STARTED), set('ended_at', M_ENDED), set('suspended', M_SUSPENDED),
+       ].join(', ')}, parent = coalesce(parent, excluded.parent), agent = coalesce(excluded.agent, agent)`,
+    );
+    this.addition = db.prepare('INSERT OR IGNORE INTO weft_additions (run, seq, id, parent, closure, spec, depends_on) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.edge = db.prepare('INSERT OR IGNORE INTO weft_edges (run, seq, task, depends_on) VALUES (?, ?, ?, ?)');
+    this.runStatus = db.prepare("UPDATE weft_runs SET status = 'running', ended_at = NULL WHERE rid = ?");
+    this.runEnd = db.prepare('UPDATE weft_runs SET status = ?, ended_at = ? WHERE rid = ?');
+  }
+
+  /** Applies the events of one run (oldest first), then writes the task rows they touched. */
+  write(run: RunCursor, events: readonly WorkflowEvent[], from: number, to: number): void {
+    const drafts = this.drafts;
+    try {
+      for (let k = from; k < to; k++) this.apply(run, events[k]);
+      const rid = run.rid;
+      for (const d of drafts.values()) {
+        const m = d.mask;
+        this.upsert.run(
+          rid, d.id, d.status, d.attempts, d.output.inline, d.output.blob, d.error, d.startedAt, d.endedAt, d.deadline, d.parent, d.agent, d.suspended,
+          m, m, m, m, m, m, m, m, m,
+        );
+      }
+    } finally {
+      drafts.clear();
+    }
+  }
+
+  private draft(e: WorkflowEvent): Draft {
+    const id = e.taskId as string;
+    let d = this.drafts.get(id);
+    if (d === undefined) {
+      d = { id, status: 'pending', attempts: e.attempt ?? 0, mask: 0, startedAt: null, deadline: null, endedAt: null, output: NO_VALUE, error: null, suspended: null, parent: null, agent: e.agent ?? null };
+      this.drafts.set(id, d);
+    }
+    if (e.attempt !== undefined) d.attempts = e.attempt;
+    return d;
+  }
+
+  private apply(run: RunCursor, e: WorkflowEvent): void {
+    switch (e.type) {
+      case 'task:start': {
+        const d = this.draft(e);
+        d.status = 'running';
+        d.mask |= M_STATUS | M_STARTED | M_OUTPUT | M_ENDED | M_SUSPENDED;
+        d.startedAt = e.time;
+        d.deadline = e.deadline ?? null;
+        d.output = NO_VALUE;
+        d.endedAt = null;
+        d.suspended = null;
+        return;
+      }
+      case 'task:succeeded': {
+        const d = this.draft(e);
+        d.status = 'succeeded';
+        d.mask |= M_STATUS | M_OUTPUT | M_ERROR | M_ENDED | M_SUSPENDED;
+        d.endedAt = e.time;
+        d.suspended = null;
+        d.error = null;
+        if (e.output === undefined) d.output = NO_VALUE;
+        else {
+          try {
+            d.output = toSlot(e.output, this.blobs, this.inlineBytes);
+          } catch (error) {
+            if (!isWeftError(error, 'ENCODE_UNSUPPORTED')) throw error;
+            d.output = NO_VALUE;
+            d.error = encodeValue(new StoreEncodeError(run.runId, e.taskId, 'output', { cause: error }));
+          }
+        }
+        return;
+      }
+      case 'task:failed':
+      case 'task:skipped':
+      case 'task:cancelled':
+      case 'task:retry': {
+        const d = this.draft(e);
+        d.status = e.type === 'task:retry' ? 'retrying' : e.type.slice(5);
+        d.mask |= M_STATUS | M_ERROR;
+        d.error = encodeLossy(e.error);
+        if (e.type === 'task:retry') return;
+        d.mask |= M_ENDED | M_OUTPUT | M_SUSPENDED;
+        d.endedAt = e.time;
+        d.output = NO_VALUE;
+        d.suspended = null;
+        return;
+      }
+      case 'task:suspended': {
+        const d = this.draft(e);
+        d.status = 'suspended';
+        d.mask |= M_STATUS | M_SUSPENDED;
+        d.suspended = encodeLossy([e.reason ?? '', e.payload]);
+        return;
+      }
+      case 'task:resumed': {
+        const d = this.draft(e);
+        d.status = 'running';
+        d.mask |= M_STATUS | M_SUSPENDED;
+        d.suspended = null;
+        return;
+      }
+      case 'task:added': {
+        const d = this.draft(e);
+        d.parent = e.parent ?? null;
+        const spec = e.spec;
+        const deps = encodeValue(e.dependsOn ?? spec?.dependsOn ?? []);
+        const data = specData(spec);
+        this.addition.run(run.rid, run.addSeq++, e.taskId, e.parent ?? null, data === null ? 1 : 0, data, deps);
+        return;
+      }
+      case 'dependency:added':
+        this.edge.run(run.rid, run.edgeSeq++, e.taskId, encodeValue(e.dependsOn ?? []));
+        return;
+      case 'run:start':
+        this.runStatus.run(run.rid);
+        return;
+      case 'run:end':
+        this.runEnd.run(e.status ?? 'failed', e.time, run.rid);
+        return;
+      default:
+        // task:ready, task:heartbeat, task:stream, run:pressure: the event log has them.
+        return;
+    }
+  }
+}
+
+/** The spec as data (without `run`), or null when it is a closure (or holds one, e.g. a `retryOn` function). */
+function specData(spec: WorkflowEvent['spec']): Uint8Array | null {
+  if (spec === undefined) return null;
+  // An agent task's `run` is the engine's: the agent's name and input re-create it.
+  if (typeof spec.run === 'function' && spec.agent === undefined) return null;
+  const { run: _run, ...data } = spec;
+  try {
+    return encodeValue(data);
+  } catch {
+    return null;
+  }
+}
+
+/** Encodes an error or payload, falling back to its string form (the transition must be recorded). */
+function encodeLossy(value: unknown): Uint8Array | null {
+  if (value === undefined) return null;
+  try {
+    return encodeValue(value);
+  } catch {
+    return encodeValue(String(value));
+  }
+}
