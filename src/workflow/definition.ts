@@ -1,7 +1,8 @@
 // A workflow's definition as data, hashed: what a durable run records when it begins, so that a
 // resume can tell whether the tasks it finds are the ones that were recorded. Pure TS (no
-// node:crypto): the engine also loads in browsers. The hash is not cryptographic; it tells a
-// changed definition from an unchanged one, it does not defend against forgery.
+// node:crypto): the engine also loads in browsers. The hash is not cryptographic (32-bit FNV-1a
+// per task, folded into 64 bits for the whole): it tells a changed definition from an unchanged
+// one, it does not defend against forgery.
 
 import type { DefinitionChanges } from '../errors.js';
 import type { CompiledWorkflow } from './compiled.js';
@@ -20,28 +21,47 @@ export function definitionDigest(wf: CompiledWorkflow): DefinitionDigest {
   let digest = cache.get(wf);
   if (digest !== undefined) return digest;
   const tasks: Record<string, string> = Object.create(null) as Record<string, string>;
-  let whole = `${wf.options.name}\n`;
+  // The whole is a fold of the tasks' digests (in definition order), not a second pass over their text.
+  let a = fnv(wf.options.name);
+  let b = Math.imul(a ^ 0x5bd1e995, 0x01000193);
   for (const spec of wf.specs) {
-    const d = taskDigest(spec);
-    tasks[spec.id] = d;
-    whole += `${spec.id}=${d}\n`;
+    const d = taskHash(spec);
+    tasks[spec.id] = hex(d);
+    a = Math.imul(a ^ d, 0x01000193);
+    b = Math.imul(b ^ d, 0x5bd1e995) ^ (a >>> 13);
   }
-  digest = Object.freeze({ hash: hash(whole), tasks: Object.freeze(tasks) });
+  digest = Object.freeze({ hash: hex(a) + hex(b), tasks: Object.freeze(tasks) });
   cache.set(wf, digest);
   return digest;
 }
 
 /**
  * The digest of one task's definition: what it is (id, dependencies, agent and data input, worker
- * module and export), how it runs (retry, timeouts, stall limit, group, rate limiter, critical).
- * A closure's code is not part of it (a function cannot be compared across processes).
+ * module and export), how it runs (retry, timeouts, stall limit, group, rate limiter, critical,
+ * priority). A closure's code is not part of it (a function cannot be compared across processes).
  */
 export function taskDigest(spec: TaskSpec | Omit<TaskSpec, 'run'>): string {
-  const s = spec as TaskSpec & { stallTimeoutMs?: number; onStall?: string };
-  const worker = s.worker === undefined ? undefined : { module: String(s.worker.module), export: s.worker.export };
-  return hash(
-    canonical([s.id, s.dependsOn ?? [], s.agent, s.input, worker, s.retry, s.timeoutMs, s.stallTimeoutMs, s.onStall, s.group, s.rateLimit, s.critical ?? false, s.priority, s.estimateMs]),
-  );
+  return hex(taskHash(spec));
+}
+
+function taskHash(spec: TaskSpec | Omit<TaskSpec, 'run'>): number {
+  const s = spec as TaskSpec;
+  // Built field by field: most fields are unset, and a 100K-task definition is digested on the
+  // way to resuming it.
+  let text = JSON.stringify(s.id) + (s.dependsOn === undefined || s.dependsOn.length === 0 ? '' : JSON.stringify(s.dependsOn));
+  if (s.agent !== undefined) text += `|a${JSON.stringify(s.agent)}`;
+  if (s.input !== undefined) text += `|i${canonical(s.input)}`;
+  if (s.worker !== undefined) text += `|w${JSON.stringify(String(s.worker.module))}${JSON.stringify(s.worker.export ?? null)}`;
+  if (s.retry !== undefined) text += `|r${canonical(s.retry)}`;
+  if (s.timeoutMs !== undefined) text += `|t${s.timeoutMs}`;
+  if (s.stallTimeoutMs !== undefined) text += `|s${s.stallTimeoutMs}`;
+  if (s.onStall !== undefined) text += `|o${s.onStall}`;
+  if (s.group !== undefined) text += `|g${JSON.stringify(s.group)}`;
+  if (s.rateLimit !== undefined) text += `|l${JSON.stringify(s.rateLimit)}`;
+  if (s.critical === true) text += '|c';
+  if (s.priority !== undefined) text += `|p${s.priority}`;
+  if (s.estimateMs !== undefined) text += `|e${s.estimateMs}`;
+  return fnv(text);
 }
 
 /** The tasks added, removed and changed between a recorded definition and the current one. */
@@ -75,14 +95,13 @@ export function canonical(value: unknown): string {
   return `${out}}`;
 }
 
-/** 64 bits of FNV-1a (two 32-bit lanes with different offsets), as 16 hex digits. */
-export function hash(text: string): string {
-  let a = 0x811c9dc5;
-  let b = 0xcbf29ce4;
-  for (let k = 0; k < text.length; k++) {
-    const c = text.charCodeAt(k);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x01000193) ^ (a >>> 15);
-  }
-  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
+/** 32-bit FNV-1a of a string's UTF-16 code units. */
+function fnv(text: string): number {
+  let h = 0x811c9dc5 | 0;
+  for (let k = 0; k < text.length; k++) h = Math.imul(h ^ text.charCodeAt(k), 0x01000193);
+  return h;
+}
+
+function hex(h: number): string {
+  return (h >>> 0).toString(16).padStart(8, '0');
 }

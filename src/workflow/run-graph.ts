@@ -92,6 +92,11 @@ export class RunGraph {
     return extra ? out.concat(extra) : out;
   }
 
+  /** Dependencies added to task `i` while running (`addDependency`), if any. */
+  extraPredecessors(i: number): readonly number[] | undefined {
+    return this.extraPreds.size > 0 ? this.extraPreds.get(i) : undefined;
+  }
+
   /** Whether task `i` already waits for `d`. */
   hasDependency(i: number, d: number): boolean {
     return (this.specs[i].dependsOn ?? []).includes(this.ids[d]) || (this.extraPreds.get(i)?.includes(d) ?? false);

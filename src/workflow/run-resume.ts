@@ -113,17 +113,24 @@ function restoreStates(run: RunCore, recorded: RecordedRun, restored: Restored &
     }
   }
   let open = 0;
+  const { offsets, targets } = run.wf.preds;
   for (let i = 0; i < n; i++) {
     if (s.status[i] >= SUCCEEDED) continue;
     open++;
     if (s.status[i] !== PENDING) continue;
     let remaining = 0;
-    for (const p of run.graph.predecessors(i)) {
+    const count = (p: number): void => {
       const st = s.status[p];
-      if (st === SUCCEEDED) continue;
+      if (st === SUCCEEDED) return;
       if (st > SUCCEEDED) restored.skips.push([i, p]);
       remaining++;
-    }
+    };
+    // Defined tasks' dependencies from the compiled CSR (no array per task), then any added ones.
+    if (run.graph.isDefined(i)) {
+      for (let e = offsets[i]; e < offsets[i + 1]; e++) count(targets[e]);
+      const extra = run.graph.extraPredecessors(i);
+      if (extra !== undefined) for (const p of extra) count(p);
+    } else for (const p of run.graph.predecessors(i)) count(p);
     s.remaining[i] = remaining;
   }
   run.unfinished = open;
