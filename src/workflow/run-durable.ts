@@ -53,7 +53,12 @@ export class DurableRun implements DurableHooks {
       return true;
     }
     // Running in a process that died: stalled by definition, they start again now.
-    for (const i of restored.inFlight) run.emit(16 /* task:stalled */, i, { error: new RunInterruptedError(run.graph.ids[i], 'the process running it ended') });
+    const attempts = run.s.attempts;
+    for (const i of restored.inFlight) {
+      attempts[i]++; // the event names the attempt that stalled (it runs again under that number)
+      run.emit(16 /* task:stalled */, i, { error: new RunInterruptedError(run.graph.ids[i], 'the process running it ended') });
+      attempts[i]--;
+    }
     for (const [i, p] of restored.skips) skipRestored(run, i, p);
     return false;
   }

@@ -216,7 +216,7 @@ export interface WorkflowEvent {
   readonly agent?: string;
   /** `task:stream`: what the task passed to `ctx.stream()`. */
   readonly delta?: string;
-  /** `task:failed`, `task:retry`, `task:skipped`, `task:cancelled`: why. */
+  /** `task:failed`, `task:retry`, `task:skipped`, `task:cancelled`, `task:stalled`: why. */
   readonly error?: unknown;
   /** `task:retry`: the backoff before the next attempt. */
   readonly delayMs?: number;

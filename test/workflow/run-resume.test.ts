@@ -51,7 +51,7 @@ describe('resume from a recorded run', () => {
     expect(result.output('c')).toBe('Ab+c');
     expect(result.task('a')).toMatchObject({ status: 'succeeded', output: 'A', attempts: 1 });
     expect(starts(events)).toEqual(['b#2', 'c#1']);
-    expect(events.find((e) => e.type === 'task:stalled')).toMatchObject({ taskId: 'b', attempt: 1 });
+    expect(events.find((e) => e.type === 'task:stalled')).toMatchObject({ taskId: 'b', attempt: 2 });
     expect(store.calls).toEqual(['begin r1', 'end r1']);
     hold.resolve();
   });
