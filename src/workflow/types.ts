@@ -181,8 +181,22 @@ export interface TaskContext {
   transaction<T>(key: string, fn: (db: StoreDatabase) => T): T;
 }
 
-/** The store's SQLite connection as `ctx.transaction` hands it over (a better-sqlite3 `Database`). */
-export type StoreDatabase = import('better-sqlite3').Database;
+/**
+ * The store's SQLite connection as `ctx.transaction` hands it over: a better-sqlite3 `Database`,
+ * typed here by the part a transaction uses, so that weft's types need no `@types/better-sqlite3`.
+ */
+export interface StoreDatabase {
+  prepare(sql: string): StoreStatement;
+  exec(sql: string): unknown;
+  pragma(source: string, options?: { simple?: boolean }): unknown;
+}
+
+/** A prepared statement of {@link StoreDatabase}. */
+export interface StoreStatement {
+  run(...params: unknown[]): { changes: number; lastInsertRowid: number | bigint };
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
+}
 
 /** Event types, in the order a task meets them. */
 export type WorkflowEventType =
