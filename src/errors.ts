@@ -18,6 +18,7 @@ export * from './errors/agent-errors.js';
 export * from './errors/tool-errors.js';
 export * from './errors/worker-errors.js';
 export * from './errors/llm-errors.js';
+export * from './errors/durable-errors.js';
 export * from './errors/store-errors.js';
 
 /** Two vectors (or a matrix and a query) whose dimensions do not agree. */

@@ -63,6 +63,12 @@ export type { ChatMessage, ChatToolCall, ChatToolDefinition, ChatCompletion, Cha
 export type { LlmInput, LlmPrices } from './llm/agent-loop.js';
 export { LlmHttpError, LlmRateLimitedError, LlmBadResponseError, LlmMaxStepsError, LlmOutputInvalidError } from './errors.js';
 
+// --- durable runs: resume, journaled steps, stalls, drain (the store itself: openStore) ---
+export { WorkflowChangedError, TaskNotResumableError, NoStoreError, DuplicateStepError, TaskStalledError, RunInterruptedError } from './errors.js';
+export type { DefinitionChanges } from './errors.js';
+export type { StallAction, StepContext, StoreDatabase, StoreStatement } from './workflow/index.js';
+export type { DrainOptions } from './workflow/index.js';
+
 // --- run store: the durable recorder on SQLite (runs, tasks, steps, events, retention) ---
 export { openStore } from './store/open-store.js';
 export type { RunStore } from './store/store-api.js';

@@ -3,7 +3,7 @@
 // outputs and the instance borrowed from the agent's pool.
 
 import type { RunMemory } from '../memory/run-memory.js';
-import type { AgentTaskSpec, TaskContext, TaskInput, TaskSpec, Usage } from '../workflow/types.js';
+import type { AgentTaskSpec, StepContext, StoreDatabase, TaskContext, TaskInput, TaskSpec, Usage } from '../workflow/types.js';
 import type { AgentContext } from './define-agent.js';
 
 /** @internal */
@@ -73,5 +73,13 @@ export class AgentTaskContext<S> implements AgentContext<S> {
 
   suspend(reason: string, payload?: unknown): Promise<unknown> {
     return this.ctx.suspend(reason, payload);
+  }
+
+  step<T>(key: string, fn: (step: StepContext) => T | PromiseLike<T>, options?: { signal?: AbortSignal }): Promise<T> {
+    return this.ctx.step(key, fn, options);
+  }
+
+  transaction<T>(key: string, fn: (db: StoreDatabase) => T): T {
+    return this.ctx.transaction(key, fn);
   }
 }

@@ -41,6 +41,13 @@ export type WeftErrorCode =
   | 'LLM_BAD_RESPONSE'
   | 'LLM_MAX_STEPS'
   | 'LLM_OUTPUT_INVALID'
+  // durable runs
+  | 'WORKFLOW_CHANGED'
+  | 'TASK_NOT_RESUMABLE'
+  | 'NO_STORE'
+  | 'STEP_DUPLICATE'
+  | 'TASK_STALLED'
+  | 'RUN_INTERRUPTED'
   // run store
   | StoreErrorCode;
 

@@ -4,19 +4,22 @@
 // a no-op task.
 
 import { checkUsage } from '../agents/usage.js';
-import { InvalidStateError } from '../errors.js';
+import { DuplicateStepError, InvalidStateError } from '../errors.js';
 import type { Attempt } from '../executors/executor.js';
 import type { AttemptResources } from '../executors/worker-options.js';
 import type { RunMemory } from '../memory/run-memory.js';
+import { expectedMessage } from '../internal/validate.js';
 import { addDependency, addTask, suspendTask } from './run-control.js';
 import type { RunCore } from './run-core.js';
-import type { AgentTaskSpec, TaskContext, TaskInput, TaskSpec, Usage } from './types.js';
+import { runStep, runTransaction } from './step.js';
+import type { AgentTaskSpec, StepContext, StoreDatabase, TaskContext, TaskInput, TaskSpec, Usage } from './types.js';
 
 /** @internal */
 export class AttemptContext implements Attempt, TaskContext {
   // Kept here as well as in the run: the signal a task holds must stay the same object, with the
   // same reason, after the attempt ends.
   private controller: AbortController | undefined;
+  private keys: Set<string> | undefined;
 
   constructor(
     private readonly run: RunCore,
@@ -74,7 +77,7 @@ export class AttemptContext implements Attempt, TaskContext {
   }
 
   addTask(spec: TaskSpec | AgentTaskSpec, options?: { signal?: AbortSignal }): Promise<void> {
-    return addTask(this.run, spec, options?.signal);
+    return addTask(this.run, spec, options?.signal, this.index);
   }
 
   addDependency(taskId: string, dependsOn: string): void {
@@ -118,6 +121,7 @@ export class AttemptContext implements Attempt, TaskContext {
     const run = this.run;
     if (!run.isCurrent(this.index, this.attempt)) return; // a late beat of an attempt that is over
     run.tick();
+    if (run.stall !== undefined) run.stall.beat(this.index);
     run.emit(13 /* task:heartbeat */, this.index, progress === undefined ? undefined : { progress });
   }
 
@@ -129,5 +133,22 @@ export class AttemptContext implements Attempt, TaskContext {
 
   suspend(reason: string, payload?: unknown): Promise<unknown> {
     return suspendTask(this.run, this.index, this.attempt, reason, payload);
+  }
+
+  step<T>(key: string, fn: (step: StepContext) => T | PromiseLike<T>, options?: { signal?: AbortSignal }): Promise<T> {
+    return runStep(this.run, this.index, this.journal(key), fn, options?.signal ?? this.signal);
+  }
+
+  transaction<T>(key: string, fn: (db: StoreDatabase) => T): T {
+    return runTransaction(this.run, this.index, this.journal(key), fn);
+  }
+
+  /** The keys this attempt journaled: a key names one piece of work. */
+  private journal(key: string): string {
+    if (typeof key !== 'string' || key.length === 0) throw new TypeError(expectedMessage('key', 'a non-empty string', key));
+    const keys = (this.keys ??= new Set());
+    if (keys.has(key)) throw new DuplicateStepError(this.taskId, key);
+    keys.add(key);
+    return key;
   }
 }

@@ -5,8 +5,10 @@ import type { HistogramSummary } from '../observe/histogram.js';
 import type { WorkflowListener } from './events.js';
 import { toMermaid } from './mermaid.js';
 import { setBudget } from './run-budget.js';
-import { cancelTask, resumeTask, retryTask, setPriority } from './run-control.js';
-import { runResult, taskResult, timeline, type Timeline } from './result.js';
+import { resumeTask, retryTask, setPriority } from './run-control.js';
+import { drainRun, type DrainOptions } from './run-drain.js';
+import { cancelTask } from './run-end.js';
+import { liveTasks, runResult, taskResult, timeline, type Timeline } from './result.js';
 import { EVENT_TYPES } from './compiled.js';
 import type { Run } from './run.js';
 import { STATUS_NAMES, SUSPENDED } from './state.js';
@@ -63,6 +65,16 @@ export class RunHandle {
     this.run.cancel(reason, undefined);
   }
 
+  /**
+   * Stops the run gracefully: no task starts any more, running ones have `graceMs` to finish,
+   * then the rest are stopped (cancelled with `RUN_INTERRUPTED`) and the run ends
+   * `interrupted` (a durable store records it so; resuming the run runs exactly those tasks
+   * again). A run that ends within the grace period keeps its own status.
+   */
+  drain(options?: DrainOptions): Promise<RunResult> {
+    return drainRun(this.run, options).then(() => this.result);
+  }
+
   /** Cancels one task (its dependents are skipped). Returns false if it had already finished. */
   cancelTask(taskId: string, reason?: unknown): boolean {
     return cancelTask(this.run, taskId, reason);
@@ -99,7 +111,7 @@ export class RunHandle {
 
   /** Every task's current state. */
   snapshot(): readonly TaskResult[] {
-    return Array.from({ length: this.run.graph.n }, (_, i) => taskResult(this.run, i));
+    return liveTasks(this.run);
   }
 
   /** Ids of the tasks suspended now, waiting for `resume()`. */

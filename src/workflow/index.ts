@@ -9,3 +9,4 @@ export type { Recorder } from './recorder.js';
 export { DEFAULT_WORKFLOW_OPTIONS } from './spec.js';
 export type * from './types.js';
 export type * from './options.js';
+export type { DrainOptions } from './run-drain.js';

@@ -7,7 +7,9 @@ import type { TaskPool } from '../executors/task-pool.js';
 import type { PressureOptions } from '../observe/resource-monitor.js';
 import type { Memory } from '../memory/memory.js';
 import type { RateLimitOptions } from '../scheduler/rate-limiter.js';
+import type { DurableStore } from '../store/durable-store.js';
 import type { Recorder } from './recorder.js';
+import type { StallAction } from './types.js';
 
 /** Options of {@link workflow}. */
 export interface WorkflowOptions {
@@ -82,6 +84,25 @@ export interface WorkflowOptions {
    * @default false (no monitoring)
    */
   readonly pressure?: boolean | PressureOptions;
+  /**
+   * A durable store (`openStore({ path })`): it records every run (it is one more recorder), each
+   * run needs a `runId`, and starting a `runId` the store already holds resumes that run (see the
+   * README, "Durable runs"). It also journals `ctx.step` and runs `ctx.transaction`.
+   * @default none (runs live in memory)
+   */
+  readonly store?: DurableStore;
+  /** Default `stallTimeoutMs` of every task (see `TaskSpec.stallTimeoutMs`). @default none */
+  readonly stallTimeoutMs?: number;
+  /** Default `onStall` of every task. @default 'retry' */
+  readonly onStall?: StallAction;
+  /**
+   * Finished tasks added while a run runs (`ctx.addTask`) leave the run's memory this long after
+   * they and all their dependents finished, so a run that streams millions of tasks keeps a flat
+   * heap. Their outputs stay in the `store`; the run keeps counting them (`result.counts`), but
+   * `result.tasks`, `result.task(id)` and dependencies on them no longer see them.
+   * @default none (tasks stay in memory until the run ends)
+   */
+  readonly archiveAfterMs?: number;
 }
 
 /** The part of an OpenTelemetry `Tracer` weft uses (so `@opentelemetry/api` stays optional). */
@@ -100,6 +121,25 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
   /** A value every task can read as `ctx.runInput`. */
   readonly input?: unknown;
-  /** Id of the run, in events. @default a counter (`run-1`, `run-2`, ...) */
+  /**
+   * Id of the run, in events. Required with a `store`: a `runId` the store already holds is
+   * resumed.
+   * @default a counter (`run-1`, `run-2`, ...)
+   */
   readonly runId?: string;
+  /**
+   * Resume a recorded run even though the workflow's definition changed since (otherwise
+   * `WORKFLOW_CHANGED`): succeeded tasks keep their recorded outputs, the others run with the
+   * definition as it is now, removed tasks are forgotten.
+   * @default false
+   */
+  readonly acceptChanges?: boolean;
+  /**
+   * Process signals (`['SIGTERM', 'SIGINT']`) that drain the run (`handle.drain`, with
+   * `drainGraceMs`), then close the store and the worker pool, so that the process can exit.
+   * @default none
+   */
+  readonly drainOnSignals?: readonly string[];
+  /** The grace period of a drain started by `drainOnSignals`, in ms. @default 10000 */
+  readonly drainGraceMs?: number;
 }

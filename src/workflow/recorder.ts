@@ -7,8 +7,8 @@ import type { WorkflowEvent } from './types.js';
 /**
  * Sees every transition of a run, in order: `run:start`, each task's `task:ready`, `task:start`,
  * `task:retry`, `task:suspended`, `task:resumed`, `task:succeeded` (with its `output`),
- * `task:failed`, `task:skipped`, `task:cancelled`, `task:heartbeat`, the graph's `task:added` and
- * `dependency:added`, and `run:end`. The transitions made in one synchronous turn of the engine
+ * `task:failed`, `task:skipped`, `task:cancelled`, `task:heartbeat`, `task:stalled`, the graph's
+ * `task:added` and `dependency:added`, and `run:end`. The transitions made in one synchronous turn of the engine
  * arrive as one batch (a store commits each batch in one transaction); the last batch, ending
  * with `run:end`, is delivered before the run's result settles.
  */

@@ -23,11 +23,20 @@ export function taskResult(run: RunCore, i: number): TaskResult {
   };
 }
 
+/** The tasks in memory (archived ones are left out), in slot order. */
+export function liveTasks(run: RunCore): TaskResult[] {
+  const out: TaskResult[] = [];
+  for (let i = 0; i < run.graph.n; i++) if (!run.graph.isFree(i)) out.push(taskResult(run, i));
+  return out;
+}
+
 /** Tasks per status. */
 export function countStatuses(run: RunCore): Record<TaskStatus, number> {
   const counts: Record<TaskStatus, number> = { pending: 0, ready: 0, running: 0, retrying: 0, suspended: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0 };
   const status = run.s.status;
   for (let i = 0; i < run.graph.n; i++) counts[STATUS_NAMES[status[i]]]++;
+  // Empty slots still read `succeeded`; every archived task did succeed.
+  counts.succeeded += run.graph.archived - run.graph.freeSlots;
   return counts;
 }
 
@@ -46,7 +55,7 @@ export function runResult(run: RunCore, status: RunStatus): RunResult {
       return (counts ??= countStatuses(run));
     },
     get tasks() {
-      return (tasks ??= Array.from({ length: run.graph.n }, (_, i) => taskResult(run, i)));
+      return (tasks ??= liveTasks(run));
     },
     task(id: string) {
       const i = run.graph.indexOf(id);
@@ -88,7 +97,7 @@ export function timeline(run: RunCore): Timeline {
   const s = run.s;
   const t0 = run.startedAt;
   const started: number[] = [];
-  for (let i = 0; i < run.graph.n; i++) if (s.attempts[i] > 0 && s.status[i] >= 6) started.push(i);
+  for (let i = 0; i < run.graph.n; i++) if (s.attempts[i] > 0 && s.status[i] >= 6 && !run.graph.isFree(i)) started.push(i);
   started.sort((a, b) => s.t0[a] - s.t0[b] || a - b);
   const laneEnd: number[] = [];
   const entries: TimelineEntry[] = [];

@@ -5,6 +5,7 @@ import { CycleDetectedError, InvalidStateError, QueueFullError, TaskCancelledErr
 import { WorkerGate } from '../executors/worker-gate.js';
 import { getRateLimiter } from '../scheduler/rate-limiter.js';
 import type { RunCore } from './run-core.js';
+import { StallWatch } from './run-stall.js';
 import { release } from './run-budget.js';
 import { checkTaskSpec, prepareTaskSpec } from './spec.js';
 import { CANCELLED, FAILED, PENDING, READY, RESUMING, RETRYING, RUNNING, SKIPPED, SUCCEEDED, SUSPENDED } from './state.js';
@@ -40,7 +41,7 @@ function waitForRoom(run: RunCore, signal: AbortSignal | undefined): Promise<voi
 }
 
 /** Adds a task to a running run (see `TaskContext.addTask`). */
-export async function addTask(run: RunCore, given: TaskSpec | AgentTaskSpec, signal?: AbortSignal): Promise<void> {
+export async function addTask(run: RunCore, given: TaskSpec | AgentTaskSpec, signal?: AbortSignal, parent = -1): Promise<void> {
   run.tick();
   const spec = prepareTaskSpec(given, run.wf.options.agents, run.wf.groupIndex);
   const retry = checkTaskSpec(spec, run.wf.groupIndex);
@@ -60,7 +61,7 @@ export async function addTask(run: RunCore, given: TaskSpec | AgentTaskSpec, sig
     woken = true;
   }
   try {
-    addNow(run, spec, retry);
+    addNow(run, spec, retry, parent);
   } finally {
     if (woken) {
       run.reserved--;
@@ -69,28 +70,25 @@ export async function addTask(run: RunCore, given: TaskSpec | AgentTaskSpec, sig
   }
 }
 
-function addNow(run: RunCore, spec: TaskSpec, retry: ReturnType<typeof checkTaskSpec>): void {
+function addNow(run: RunCore, spec: TaskSpec, retry: ReturnType<typeof checkTaskSpec>, parent: number): void {
   if (run.settled) throw new InvalidStateError(`cannot add task \`${spec.id}\`: run ${run.runId} has ended (${run.status})`);
   const graph = run.graph;
-  if (graph.indexOf(spec.id) !== undefined) throw new RangeError(`Duplicate task id \`${spec.id}\` in run ${run.runId}`);
+  const known = graph.indexOf(spec.id);
+  if (known !== undefined) {
+    // A task re-run after a crash adds its tasks again: the recorded ones are kept.
+    if (run.durable !== undefined && run.durable.readded(known, spec)) return;
+    throw new RangeError(`Duplicate task id \`${spec.id}\` in run ${run.runId}`);
+  }
   const deps = [...new Set(spec.dependsOn ?? [])].map((dep) => {
     const d = graph.indexOf(dep);
     if (d === undefined) throw new RangeError(`Task \`${spec.id}\` depends on unknown task \`${dep}\``);
     return d;
   });
   if (deps.length !== (spec.dependsOn?.length ?? 0)) spec = { ...spec, dependsOn: deps.map((d) => graph.ids[d]) };
-  const i = graph.add(spec, retry);
-  if (spec.worker !== undefined) run.gate ??= new WorkerGate(run);
+  const i = insertTask(run, spec, retry);
   const s = run.s;
-  s.ensure(graph.n);
-  s.status[i] = PENDING;
-  s.attempts[i] = 0;
-  s.ownPriority();
-  s.priority[i] = spec.priority ?? spec.estimateMs ?? 1;
-  if (s.group.length > 0) s.group[i] = spec.group !== undefined ? run.wf.groupIndex.get(spec.group)! : 0;
-  if (s.limiter.length > 0) s.limiter[i] = spec.rateLimit !== undefined ? run.wf.limiterIndex.get(spec.rateLimit)! : 0;
   run.unfinished++;
-  run.emit(11 /* task:added */, i, { spec, dependsOn: spec.dependsOn ?? [] });
+  run.emit(11 /* task:added */, i, parent < 0 ? { spec, dependsOn: spec.dependsOn ?? [] } : { spec, dependsOn: spec.dependsOn ?? [], parent: graph.ids[parent] });
   let failedDep = -1;
   let remaining = 0;
   for (const d of deps) {
@@ -111,7 +109,24 @@ function addNow(run: RunCore, spec: TaskSpec, retry: ReturnType<typeof checkTask
   run.afterFinish();
 }
 
-const STATUS_WORD: Record<number, string> = { [FAILED]: 'failed', [SKIPPED]: 'skipped', [CANCELLED]: 'cancelled' };
+/** Puts task `spec` in the run's graph and state, pending, and returns its index (no event, no edge). */
+export function insertTask(run: RunCore, spec: TaskSpec, retry: ReturnType<typeof checkTaskSpec> | undefined): number {
+  const i = run.graph.add(spec, retry);
+  if (spec.worker !== undefined) run.gate ??= new WorkerGate(run);
+  if (spec.stallTimeoutMs !== undefined) run.stall ??= new StallWatch(run);
+  const s = run.s;
+  s.ensure(run.graph.n);
+  s.status[i] = PENDING;
+  s.attempts[i] = 0;
+  s.ownPriority();
+  s.priority[i] = spec.priority ?? spec.estimateMs ?? 1;
+  if (s.group.length > 0) s.group[i] = spec.group !== undefined ? run.wf.groupIndex.get(spec.group)! : 0;
+  if (s.limiter.length > 0) s.limiter[i] = spec.rateLimit !== undefined ? run.wf.limiterIndex.get(spec.rateLimit)! : 0;
+  return i;
+}
+
+/** Status words of final failures, for skip reasons. */
+export const STATUS_WORD: Record<number, string> = { [FAILED]: 'failed', [SKIPPED]: 'skipped', [CANCELLED]: 'cancelled' };
 
 /** Makes the not-yet-started task `taskId` also wait for `dependsOn`. */
 export function addDependency(run: RunCore, taskId: string, dependsOn: string): void {
@@ -151,6 +166,10 @@ export function suspendTask(run: RunCore, i: number, attempt: number, reason: st
   if (!run.isCurrent(i, attempt) || run.s.status[i] !== RUNNING) {
     return Promise.reject(new InvalidStateError(`task \`${run.graph.ids[i]}\` cannot suspend: it is ${statusName(run.s.status[i])}`));
   }
+  // Resumed before a crash, and run again since: the answer is known.
+  const replay = run.durable?.takeReplay(i);
+  if (replay !== undefined) return Promise.resolve(replay.data);
+  run.stall?.ended(i);
   // Leave the slot and stop the attempt's clock: a human's answer does not count against
   // timeoutMs; the attempt gets what it had left when it resumes.
   run.vacate(i);
@@ -182,31 +201,6 @@ export function resumeTask(run: RunCore, taskId: string, data: unknown): void {
   run.emit(5 /* task:resumed */, i);
   run.heap.push(i);
   run.pump();
-}
-
-/** Cancels one task; its dependents are skipped. Returns false if it had already finished. */
-export function cancelTask(run: RunCore, taskId: string, reason?: unknown): boolean {
-  const i = taskIndex(run, taskId);
-  const s = run.s;
-  const st = s.status[i];
-  if (st >= SUCCEEDED || run.settled) return false;
-  const error = new TaskCancelledError(taskId, reason === undefined ? 'cancelled by cancelTask()' : String(reason instanceof Error ? reason.message : reason), { cause: reason });
-  if (st === RUNNING || st === SUSPENDED || st === RESUMING) {
-    const controller = run.controllers.get(i); // endAttempt forgets it
-    const waiter = run.suspensions.get(i);
-    run.endAttempt(i, error);
-    controller?.abort(error);
-    waiter?.reject(error);
-  }
-  run.clearTimer(i);
-  s.status[i] = CANCELLED;
-  s.t1[i] = run.tick();
-  run.errors.set(i, error);
-  run.unfinished--;
-  run.emit(9 /* task:cancelled */, i, { error });
-  if (s.status[i] === CANCELLED) run.skipDependents(i, 'cancelled'); // unless a listener retried it
-  run.afterFinish();
-  return true;
 }
 
 /**

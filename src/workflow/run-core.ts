@@ -15,6 +15,7 @@ import { TaskHeap } from '../scheduler/task-heap.js';
 import type { CompiledWorkflow } from './compiled.js';
 import { EVENT_TYPES } from './compiled.js';
 import { EventHub } from './events.js';
+import type { ArchiveHooks, DurableHooks, StallHooks } from './run-extras.js';
 import { RunGraph } from './run-graph.js';
 import { CANCELLED, PENDING, READY, RESUMING, RUNNING, SKIPPED, SUCCEEDED, SUSPENDED, TaskState } from './state.js';
 import type { RunStatus, WorkflowEvent } from './types.js';
@@ -72,6 +73,16 @@ export abstract class RunCore {
   readonly retryBase = new Map<number, number>();
   /** How to withdraw this run's tasks from the shared rate limiters' queues (on cancel). */
   readonly limiterWaits = new Set<() => void>();
+  /** The run's record in a durable store (resume, journal), if the workflow has one. */
+  durable: DurableHooks | undefined;
+  /** Stall detection, when a task or the workflow has a `stallTimeoutMs`. */
+  stall: StallHooks | undefined;
+  /** Archival of finished added tasks (`archiveAfterMs`). */
+  archive: ArchiveHooks | undefined;
+  /** Set by `handle.drain()`: no task starts any more. */
+  draining = false;
+  /** A drain waiting for the running tasks to end. */
+  drainWaiter: (() => void) | undefined;
   running = 0;
   unfinished: number;
   settled = false;
@@ -99,7 +110,8 @@ export abstract class RunCore {
 
   constructor(
     readonly wf: CompiledWorkflow,
-    readonly runInput: unknown,
+    /** `RunOptions.input` (a resumed run's recorded input when none is given). */
+    public runInput: unknown,
     runId: string | undefined,
   ) {
     this.runId = runId ?? `run-${++runCounter}`;
@@ -201,6 +213,11 @@ export abstract class RunCore {
     }
   }
 
+  /** Records nothing more (a replayed run that had ended: the store has it all). */
+  stopRecording(): void {
+    this.batch = undefined;
+  }
+
   /** Hands this tick's transitions to the recorders. */
   private flush(): void {
     this.flushQueued = false;
@@ -228,7 +245,7 @@ export abstract class RunCore {
 
   /** Frees the slot (and group slot) of a running task. */
   vacate(i: number): void {
-    this.running--;
+    if (--this.running === 0 && this.drainWaiter !== undefined) queueMicrotask(this.drainWaiter);
     const g = this.s.group.length > 0 ? this.s.group[i] : 0;
     if (g !== 0) {
       this.groupRunning[g]--;
@@ -278,6 +295,7 @@ export abstract class RunCore {
   /** Ends the live attempt of `i`: slot, timer, signal controller, span. */
   endAttempt(i: number, error?: unknown): void {
     if (this.s.status[i] === RUNNING) this.vacate(i);
+    if (this.stall !== undefined) this.stall.ended(i);
     this.clearTimer(i);
     if (this.deadlines.size > 0) this.deadlines.delete(i);
     if (this.timeLeft.size > 0) this.timeLeft.delete(i);
@@ -367,6 +385,9 @@ export abstract class RunCore {
     }
     this.emit(10 /* run:end */, -1, { status });
     this.flush();
+    this.stall?.stop();
+    this.archive?.stop();
+    this.durable?.end();
     this.hub.close();
     this.settle();
   }

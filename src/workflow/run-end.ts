@@ -14,7 +14,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Cancels the whole run: every unfinished task is cancelled, running ones see their signal abort. */
 export function cancelRun(run: RunCore, reason: unknown, status: RunStatus | undefined): void {
   if (run.settled) return;
-  const error = isWeftError(reason, 'TASK_CANCELLED') ? reason : new TaskCancelledError(undefined, describeReason(reason), { cause: reason });
+  // A drain's RUN_INTERRUPTED is kept as it is: a resume looks for it.
+  const error = isWeftError(reason, 'TASK_CANCELLED') || isWeftError(reason, 'RUN_INTERRUPTED') ? reason : new TaskCancelledError(undefined, describeReason(reason), { cause: reason });
   const s = run.s;
   const t = run.tick();
   run.settled = true; // stale callbacks from here on are ignored
@@ -129,4 +130,30 @@ export function failTask(run: RunCore, i: number, error: unknown): void {
   }
   run.skipDependents(i, 'failed');
   run.afterFinish();
+}
+
+/** Cancels one task; its dependents are skipped. Returns false if it had already finished. */
+export function cancelTask(run: RunCore, taskId: string, reason?: unknown): boolean {
+  const i = run.graph.indexOf(taskId);
+  if (i === undefined) throw new RangeError(`Unknown task \`${String(taskId)}\` in run ${run.runId}`);
+  const s = run.s;
+  const st = s.status[i];
+  if (st >= SUCCEEDED || run.settled) return false;
+  const error = new TaskCancelledError(taskId, reason === undefined ? 'cancelled by cancelTask()' : String(reason instanceof Error ? reason.message : reason), { cause: reason });
+  if (st === RUNNING || st === SUSPENDED || st === RESUMING) {
+    const controller = run.controllers.get(i); // endAttempt forgets it
+    const waiter = run.suspensions.get(i);
+    run.endAttempt(i, error);
+    controller?.abort(error);
+    waiter?.reject(error);
+  }
+  run.clearTimer(i);
+  s.status[i] = CANCELLED;
+  s.t1[i] = run.tick();
+  run.errors.set(i, error);
+  run.unfinished--;
+  run.emit(9 /* task:cancelled */, i, { error });
+  if (s.status[i] === CANCELLED) run.skipDependents(i, 'cancelled'); // unless a listener retried it
+  run.afterFinish();
+  return true;
 }

@@ -12,6 +12,9 @@ import type { TaskInput, TaskSpec } from './types.js';
 // 50 vs 1290 ns for three keys), and no dependency id can collide with an Object.prototype member.
 export const EMPTY_INPUT: TaskInput = Object.freeze(Object.create(null) as TaskInput);
 
+/** The spec of an empty slot. */
+const ARCHIVED: TaskSpec = Object.freeze({ id: '', run: () => undefined });
+
 /** @internal The tasks of one run and the edges between them. */
 export class RunGraph {
   // Shared with the compiled workflow until a task is added (see own()): a run of a big static
@@ -28,6 +31,10 @@ export class RunGraph {
   private readonly extraRetry = new Map<number, ResolvedRetryPolicy>();
   /** Per-attempt limits of the tasks that have one (few do; a map keeps the common case free). */
   readonly timeouts: Map<number, number>;
+  /** Slots of archived tasks (run-archive.ts), taken again by the next added tasks. */
+  private readonly free = new Set<number>();
+  /** Tasks archived so far. */
+  archived = 0;
 
   constructor(readonly wf: CompiledWorkflow) {
     this.n = wf.specs.length;
@@ -66,11 +73,28 @@ export class RunGraph {
     if (extra) for (const d of extra) fn(d);
   }
 
-  /** Task `i`'s dependencies: defined ones first, then those added while running. */
+  /** Empty slots now. */
+  get freeSlots(): number {
+    return this.free.size;
+  }
+
+  /** Whether slot `i` is empty (its task was archived and nothing took the slot since). */
+  isFree(i: number): boolean {
+    return this.free.size > 0 && this.free.has(i);
+  }
+
+  /** Task `i`'s dependencies (still in memory): defined ones first, then those added while running. */
   predecessors(i: number): number[] {
-    const out = (this.specs[i].dependsOn ?? []).map((id) => this.indexOf(id)!);
+    const deps = this.specs[i].dependsOn ?? [];
+    let out = deps.map((id) => this.indexOf(id)!);
+    if (this.archived > 0) out = out.filter((d) => d !== undefined);
     const extra = this.extraPreds.get(i);
     return extra ? out.concat(extra) : out;
+  }
+
+  /** Dependencies added to task `i` while running (`addDependency`), if any. */
+  extraPredecessors(i: number): readonly number[] | undefined {
+    return this.extraPreds.size > 0 ? this.extraPreds.get(i) : undefined;
   }
 
   /** Whether task `i` already waits for `d`. */
@@ -127,13 +151,38 @@ export class RunGraph {
   /** Appends a task (its dependencies already resolved to known ids) and returns its index. */
   add(spec: TaskSpec, retry: ResolvedRetryPolicy | undefined): number {
     this.own();
-    const i = this.n++;
-    this.specs.push(spec);
-    this.ids.push(spec.id);
+    let i: number;
+    if (this.free.size > 0) {
+      i = this.free.values().next().value!;
+      this.free.delete(i);
+      this.specs[i] = spec;
+      this.ids[i] = spec.id;
+    } else {
+      i = this.n++;
+      this.specs.push(spec);
+      this.ids.push(spec.id);
+    }
     if (spec.timeoutMs !== undefined) this.timeouts.set(i, spec.timeoutMs);
     this.added.set(spec.id, i);
     if (retry !== undefined) this.extraRetry.set(i, retry);
     return i;
+  }
+
+  /**
+   * Forgets the added task `i` (archived: finished, with every dependent finished): its id, spec
+   * and edges go, and its slot is taken by the next added task. Edges to it from its dependencies
+   * stay: those have finished and never release it again.
+   */
+  release(i: number): void {
+    this.added.delete(this.ids[i]);
+    this.specs[i] = ARCHIVED;
+    this.ids[i] = '';
+    this.extraSucc.delete(i);
+    this.extraPreds.delete(i);
+    this.extraRetry.delete(i);
+    this.timeouts.delete(i);
+    this.free.add(i);
+    this.archived++;
   }
 
   /** Records that `d` releases `i` when it succeeds (an edge added while running). */

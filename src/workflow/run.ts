@@ -65,6 +65,7 @@ export class Run extends RunCore {
       const detach = this.detach;
       this.detach = () => (detach?.(), unwatch());
     }
+    if (this.durable !== undefined && this.durable.begin()) return; // a recorded run that had ended
     const { remaining, status } = this.s;
     for (let i = 0, n = this.graph.n; i < n; i++) if (remaining[i] === 0 && status[i] === PENDING) this.makeReady(i);
     this.pump();
@@ -73,7 +74,7 @@ export class Run extends RunCore {
 
   /** Starts ready tasks while the limits allow, in priority order. */
   pump(): void {
-    if (this.pumping || this.settled) return;
+    if (this.pumping || this.settled || this.draining) return;
     this.pumping = true;
     this.tick();
     const s = this.s;
@@ -138,6 +139,7 @@ export class Run extends RunCore {
     this.running++;
     const g = this.s.group.length > 0 ? this.s.group[i] : 0;
     if (g !== 0) this.groupRunning[g]++;
+    if (this.stall !== undefined) this.stall.started(i);
     if (this.graph.timeouts.size > 0) {
       const timeoutMs = this.graph.timeouts.get(i);
       if (timeoutMs !== undefined) this.armTimeout(i, this.timeLeft.get(i) ?? timeoutMs);
@@ -160,7 +162,8 @@ export class Run extends RunCore {
     );
   }
 
-  private startNow(i: number): void {
+  /** @internal Starts an attempt of task `i` now (a restored suspended task restarts through here). */
+  startNow(i: number): void {
     const s = this.s;
     const attempt = ++s.attempts[i];
     if (this.resumeData.size > 0) this.resumeData.delete(i); // resume data belongs to one attempt
@@ -168,7 +171,8 @@ export class Run extends RunCore {
     this.queueWait.record(t - s.t0[i]);
     s.t0[i] = t;
     this.occupy(i);
-    this.emit(2 /* task:start */, i);
+    const deadline = this.deadlines.size > 0 ? this.deadlines.get(i) : undefined;
+    this.emit(2 /* task:start */, i, deadline === undefined ? undefined : { deadline });
     if (this.settled || s.status[i] !== RUNNING) return; // a listener cancelled it
     const tracer = this.wf.options.tracer;
     const ids = this.graph.ids;
@@ -203,8 +207,9 @@ export class Run extends RunCore {
   }
 
   private resumeNow(i: number): void {
-    this.occupy(i);
     const waiter = this.suspensions.get(i);
+    if (waiter === undefined && this.durable !== undefined && this.durable.restart(i, this.resumeData.get(i))) return;
+    this.occupy(i);
     this.suspensions.delete(i);
     waiter?.resolve(this.resumeData.get(i));
   }
@@ -247,6 +252,7 @@ export class Run extends RunCore {
     }
     const extra = this.graph.addedDependents(i);
     if (extra) for (const d of extra) if (--remaining[d] === 0 && status[d] === PENDING) this.makeReady(d);
+    if (this.archive !== undefined) this.archive.finished(i);
     this.afterFinish();
   }
 

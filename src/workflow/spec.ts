@@ -11,9 +11,10 @@ import { checkWorkerTaskOptions } from '../executors/worker-options.js';
 import type { TaskPool } from '../executors/task-pool.js';
 import { resolvePressure, type ResolvedPressure } from '../observe/resource-monitor.js';
 import { resolveRetry, type ResolvedRetryPolicy } from '../scheduler/retry.js';
+import type { DurableStore } from '../store/durable-store.js';
 import type { Recorder } from './recorder.js';
 import type { WorkflowOptions } from './options.js';
-import type { AgentTaskSpec, TaskSpec } from './types.js';
+import type { AgentTaskSpec, StallAction, TaskSpec } from './types.js';
 
 /** Workflow options with defaults applied. */
 export interface ResolvedWorkflowOptions {
@@ -34,6 +35,10 @@ export interface ResolvedWorkflowOptions {
   readonly onBudgetExceeded: 'fail' | 'suspend';
   readonly workerPool: TaskPool | undefined;
   readonly pressure: ResolvedPressure | undefined;
+  readonly store: DurableStore | undefined;
+  readonly stallTimeoutMs: number | undefined;
+  readonly onStall: StallAction;
+  readonly archiveAfterMs: number | undefined;
 }
 
 /** Defaults of {@link WorkflowOptions}. */
@@ -43,7 +48,10 @@ export const DEFAULT_WORKFLOW_OPTIONS = Object.freeze({
   maxPendingTasks: 100_000,
   backpressure: 'wait' as const,
   onBudgetExceeded: 'fail' as const,
+  onStall: 'retry' as const,
 });
+
+const STALL_ACTIONS: readonly StallAction[] = ['retry', 'fail', 'cancel'];
 
 function checkCap(name: string, value: unknown): number {
   if (value === Infinity) return Infinity;
@@ -69,6 +77,7 @@ export function resolveWorkflowOptions(options: WorkflowOptions): ResolvedWorkfl
   if (groupNames.length > 0xffff) throw new RangeError(`Expected at most 65535 groups, got ${groupNames.length - 1}`);
   const rateLimits = options.rateLimits ?? {};
   if (typeof rateLimits !== 'object' || rateLimits === null) throw new TypeError(expectedMessage('rateLimits', 'an object of rate limit options', rateLimits));
+  const store = checkStore(options.store);
   const tracer = options.tracer;
   if (tracer !== undefined && typeof tracer?.startSpan !== 'function') throw new TypeError(expectedMessage('tracer', 'an OpenTelemetry Tracer', tracer));
   return Object.freeze({
@@ -82,12 +91,17 @@ export function resolveWorkflowOptions(options: WorkflowOptions): ResolvedWorkfl
     tracer,
     memory: checkMemory(options.memory),
     executor: options.executor === undefined ? inProcessExecutor : checkExecutor(options.executor),
-    recorders: checkRecorders(options.recorders === undefined ? [] : options.recorders),
+    // The store records like any recorder, after the ones given.
+    recorders: checkRecorders([...(options.recorders === undefined ? [] : checkArray(options.recorders)), ...(store === undefined ? [] : [store])]),
     agents,
     budget: checkBudget('budget', options.budget),
     onBudgetExceeded: checkOneOf('onBudgetExceeded', options.onBudgetExceeded ?? DEFAULT_WORKFLOW_OPTIONS.onBudgetExceeded, ['fail', 'suspend']),
     workerPool: checkWorkerPool(options.workerPool),
     pressure: resolvePressure(options.pressure),
+    store,
+    stallTimeoutMs: options.stallTimeoutMs === undefined ? undefined : checkStall('stallTimeoutMs', options.stallTimeoutMs),
+    onStall: checkOneOf('onStall', options.onStall ?? DEFAULT_WORKFLOW_OPTIONS.onStall, STALL_ACTIONS),
+    archiveAfterMs: options.archiveAfterMs === undefined ? undefined : checkFinite('archiveAfterMs', options.archiveAfterMs, 0),
   });
 }
 
@@ -132,12 +146,30 @@ function checkWorkerPool(pool: WorkflowOptions['workerPool']): TaskPool | undefi
   return pool;
 }
 
-function checkRecorders(recorders: readonly Recorder[]): readonly Recorder[] {
+function checkArray(recorders: readonly Recorder[]): readonly Recorder[] {
   if (!Array.isArray(recorders)) throw new TypeError(expectedMessage('recorders', 'an array of Recorders', recorders));
+  return recorders;
+}
+
+function checkRecorders(recorders: readonly Recorder[]): readonly Recorder[] {
   recorders.forEach((r, k) => {
     if (typeof r !== 'object' || r === null || typeof r.record !== 'function') throw new TypeError(expectedMessage(`recorders[${k}]`, 'a Recorder (an object with a record(batch) method)', r));
   });
   return Object.freeze([...recorders]);
+}
+
+function checkStore(store: WorkflowOptions['store']): DurableStore | undefined {
+  if (store === undefined) return undefined;
+  if (typeof store !== 'object' || store === null || typeof store.beginRun !== 'function' || typeof store.record !== 'function' || typeof store.readStep !== 'function') {
+    throw new TypeError(expectedMessage('store', 'a durable store (openStore({ path }))', store));
+  }
+  return store;
+}
+
+/** A stall limit: a timer's range, like `timeoutMs`. */
+function checkStall(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !(value > 0) || value > 2 ** 31 - 1) throw new RangeError(expectedMessage(name, 'a number in (0, 2147483647]', value));
+  return value;
 }
 
 function checkMemory(memory: WorkflowOptions['memory']): WorkflowOptions['memory'] {
@@ -190,6 +222,8 @@ export function checkTaskSpec(spec: TaskSpec, groupIndex: ReadonlyMap<string, nu
         throw new RangeError(expectedMessage('timeoutMs', 'a number in (0, 2147483647]', spec.timeoutMs));
       }
     }
+    if (spec.stallTimeoutMs !== undefined) checkStall('stallTimeoutMs', spec.stallTimeoutMs);
+    if (spec.onStall !== undefined) checkOneOf('onStall', spec.onStall, STALL_ACTIONS);
     const ro = spec.rememberOutput;
     if (ro !== undefined && typeof ro !== 'boolean' && (typeof ro !== 'object' || ro === null)) throw new TypeError(expectedMessage('rememberOutput', 'a boolean or remember options', ro));
     if (spec.critical !== undefined && typeof spec.critical !== 'boolean') throw new TypeError(expectedMessage('critical', 'a boolean', spec.critical));

@@ -62,6 +62,29 @@ export interface TaskSpec<O = unknown> {
    * @default none (the workflow's executor runs `run`)
    */
   readonly worker?: WorkerTaskOptions;
+  /**
+   * A running attempt silent (no `ctx.heartbeat()`, no `ctx.step()` ending) for longer than this
+   * has stalled: it gets its {@link onStall} action and a `task:stalled` event.
+   * @default the workflow's `stallTimeoutMs` (none: no stall detection)
+   */
+  readonly stallTimeoutMs?: number;
+  /**
+   * What a stall does: `'retry'` fails the attempt with `TASK_STALLED` (its retry policy decides
+   * whether another attempt runs), `'fail'` fails the task for good, `'cancel'` cancels it.
+   * @default the workflow's `onStall` ('retry')
+   */
+  readonly onStall?: StallAction;
+}
+
+/** What happens to a task that stalled (see `TaskSpec.stallTimeoutMs`). */
+export type StallAction = 'retry' | 'fail' | 'cancel';
+
+/** What a journaled step's function receives (see `TaskContext.step`). */
+export interface StepContext {
+  /** `${runId}/${taskId}/${key}`: the same on every attempt and after a resume; give it to the outside world (an HTTP `Idempotency-Key`). */
+  readonly idempotencyKey: string;
+  /** The step's signal (the option's, else the attempt's). */
+  readonly signal: AbortSignal;
 }
 
 /**
@@ -142,6 +165,37 @@ export interface TaskContext {
    * on, and the promise resolves with the data passed to `handle.resume(taskId, data)`.
    */
   suspend(reason: string, payload?: unknown): Promise<unknown>;
+  /**
+   * Runs `fn` once per run and journals its result under `key` (with the workflow's `store`):
+   * an attempt that runs again (a retry, or after a crash) gets the journaled result instead of
+   * calling `fn` again. `fn` may still run twice when the process dies between its end and the
+   * journal write (at-least-once): pass `idempotencyKey` to the outside world. Without a store it
+   * just runs `fn`. A key used twice in one attempt: `STEP_DUPLICATE`.
+   */
+  step<T>(key: string, fn: (step: StepContext) => T | PromiseLike<T>, options?: { signal?: AbortSignal }): Promise<T>;
+  /**
+   * Runs the synchronous `fn` on the store's own SQLite connection in one transaction with its
+   * journal record: exactly once per run and `key` (a repeat returns the recorded value without
+   * calling `fn`). Without a store: `NO_STORE`.
+   */
+  transaction<T>(key: string, fn: (db: StoreDatabase) => T): T;
+}
+
+/**
+ * The store's SQLite connection as `ctx.transaction` hands it over: a better-sqlite3 `Database`,
+ * typed here by the part a transaction uses, so that weft's types need no `@types/better-sqlite3`.
+ */
+export interface StoreDatabase {
+  prepare(sql: string): StoreStatement;
+  exec(sql: string): unknown;
+  pragma(source: string, options?: { simple?: boolean }): unknown;
+}
+
+/** A prepared statement of {@link StoreDatabase}. */
+export interface StoreStatement {
+  run(...params: unknown[]): { changes: number; lastInsertRowid: number | bigint };
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
 }
 
 /** Event types, in the order a task meets them. */
@@ -161,7 +215,8 @@ export type WorkflowEventType =
   | 'dependency:added'
   | 'task:heartbeat'
   | 'task:stream'
-  | 'run:pressure';
+  | 'run:pressure'
+  | 'task:stalled';
 
 /** One event of a run. Fields beyond `type`, `time` and `runId` are set where they apply. */
 export interface WorkflowEvent {
@@ -175,7 +230,7 @@ export interface WorkflowEvent {
   readonly agent?: string;
   /** `task:stream`: what the task passed to `ctx.stream()`. */
   readonly delta?: string;
-  /** `task:failed`, `task:retry`, `task:skipped`, `task:cancelled`: why. */
+  /** `task:failed`, `task:retry`, `task:skipped`, `task:cancelled`, `task:stalled`: why. */
   readonly error?: unknown;
   /** `task:retry`: the backoff before the next attempt. */
   readonly delayMs?: number;
@@ -204,8 +259,11 @@ export interface WorkflowEvent {
   readonly pressure?: PressureState;
 }
 
-/** How a run ended: `failed` when any task failed or was skipped. */
-export type RunStatus = 'succeeded' | 'failed' | 'cancelled';
+/**
+ * How a run ended: `failed` when any task failed or was skipped; `interrupted` when
+ * `handle.drain()` stopped it (a durable run resumes from there).
+ */
+export type RunStatus = 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
 
 /** A task's outcome (or state, in a snapshot). */
 export interface TaskResult {

@@ -11,6 +11,10 @@ import { RunHandle } from './handle.js';
 import { toMermaid } from './mermaid.js';
 import type { CompiledWorkflow, CompleteHook } from './compiled.js';
 import { Run } from './run.js';
+import { checkGrace, checkSignals, DEFAULT_DRAIN_GRACE_MS, drainOnSignals } from './run-drain.js';
+import { ArchiveWatch } from './run-archive.js';
+import { DurableRun } from './run-durable.js';
+import { StallWatch } from './run-stall.js';
 import { addAgentGroup, checkTaskSpec, prepareTaskSpec, resolveWorkflowOptions, type ResolvedWorkflowOptions } from './spec.js';
 import type { RunOptions, WorkflowOptions } from './options.js';
 import type { AgentTaskSpec, RunResult, TaskSpec } from './types.js';
@@ -158,16 +162,29 @@ export class Workflow {
     if (typeof options !== 'object' || options === null) throw new TypeError(expectedMessage('options', 'a run options object', options));
     if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw new TypeError(expectedMessage('signal', 'an AbortSignal', options.signal));
     if (options.runId !== undefined && (typeof options.runId !== 'string' || options.runId.length === 0)) throw new TypeError(expectedMessage('runId', 'a non-empty string', options.runId));
+    const store = this.options.store;
+    if (store !== undefined && options.runId === undefined) throw new TypeError('A run of a workflow with a `store` needs a `runId` (`wf.run({ runId })`): it is the name its record is found by');
+    if (options.acceptChanges !== undefined && typeof options.acceptChanges !== 'boolean') throw new TypeError(expectedMessage('acceptChanges', 'a boolean', options.acceptChanges));
+    const signals = options.drainOnSignals === undefined ? undefined : checkSignals(options.drainOnSignals);
+    const graceMs = options.drainGraceMs === undefined ? DEFAULT_DRAIN_GRACE_MS : checkGrace('drainGraceMs', options.drainGraceMs);
     const run = new Run(this.compile(), options.input, options.runId);
+    run.stall = StallWatch.forRun(run);
+    run.archive = ArchiveWatch.forRun(run);
+    if (store !== undefined) DurableRun.begin(run, options.acceptChanges === true);
     const handle = new RunHandle(run);
+    if (signals !== undefined) drainOnSignals(run, signals, graceMs);
     // Begin on the next microtask, so that listeners attached right after start() see every event.
     queueMicrotask(() => run.begin(options.signal));
     return handle;
   }
 
-  /** Runs to the end: `start(options).result`. */
+  /** Runs to the end: `start(options).result` (what `start` throws, this rejects with). */
   run(options: RunOptions = {}): Promise<RunResult> {
-    return this.start(options).result;
+    try {
+      return this.start(options).result;
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** The graph as a Mermaid flowchart. */
