@@ -66,7 +66,7 @@ export { LlmHttpError, LlmRateLimitedError, LlmBadResponseError, LlmMaxStepsErro
 // --- durable runs: resume, journaled steps, stalls, drain (the store itself: openStore) ---
 export { WorkflowChangedError, TaskNotResumableError, NoStoreError, DuplicateStepError, TaskStalledError, RunInterruptedError } from './errors.js';
 export type { DefinitionChanges } from './errors.js';
-export type { StallAction, StepContext, StoreDatabase, StoreStatement } from './workflow/index.js';
+export type { StallAction, StepContext } from './workflow/index.js';
 export type { DrainOptions } from './workflow/index.js';
 
 // --- run store: the durable recorder on SQLite (runs, tasks, steps, events, retention) ---

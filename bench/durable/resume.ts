@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStore } from '../../src/store/run-store.js';
+import { openStore } from '../../src/store/open-store.js';
 import { workflow, type Workflow } from '../../src/workflow/index.js';
 import type { DurableStore } from '../../src/store/durable-store.js';
 

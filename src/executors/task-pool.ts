@@ -14,19 +14,32 @@ export interface TaskPool {
   readonly isClosed: boolean;
   /** Calls `wake` once, when a thread or worker is next free; returns the unsubscribe function. */
   onIdle(wake: () => void): () => void;
+  /** Ends the threads or workers (their attempts fail). */
+  close(): void | Promise<void>;
 }
 
-let loader: (() => Promise<TaskPool>) | undefined;
+/** How the process-wide pool is had and closed (Node's thread pool installs one). */
+export interface DefaultTaskPool {
+  load(): Promise<TaskPool>;
+  close(): Promise<void>;
+}
+
+let fallback: DefaultTaskPool | undefined;
 
 /**
- * @internal Installs how the process-wide pool is created (the Node entry installs Node's thread
- * pool). Without it, a worker task in a workflow without `workerPool` fails with a clear error.
+ * @internal Installs the process-wide pool (Node's thread pool module does when it loads).
+ * Without it, a worker task in a workflow without `workerPool` fails with a clear error.
  */
-export function setDefaultTaskPool(load: () => Promise<TaskPool>): void {
-  loader = load;
+export function setDefaultTaskPool(pool: DefaultTaskPool): void {
+  fallback = pool;
 }
 
 /** @internal The process-wide pool, or `undefined` where none is installed (the browser entry). */
 export function loadDefaultTaskPool(): Promise<TaskPool> | undefined {
-  return loader?.();
+  return fallback?.load();
+}
+
+/** @internal Closes the process-wide pool if there is one. */
+export async function closeDefaultTaskPool(): Promise<void> {
+  await fallback?.close();
 }

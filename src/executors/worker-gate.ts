@@ -127,5 +127,6 @@ function failingPool(error: unknown): TaskPool {
     idle: 0,
     isClosed: true,
     onIdle: () => () => {},
+    close: () => {},
   };
 }

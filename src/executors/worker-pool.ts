@@ -269,7 +269,7 @@ export function defaultWorkerPool(): WorkerPool {
 
 // Loading this module (the Node entry does) makes its pool the engine's fallback; the browser
 // entry never loads it, so a browser bundle of the engine does not pull piscina in.
-setDefaultTaskPool(async () => defaultWorkerPool());
+setDefaultTaskPool({ load: async () => defaultWorkerPool(), close: () => closeWorkers() });
 
 /** Closes the process-wide pool (a later worker task creates a new one). */
 export async function closeWorkers(): Promise<void> {

@@ -19,6 +19,8 @@ export interface StoreDatabase {
   prepare(sql: string): StoreStatement;
   /** Runs one or more statements without results. */
   exec(sql: string): unknown;
+  /** Runs a PRAGMA; `simple` returns the first column of the first row. */
+  pragma(source: string, options?: { simple?: boolean }): unknown;
   /** Wraps `fn` in a transaction (a savepoint when nested): call the result to run it. */
   transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R;
   /** Whether a transaction is open on the connection. */

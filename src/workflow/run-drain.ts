@@ -6,6 +6,7 @@ import { RunInterruptedError } from '../errors.js';
 import { expectedMessage } from '../internal/validate.js';
 import { cancelRun } from './run-end.js';
 import type { RunCore } from './run-core.js';
+import { closeDefaultTaskPool } from '../executors/task-pool.js';
 
 /** Options of `handle.drain()`. */
 export interface DrainOptions {
@@ -77,7 +78,7 @@ async function closeAfterDrain(run: RunCore): Promise<void> {
   run.wf.options.store?.close();
   const pool = run.wf.options.workerPool;
   if (pool !== undefined) await pool.close();
-  else if (run.gate !== undefined) await (await import('../executors/worker-pool.js')).closeWorkers();
+  else if (run.gate !== undefined) await closeDefaultTaskPool();
 }
 
 /** Checks `drainOnSignals`. */

@@ -2,6 +2,9 @@ import type { RetryPolicy } from '../scheduler/retry.js';
 import type { RememberOutputOptions, RunMemory } from '../memory/run-memory.js';
 import type { WorkerTaskOptions } from '../executors/worker-options.js';
 import type { PressureState } from '../observe/resource-monitor.js';
+import type { StoreDatabase } from '../store/store-database.js';
+
+export type { StoreDatabase, StoreStatement } from '../store/store-database.js';
 
 /**
  * Where a task stands. `pending`: waiting for dependencies; `ready`: runnable, waiting for a
@@ -181,22 +184,6 @@ export interface TaskContext {
   transaction<T>(key: string, fn: (db: StoreDatabase) => T): T;
 }
 
-/**
- * The store's SQLite connection as `ctx.transaction` hands it over: a better-sqlite3 `Database`,
- * typed here by the part a transaction uses, so that weft's types need no `@types/better-sqlite3`.
- */
-export interface StoreDatabase {
-  prepare(sql: string): StoreStatement;
-  exec(sql: string): unknown;
-  pragma(source: string, options?: { simple?: boolean }): unknown;
-}
-
-/** A prepared statement of {@link StoreDatabase}. */
-export interface StoreStatement {
-  run(...params: unknown[]): { changes: number; lastInsertRowid: number | bigint };
-  get(...params: unknown[]): unknown;
-  all(...params: unknown[]): unknown[];
-}
 
 /** Event types, in the order a task meets them. */
 export type WorkflowEventType =

@@ -30,6 +30,7 @@ function slotPool(size: number) {
       wakers.push(wake);
       return () => void wakers.splice(wakers.indexOf(wake), 1);
     },
+    close() {},
   };
   return { pool, ran };
 }
