@@ -45,7 +45,15 @@ const errorExtension: Extension<Error> = {
   decode(data) {
     const [name, message, stack, props, hasCause, cause] = storeCodec().decode(data) as [string, string, string | null, Record<string, unknown>, boolean, unknown];
     const Ctor = BUILTIN_ERRORS[name] ?? Error;
-    const error = new Ctor(message, hasCause ? { cause } : undefined);
+    // The recorded stack replaces the new one: capturing it (most of the cost of an Error) is skipped.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    let error: Error;
+    try {
+      error = new Ctor(message, hasCause ? { cause } : undefined);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
     error.name = name;
     if (stack !== null) error.stack = stack;
     else delete error.stack;

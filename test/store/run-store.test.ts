@@ -51,6 +51,23 @@ describe('beginRun / endRun', () => {
     expect(run!.tasks.get('b')).not.toHaveProperty('endedAt');
   });
 
+  it('reads tasks stopped by one reason back with one error, decoded once (its name, message, code and stack kept)', () => {
+    store.beginRun('r1', META);
+    const reason = Object.assign(new Error('drained'), { code: 'RUN_INTERRUPTED' });
+    const other = new RangeError('own failure');
+    store.record([ev('run:start', undefined), ...['a', 'b', 'c'].map((id) => ev('task:cancelled', id, { error: reason })), ev('task:failed', 'd', { error: other })]);
+    store.endRun('r1');
+    const run = store.beginRun('r1', META)!;
+    const a = run.tasks.get('a')!.error as Error & { code: string };
+    expect(a).toBeInstanceOf(Error);
+    expect([a.message, a.code, a.stack]).toEqual(['drained', 'RUN_INTERRUPTED', reason.stack]);
+    expect(run.tasks.get('b')!.error).toBe(a);
+    expect(run.tasks.get('c')!.error).toBe(a);
+    const d = run.tasks.get('d')!.error as Error;
+    expect(d).toBeInstanceOf(RangeError);
+    expect([d.message, d.stack]).toEqual(['own failure', other.stack]);
+  });
+
   it('refuses a run this store already holds, and one held by a live other store (RUN_LEASED naming run, file and holder)', () => {
     store.beginRun('r1', META);
     expect(() => store.beginRun('r1', META)).toThrow(/run `r1` .* is held by .*\(this store\)/);
