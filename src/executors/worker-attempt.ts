@@ -99,7 +99,7 @@ class LiveAttempt implements LinkedAttempt {
     if (quota !== undefined) {
       this.watchdog = setInterval(() => {
         const used = this.cpuNow();
-        if (used > quota) this.stop(new CpuQuotaExceededError(attempt.taskId, quota, used));
+        if (used > quota) this.stop(new CpuQuotaExceededError(attempt.taskId, quota, used), used);
       }, Math.max(1, Math.min(quota / 4, 10)));
       this.watchdog.unref();
     }
@@ -185,10 +185,11 @@ class LiveAttempt implements LinkedAttempt {
     return thread === undefined ? 0 : thread.performance.eventLoopUtilization().active - this.active0;
   }
 
-  stop(reason: unknown): void {
+  /** Stops the attempt with `reason`; `cpuMs`: the reading that decided it (the event must say the same as the error). */
+  stop(reason: unknown, cpuMs = this.cpuNow()): void {
     if (this.stopped !== undefined) return;
     this.stopped = reason;
-    this.attempt.resources?.({ cpuMs: this.cpuNow() }); // before the engine records the failure
+    this.attempt.resources?.({ cpuMs }); // before the engine records the failure
     const graceMs = this.pool.cancelGraceMs;
     if (graceMs === 0) {
       // After the engine has recorded the outcome (it does so once this returns): terminating
