@@ -15,6 +15,7 @@ import { inProcessExecutor } from './in-process.js';
 import type { WebWorkerJob, WebWorkerMessage } from './web-worker-protocol.js';
 import { DEFAULT_WORKER_TASK_OPTIONS } from './worker-options.js';
 import { fromPlainError } from './worker-protocol.js';
+import { SlotCount } from './slot-count.js';
 
 /** Which worker took an attempt (see {@link WebWorkerPoolOptions.onDispatch}). */
 export interface WebWorkerDispatch {
@@ -95,17 +96,16 @@ export class WebWorkerPool implements TaskPool {
   backend: 'wasm' | 'ts' | undefined;
   /** Why the workers use the TS kernels, when they do. */
   backendReason: string | undefined;
-  private busy = 0;
-  private readonly waiters: (() => void)[] = [];
   private slots: Slot[] | undefined;
+  private readonly slotCount: SlotCount;
   private module: Promise<WebAssembly.Module | undefined> | undefined;
   private readonly counts = { started: 0, replaced: 0, attempts: 0 };
-  private closed = false;
 
   /** @param options - see {@link WebWorkerPoolOptions} */
   constructor(private readonly options: WebWorkerPoolOptions = {}) {
     if (typeof options !== 'object' || options === null) throw new TypeError(expectedMessage('options', 'an options object', options));
     this.size = options.size === undefined ? defaultSize() : checkInteger('size', options.size, 1, 1024);
+    this.slotCount = new SlotCount(this.size, 'web worker pool is closed');
     if (options.url !== undefined && typeof options.url !== 'string' && !(options.url instanceof URL)) throw new TypeError(expectedMessage('url', 'a URL or a string', options.url));
     if (options.onDispatch !== undefined && typeof options.onDispatch !== 'function') throw new TypeError(expectedMessage('onDispatch', 'a function', options.onDispatch));
     if (options.around !== undefined && typeof options.around !== 'function') throw new TypeError(expectedMessage('around', 'a function', options.around));
@@ -119,12 +119,12 @@ export class WebWorkerPool implements TaskPool {
 
   /** Whether {@link close} was called. */
   get isClosed(): boolean {
-    return this.closed;
+    return this.slotCount.isClosed;
   }
 
   /** Workers free right now. */
   get idle(): number {
-    return this.closed ? 0 : this.size - this.busy;
+    return this.slotCount.idle;
   }
 
   /** See {@link WebWorkerPoolStats}. */
@@ -134,26 +134,17 @@ export class WebWorkerPool implements TaskPool {
 
   /** Takes a free worker for one attempt, or returns `false`. Give it back with {@link release}. */
   tryAcquire(): boolean {
-    if (this.closed) throw new Error('web worker pool is closed');
-    if (this.busy >= this.size) return false;
-    this.busy++;
-    return true;
+    return this.slotCount.tryAcquire();
   }
 
   /** Calls `wake` once when a worker may be free; returns a function that withdraws it. */
   onIdle(wake: () => void): () => void {
-    if (this.closed) queueMicrotask(wake);
-    else this.waiters.push(wake);
-    return () => {
-      const at = this.waiters.indexOf(wake);
-      if (at >= 0) this.waiters.splice(at, 1);
-    };
+    return this.slotCount.onIdle(wake);
   }
 
   /** Gives a worker back and lets the waiters have it. */
   release(): void {
-    this.busy--;
-    while (this.busy < this.size && this.waiters.length > 0 && !this.closed) this.waiters.shift()!();
+    this.slotCount.release();
   }
 
   /** Starts the workers (on first use otherwise) and resolves when every one has its kernels. */
@@ -163,9 +154,7 @@ export class WebWorkerPool implements TaskPool {
 
   /** Terminates every worker; attempts on them fail. The pool cannot be used afterwards. */
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    for (const wake of this.waiters.splice(0)) wake();
+    if (!this.slotCount.close()) return;
     for (const slot of this.slots ?? []) {
       slot.worker.terminate();
       slot.onCrash?.(new Error('web worker pool is closed'));
@@ -173,7 +162,7 @@ export class WebWorkerPool implements TaskPool {
   }
 
   private start(): Slot[] {
-    if (this.closed) throw new Error('web worker pool is closed');
+    if (this.slotCount.isClosed) throw new Error('web worker pool is closed');
     const wasm = this.options.wasm;
     this.module ??= wasm === false ? Promise.resolve(undefined) : loadWeftModule(wasm).catch(() => undefined);
     this.slots ??= Array.from({ length: this.size }, (_, i) => this.spawn(i));
@@ -213,7 +202,7 @@ export class WebWorkerPool implements TaskPool {
     worker.onerror = crash('web worker error');
     worker.onmessageerror = crash('a message from the web worker could not be read');
     void this.module!.then((module) => {
-      if (!this.closed) worker.postMessage({ t: 'init', wasm: module });
+      if (!this.slotCount.isClosed) worker.postMessage({ t: 'init', wasm: module });
     });
     return slot;
   }
@@ -222,7 +211,7 @@ export class WebWorkerPool implements TaskPool {
   private replace(slot: Slot): void {
     slot.worker.terminate();
     slot.onMessage = slot.onCrash = undefined;
-    if (this.closed || this.slots?.[slot.index] !== slot) return;
+    if (this.slotCount.isClosed || this.slots?.[slot.index] !== slot) return;
     this.counts.replaced++;
     this.slots[slot.index] = this.spawn(slot.index);
   }
@@ -250,21 +239,7 @@ export class WebWorkerPool implements TaskPool {
   }
 
   private acquire(signal: AbortSignal): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const wake = (): void => {
-        signal.removeEventListener('abort', onAbort);
-        if (this.closed) reject(new Error('web worker pool is closed'));
-        else if (this.tryAcquire()) resolve();
-        else this.waiters.unshift(wake);
-      };
-      const onAbort = (): void => {
-        const at = this.waiters.indexOf(wake);
-        if (at >= 0) this.waiters.splice(at, 1);
-        reject(signal.reason);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.waiters.push(wake);
-    });
+    return this.slotCount.acquire(signal);
   }
 
   private async runOnWorker(attempt: Attempt): Promise<unknown> {

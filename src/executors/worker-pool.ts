@@ -15,6 +15,7 @@ import { runWorkerAttempt, type AttemptPool } from './worker-attempt.js';
 import { ThreadLinks } from './worker-link.js';
 import { fromPlainError, type PlainError } from './worker-protocol.js';
 import { setDefaultTaskPool } from './task-pool.js';
+import { SlotCount } from './slot-count.js';
 
 /** Options of {@link createWorkerPool}. */
 export interface WorkerPoolOptions {
@@ -45,9 +46,6 @@ export interface WorkerPoolOptions {
 /** Defaults of {@link WorkerPoolOptions} (`threads` is the machine's available parallelism). */
 export const DEFAULT_WORKER_POOL_OPTIONS = Object.freeze({ cancelGraceMs: 0, heartbeatMs: 1000 });
 
-/** Called when a thread may be free. */
-type Waiter = () => void;
-
 /** An event-loop utilisation reading (as `performance.eventLoopUtilization()` returns). */
 export interface LoopUtilization {
   readonly idle: number;
@@ -72,6 +70,7 @@ export interface ThreadSet {
 export class WorkerPool {
   /** Threads that run at once. */
   readonly threads: number;
+  private readonly slots: SlotCount;
   /** See {@link WorkerPoolOptions.cancelGraceMs}. */
   readonly cancelGraceMs: number;
   /** See {@link WorkerPoolOptions.heartbeatMs}. */
@@ -80,15 +79,12 @@ export class WorkerPool {
   readonly executor: Executor;
   // The threads' links (private: the package's types name no Node type, and these would).
   private readonly links: ThreadLinks;
-  private busy = 0;
   private readonly ready = new Map<number, Piscina>();
-  private readonly waiters: Waiter[] = [];
   private readonly pools = new Map<number, Promise<Piscina>>();
   private readonly live = new Set<Piscina>();
   private readonly threadErrors = new Map<number, Error>();
   private module: Promise<WebAssembly.Module | undefined> | undefined;
   private readonly wasm: WasmSource | false | undefined;
-  private closed = false;
   /** Thread errors that no task was running to receive (a timer that threw after its task returned). */
   strayErrors = 0;
 
@@ -96,6 +92,7 @@ export class WorkerPool {
   constructor(options: WorkerPoolOptions = {}) {
     if (typeof options !== 'object' || options === null) throw new TypeError(expectedMessage('options', 'an options object', options));
     this.threads = options.threads === undefined ? availableParallelism() : checkInteger('threads', options.threads, 1, 1024);
+    this.slots = new SlotCount(this.threads, 'worker pool is closed');
     this.cancelGraceMs = options.cancelGraceMs === undefined ? DEFAULT_WORKER_POOL_OPTIONS.cancelGraceMs : checkInteger('cancelGraceMs', options.cancelGraceMs, 0);
     this.heartbeatMs = options.heartbeatMs === undefined ? DEFAULT_WORKER_POOL_OPTIONS.heartbeatMs : checkInteger('heartbeatMs', options.heartbeatMs, 0);
     this.wasm = options.wasm;
@@ -119,40 +116,22 @@ export class WorkerPool {
 
   /** Whether {@link close} was called. */
   get isClosed(): boolean {
-    return this.closed;
+    return this.slots.isClosed;
   }
 
   /** Threads free right now. */
   get idle(): number {
-    return this.closed ? 0 : this.threads - this.busy;
+    return this.slots.idle;
   }
 
   /** Takes a free thread for one job, or returns `false`. Give it back with {@link release}. */
   tryAcquire(): boolean {
-    if (this.closed) throw new Error('worker pool is closed');
-    if (this.busy >= this.threads) return false;
-    this.busy++;
-    return true;
+    return this.slots.tryAcquire();
   }
 
   /** Waits for a free thread (FIFO among waiters) and takes it. */
   acquire(signal?: AbortSignal): Promise<void> {
-    if (this.tryAcquire()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const waiter: Waiter = () => {
-        signal?.removeEventListener('abort', onAbort);
-        if (this.closed) reject(new Error('worker pool is closed'));
-        else if (this.tryAcquire()) resolve();
-        else this.waiters.unshift(waiter);
-      };
-      const onAbort = (): void => {
-        const at = this.waiters.indexOf(waiter);
-        if (at >= 0) this.waiters.splice(at, 1);
-        reject(signal!.reason);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.waiters.push(waiter);
-    });
+    return this.slots.acquire(signal);
   }
 
   /**
@@ -160,23 +139,17 @@ export class WorkerPool {
    * task). Returns a function that withdraws it.
    */
   onIdle(wake: () => void): () => void {
-    if (this.closed) queueMicrotask(wake);
-    else this.waiters.push(wake);
-    return () => {
-      const at = this.waiters.indexOf(wake);
-      if (at >= 0) this.waiters.splice(at, 1);
-    };
+    return this.slots.onIdle(wake);
   }
 
   /** Gives a thread back and lets the waiters have it. */
   release(): void {
-    this.busy--;
-    while (this.busy < this.threads && this.waiters.length > 0 && !this.closed) this.waiters.shift()!();
+    this.slots.release();
   }
 
   /** The piscina instance for threads with heap limit `maxMemoryMb` (0: none), started on first use. */
   piscina(maxMemoryMb: number): Promise<ThreadSet> {
-    if (this.closed) return Promise.reject(new Error('worker pool is closed'));
+    if (this.slots.isClosed) return Promise.reject(new Error('worker pool is closed'));
     let pool = this.pools.get(maxMemoryMb);
     if (pool === undefined) {
       pool = this.start(maxMemoryMb);
@@ -187,13 +160,13 @@ export class WorkerPool {
 
   /** @internal The started piscina instance of limit `maxMemoryMb`, or `undefined` (no promise to wait for on the hot path). */
   started(maxMemoryMb: number): ThreadSet | undefined {
-    return this.closed ? undefined : (this.ready.get(maxMemoryMb) as ThreadSet | undefined);
+    return this.slots.isClosed ? undefined : (this.ready.get(maxMemoryMb) as ThreadSet | undefined);
   }
 
   private async start(maxMemoryMb: number): Promise<Piscina> {
     this.module ??= this.wasm === false ? Promise.resolve(undefined) : loadWeftModule(this.wasm).catch(() => undefined);
     const wasm = await this.module;
-    if (this.closed) throw new Error('worker pool is closed');
+    if (this.slots.isClosed) throw new Error('worker pool is closed');
     const pool = new Piscina({
       filename: workerEntryUrl().href,
       minThreads: this.threads,
@@ -241,10 +214,8 @@ export class WorkerPool {
 
   /** Terminates every thread; running jobs fail. The pool cannot be used afterwards. */
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
     // Whoever waits for a thread learns now that none will come (their jobs fail).
-    for (const wake of this.waiters.splice(0)) wake();
+    if (!this.slots.close()) return;
     const pools = [...this.pools.values()];
     this.pools.clear();
     this.ready.clear();
