@@ -78,5 +78,13 @@ export type { StoreOptions, RetentionOptions, ResolvedStoreOptions, PruneResult 
 export { DEFAULT_QUERY_LIMIT } from './store/query-types.js';
 export type { RunQuery, TaskQuery, RunSummary, StoredEvent } from './store/query-types.js';
 export type { DurableStore, RecordedRun, RecordedTask, RecordedAddition, RecordedRunStatus, RunMeta } from './store/durable-store.js';
+
+// Scale-out: BullMQ on Redis (bullmq and ioredis are optional peers, loaded on first use)
+export { bullmqExecutor, DEFAULT_BULLMQ_EXECUTOR_OPTIONS } from './scale/bullmq-executor.js';
+export type { BullmqExecutor, BullmqExecutorOptions } from './scale/bullmq-executor.js';
+export { startWorker, DEFAULT_WEFT_WORKER_OPTIONS } from './scale/bullmq-worker.js';
+export type { WeftWorker, WeftWorkerOptions } from './scale/bullmq-worker.js';
+export type { RedisConnection } from './scale/redis-connection.js';
+export { JobLostError, MissingPackageError } from './errors.js';
 export { StoreCorruptError, StoreForeignError, StoreVersionError, StoreLockedError, StoreEncodeError, RunLeasedError, RunNotFoundError } from './errors.js';
 export type { StoreErrorCode } from './errors.js';

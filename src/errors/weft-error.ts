@@ -49,7 +49,10 @@ export type WeftErrorCode =
   | 'TASK_STALLED'
   | 'RUN_INTERRUPTED'
   // run store
-  | StoreErrorCode;
+  | StoreErrorCode
+  // scale-out
+  | 'JOB_LOST'
+  | 'MISSING_PACKAGE';
 
 /** Base class of weft's typed errors. */
 export class WeftError extends Error {

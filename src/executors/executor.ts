@@ -24,6 +24,8 @@ export interface Attempt {
   readonly task: TaskSpec;
   /** The outputs of the task's dependencies, by id. */
   readonly input: TaskInput;
+  /** The task's priority in its run (higher first): its `priority`, or its upward rank. A queue elsewhere can order by it. */
+  readonly priority: number;
   /** Epoch ms at which the engine fails the attempt with `TASK_TIMEOUT`, or `undefined`. */
   readonly deadline: number | undefined;
   /** Aborts on cancellation or timeout; the reason says which. */
@@ -43,6 +45,12 @@ export interface Attempt {
 export interface Executor {
   /** Short name, in errors and diagnostics (`'in-process'`, ...). */
   readonly name: string;
+  /**
+   * Whether tasks with `worker` are this executor's too (it runs them elsewhere, as data): then the
+   * engine hands them here rather than to its worker-thread pool.
+   * @default false
+   */
+  readonly runsWorkerTasks?: boolean;
   /** Runs one attempt (see {@link Attempt}). */
   execute(attempt: Attempt): unknown;
 }

@@ -27,9 +27,10 @@ const READY = 1;
 
 // An agent task with `worker` runs on the pool when the workflow runs its tasks here (the default
 // executor: the pool's executor keeps the agent's schemas, `$ref`s and instances on this thread);
-// a workflow with an executor of its own hands it that, to run the agent elsewhere.
+// a workflow with an executor of its own hands it that, to run the agent elsewhere. An executor
+// that runs tasks elsewhere as data (BullMQ) takes every `worker` task.
 function onThread(spec: { readonly worker?: unknown; readonly agent?: string }, executor: Executor): boolean {
-  return spec.worker !== undefined && (spec.agent === undefined || executor === inProcessExecutor);
+  return spec.worker !== undefined && executor.runsWorkerTasks !== true && (spec.agent === undefined || executor === inProcessExecutor);
 }
 
 /** @internal Dispatch of one run's worker tasks. */

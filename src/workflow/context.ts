@@ -44,6 +44,10 @@ export class AttemptContext implements Attempt, TaskContext {
     return this;
   }
 
+  get priority(): number {
+    return this.run.s.priority[this.index];
+  }
+
   get runInput(): unknown {
     return this.run.runInput;
   }

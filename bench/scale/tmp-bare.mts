@@ -1,0 +1,17 @@
+import { Queue, Worker, QueueEvents } from 'bullmq';
+import IORedis from 'ioredis';
+const connection = { host: '127.0.0.1', port: 6391, maxRetriesPerRequest: null };
+const q = new Queue('bare', { connection });
+const ev = new QueueEvents('bare', { connection });
+await ev.waitUntilReady();
+const w = new Worker('bare', async (job) => job.data.n + 1, { connection, concurrency: 50 });
+await w.waitUntilReady();
+const N = 4000;
+let done = 0; let resolve!: () => void; const all = new Promise<void>((r) => (resolve = r));
+ev.on('completed', () => { if (++done === N) resolve(); });
+const t0 = performance.now();
+await q.addBulk(Array.from({ length: N }, (_, i) => ({ name: 'j', data: { n: i }, opts: process.argv[2] === 'ids' ? { jobId: 'r/t' + i + '/1', removeOnComplete: { age: 3600 }, attempts: 1 } : { removeOnComplete: true } })));
+await all;
+const ms = performance.now() - t0;
+console.log('bare', N, (N / ms * 1000).toFixed(0), 'jobs/s');
+await w.close(); await ev.close(); await q.close();

@@ -1,0 +1,367 @@
+// The coordinator's side of scale-out: an executor that hands every task made of data (an agent
+// task, a `worker` task) to BullMQ as one job per attempt, and turns the job's events back into
+// the attempt's outcome and reports. The engine keeps the DAG, priorities, groups, retries,
+// timeouts and the store; BullMQ and Redis only carry attempts to `weft worker` processes.
+// Tasks with a `run` closure cannot travel: they run here, in process.
+//
+// Jobs are added in one `addBulk` per tick, outcomes come on one QueueEvents stream, and every
+// `checkIntervalMs` the jobs still out are looked up in Redis: one that finished while its event
+// was missed settles, one that Redis lost (a restart without persistence) is added again.
+
+import { pathToFileURL } from 'node:url';
+import { runAgentTask } from '../agents/agent-task.js';
+import { InvalidStateError, JobLostError } from '../errors.js';
+import type { Attempt, Executor } from '../executors/executor.js';
+import { inProcessExecutor } from '../executors/in-process.js';
+import { DEFAULT_WORKER_TASK_OPTIONS } from '../executors/worker-options.js';
+import { checkInteger, expectedMessage } from '../internal/validate.js';
+import { bullPriority, cancelChannel, jobIdOf, pack, PROTOCOL_VERSION, unpack, type JobData, type RemoteOutcome, type RemoteReport, type RemoteTask } from './job-protocol.js';
+import { checkConnection, loadBullmq, newClient, type RedisClient, type RedisConnection } from './redis-connection.js';
+
+/** Options of {@link bullmqExecutor}. */
+export interface BullmqExecutorOptions {
+  /** Redis: a URL (`redis://127.0.0.1:6379`) or ioredis options. Required. */
+  readonly connection: RedisConnection;
+  /** The BullMQ queue's name (the workers' `--queue`). Required. */
+  readonly queue: string;
+  /** BullMQ's key prefix. @default 'bull' */
+  readonly prefix?: string;
+  /** Give jobs BullMQ priorities from weft's (higher weft priority, earlier job). @default true */
+  readonly priority?: boolean;
+  /**
+   * How often jobs still out are looked up in Redis (a finished job whose event was missed
+   * settles; a job Redis lost is added again), in ms. Also done at once when Redis reconnects.
+   * @default 2000
+   */
+  readonly checkIntervalMs?: number;
+  /** How long a finished job stays in Redis (for a resumed coordinator to find), in seconds. @default 3600 */
+  readonly keepFinishedS?: number;
+}
+
+/** Defaults of {@link BullmqExecutorOptions}. */
+export const DEFAULT_BULLMQ_EXECUTOR_OPTIONS = Object.freeze({ prefix: 'bull', priority: true, checkIntervalMs: 2000, keepFinishedS: 3600 });
+
+/** A {@link bullmqExecutor}: an executor with a Redis connection to close. */
+export interface BullmqExecutor extends Executor {
+  /** Resolves once the queue and its event stream are connected (rejects if the packages are missing). */
+  ready(): Promise<void>;
+  /** Attempts out on workers now. */
+  readonly inFlight: number;
+  /** Closes the connections; attempts still out fail with `INVALID_STATE` (idempotent). */
+  close(): Promise<void>;
+}
+
+interface Pending {
+  readonly attempt: Attempt;
+  readonly jobId: string;
+  readonly data: JobData;
+  readonly priority: number | undefined;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+  added: boolean;
+  at: number;
+}
+
+interface Parts {
+  readonly queue: import('bullmq').Queue;
+  readonly events: import('bullmq').QueueEvents;
+  readonly publisher: RedisClient;
+  readonly clients: RedisClient[];
+}
+
+/**
+ * An executor that runs a workflow's agent and `worker` tasks on `weft worker` processes
+ * through BullMQ on Redis (see README, "More than one machine"). `bullmq` and `ioredis` are
+ * optional peer dependencies, imported on first use.
+ */
+export function bullmqExecutor(options: BullmqExecutorOptions): BullmqExecutor {
+  return new BullmqExecutorImpl(resolveOptions(options));
+}
+
+function resolveOptions(options: BullmqExecutorOptions): Required<BullmqExecutorOptions> {
+  if (typeof options !== 'object' || options === null) throw new TypeError(expectedMessage('options', 'an object { connection, queue }', options));
+  const o = { ...DEFAULT_BULLMQ_EXECUTOR_OPTIONS, ...options };
+  checkConnection(o.connection);
+  if (typeof o.queue !== 'string' || o.queue.length === 0 || o.queue.includes(':')) throw new TypeError(expectedMessage('queue', 'a queue name (a non-empty string without `:`)', o.queue));
+  if (typeof o.prefix !== 'string' || o.prefix.length === 0) throw new TypeError(expectedMessage('prefix', 'a non-empty string', o.prefix));
+  if (typeof o.priority !== 'boolean') throw new TypeError(expectedMessage('priority', 'a boolean', o.priority));
+  checkInteger('checkIntervalMs', o.checkIntervalMs, 10);
+  checkInteger('keepFinishedS', o.keepFinishedS, 1);
+  return Object.freeze(o);
+}
+
+class BullmqExecutorImpl implements BullmqExecutor {
+  readonly name = 'bullmq';
+  readonly runsWorkerTasks = true;
+  private readonly pending = new Map<string, Pending>();
+  private toAdd: Pending[] = [];
+  private toCancel: string[] = [];
+  private flushing = false;
+  private parts: Promise<Parts> | undefined;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private closed = false;
+
+  constructor(private readonly o: Required<BullmqExecutorOptions>) {}
+
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  ready(): Promise<void> {
+    return this.connect().then(() => undefined);
+  }
+
+  execute(attempt: Attempt): unknown {
+    const spec = attempt.task;
+    if (spec.agent !== undefined) {
+      return runAgentTask(spec, attempt.input, attempt.context, (input, actx) => this.dispatch(attempt, { agent: actx.agent, input, deps: actx.deps }));
+    }
+    const worker = spec.worker;
+    if (worker !== undefined) {
+      const module = worker.module instanceof URL ? worker.module.href : /^[a-z][a-z0-9+.-]*:/i.test(worker.module) ? worker.module : pathToFileURL(worker.module).href;
+      return this.dispatch(attempt, {
+        module,
+        export: worker.export ?? DEFAULT_WORKER_TASK_OPTIONS.export,
+        ...(worker.maxMemoryMb !== undefined && { maxMemoryMb: worker.maxMemoryMb }),
+        ...(worker.cpuQuotaMs !== undefined && { cpuQuotaMs: worker.cpuQuotaMs }),
+        input: attempt.input,
+      });
+    }
+    return inProcessExecutor.execute(attempt);
+  }
+
+  private dispatch(attempt: Attempt, what: Pick<RemoteTask, 'agent' | 'module' | 'export' | 'maxMemoryMb' | 'cpuQuotaMs' | 'input' | 'deps'>): Promise<unknown> {
+    if (this.closed) return Promise.reject(new InvalidStateError(`task \`${attempt.taskId}\`: the BullMQ executor of queue \`${this.o.queue}\` is closed`));
+    const signal = attempt.signal;
+    if (signal.aborted) return Promise.reject(signal.reason);
+    const ctx = attempt.context;
+    const task: RemoteTask = {
+      runId: attempt.runId,
+      taskId: attempt.taskId,
+      attempt: attempt.attempt,
+      ...what,
+      runInput: ctx.runInput,
+      resumeData: ctx.resumeData,
+      deadline: attempt.deadline,
+      ...(attempt.task.rateLimit !== undefined && { rateLimit: attempt.task.rateLimit }),
+    };
+    const jobId = jobIdOf(attempt.runId, attempt.taskId, attempt.attempt);
+    return new Promise((resolve, reject) => {
+      const onAbort = (): void => {
+        if (this.pending.get(jobId) !== p) return;
+        this.pending.delete(jobId);
+        this.toCancel.push(jobId);
+        this.schedule();
+        reject(signal.reason);
+      };
+      const p: Pending = {
+        attempt,
+        jobId,
+        data: { v: PROTOCOL_VERSION, task: pack(task) },
+        priority: this.o.priority ? bullPriority(attempt.priority) : undefined,
+        resolve: (value) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(value);
+        },
+        reject: (error) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+        added: false,
+        at: Date.now(),
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.pending.set(jobId, p);
+      this.toAdd.push(p);
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.flushing) return;
+    this.flushing = true;
+    // After the tick: the attempts the engine starts in one pump go out in one addBulk.
+    setImmediate(() => void this.flush());
+  }
+
+  private async flush(): Promise<void> {
+    let parts: Parts;
+    try {
+      parts = await this.connect();
+    } catch (error) {
+      this.flushing = false;
+      this.failAll(error);
+      return;
+    }
+    this.flushing = false;
+    const adds = this.toAdd;
+    const cancels = this.toCancel;
+    this.toAdd = [];
+    this.toCancel = [];
+    if (cancels.length > 0) this.cancel(parts, cancels);
+    const live = adds.filter((p) => this.pending.get(p.jobId) === p);
+    if (live.length > 0) await this.add(parts, live);
+  }
+
+  private async add(parts: Parts, batch: readonly Pending[]): Promise<void> {
+    const keep = { age: this.o.keepFinishedS };
+    try {
+      await parts.queue.addBulk(
+        batch.map((p) => ({
+          name: p.attempt.taskId,
+          data: p.data,
+          opts: { jobId: p.jobId, attempts: 1, removeOnComplete: keep, removeOnFail: keep, ...(p.priority !== undefined && { priority: p.priority }) },
+        })),
+      );
+      const now = Date.now();
+      for (const p of batch) {
+        p.added = true;
+        p.at = now;
+      }
+    } catch {
+      // Redis is away: the check adds them once it is back.
+    }
+  }
+
+  private cancel(parts: Parts, jobIds: readonly string[]): void {
+    // Workers running them abort them; jobs still waiting are removed (an active one is locked: it stays, and its worker drops it).
+    parts.publisher.publish(cancelChannel(this.o.prefix, this.o.queue), JSON.stringify(jobIds)).catch(() => {});
+    for (const id of jobIds) parts.queue.remove(id).catch(() => {});
+  }
+
+  private connect(): Promise<Parts> {
+    this.parts ??= (async () => {
+      const modules = await loadBullmq('bullmqExecutor()');
+      if (this.closed) throw new InvalidStateError(`the BullMQ executor of queue \`${this.o.queue}\` is closed`);
+      const { Queue, QueueEvents } = modules.bullmq;
+      const clients = [newClient(modules, this.o.connection), newClient(modules, this.o.connection), newClient(modules, this.o.connection)];
+      const [queueClient, eventsClient, publisher] = clients;
+      const queue = new Queue(this.o.queue, { connection: queueClient as never, prefix: this.o.prefix });
+      const events = new QueueEvents(this.o.queue, { connection: eventsClient as never, prefix: this.o.prefix });
+      events.on('completed', ({ jobId, returnvalue }) => this.completed(jobId, returnvalue));
+      events.on('failed', ({ jobId, failedReason }) => this.lost(jobId, failedReason));
+      events.on('progress', ({ jobId, data }) => this.progress(jobId, data));
+      events.on('duplicated', ({ jobId }) => void this.check([jobId]));
+      // Errors are connection trouble (Redis restarting): the clients reconnect by themselves.
+      queue.on('error', () => {});
+      events.on('error', () => {});
+      queueClient.on('ready', () => void this.check([...this.pending.keys()]));
+      await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
+      this.timer = setInterval(() => void this.checkOld(), this.o.checkIntervalMs);
+      this.timer.unref();
+      return { queue, events, publisher, clients };
+    })();
+    return this.parts;
+  }
+
+  private completed(jobId: string, returnvalue: unknown): void {
+    const p = this.pending.get(jobId);
+    if (p === undefined) return;
+    this.pending.delete(jobId);
+    let outcome: RemoteOutcome;
+    try {
+      // QueueEvents hands over the processor's return value as it was stored: our string, maybe JSON-quoted.
+      const text = typeof returnvalue === 'string' && returnvalue.startsWith('"') ? (JSON.parse(returnvalue) as string) : (returnvalue as string);
+      outcome = unpack(text) as RemoteOutcome;
+    } catch (error) {
+      p.reject(new JobLostError(p.attempt.taskId, jobId, `its result could not be read: ${(error as Error).message}`));
+      return;
+    }
+    if (outcome.ok) p.resolve(outcome.value);
+    else p.reject(outcome.error);
+  }
+
+  private lost(jobId: string, why: string): void {
+    const p = this.pending.get(jobId);
+    if (p === undefined) return;
+    this.pending.delete(jobId);
+    p.reject(new JobLostError(p.attempt.taskId, jobId, why));
+  }
+
+  private progress(jobId: string, data: unknown): void {
+    const p = this.pending.get(jobId);
+    if (p === undefined || typeof data !== 'string') return;
+    let reports: RemoteReport[];
+    try {
+      reports = unpack(data) as RemoteReport[];
+    } catch {
+      return;
+    }
+    const ctx = p.attempt.context;
+    for (const r of reports) {
+      try {
+        if (r.t === 'heartbeat') ctx.heartbeat(r.progress);
+        else if (r.t === 'tokens') ctx.reportTokens(r.n);
+        else if (r.t === 'bytes') ctx.reportBytes(r.n);
+        else if (r.t === 'usage') ctx.reportUsage(r.usage);
+        else if (r.t === 'stream') ctx.stream(r.delta);
+        // The worker journaled the step in Redis; the coordinator's store journals it too (the worker is done with it: its value is the fn's).
+        else if (r.t === 'step') ctx.step(r.key, () => r.value).catch(() => {});
+      } catch {
+        // A report the engine refuses now (the attempt is over) has nowhere to go.
+      }
+    }
+  }
+
+  private checkOld(): Promise<void> {
+    const before = Date.now() - this.o.checkIntervalMs;
+    const ids: string[] = [];
+    for (const p of this.pending.values()) if (p.at < before) ids.push(p.jobId);
+    return this.check(ids);
+  }
+
+  /** Looks jobs up in Redis: finished ones settle, lost ones are added again. */
+  private async check(jobIds: readonly string[]): Promise<void> {
+    if (jobIds.length === 0 || this.parts === undefined || this.closed) return;
+    let parts: Parts;
+    try {
+      parts = await this.parts;
+    } catch {
+      return;
+    }
+    const client = parts.clients[0];
+    const base = `${this.o.prefix}:${this.o.queue}:`;
+    const pipe = client.pipeline();
+    for (const id of jobIds) pipe.hmget(base + id, 'finishedOn', 'returnvalue', 'failedReason', 'data');
+    let rows: [Error | null, unknown][] | null;
+    try {
+      rows = await pipe.exec();
+    } catch {
+      return;
+    }
+    if (rows === null) return;
+    const again: Pending[] = [];
+    jobIds.forEach((id, k) => {
+      const [error, row] = rows![k];
+      const p = this.pending.get(id);
+      if (error !== null || p === undefined) return;
+      const [finishedOn, returnvalue, failedReason, data] = row as (string | null)[];
+      if (finishedOn !== null && returnvalue !== null && failedReason === null) this.completed(id, JSON.parse(returnvalue));
+      else if (finishedOn !== null && failedReason !== null) this.lost(id, failedReason);
+      else if (data === null) {
+        // Not in Redis (lost with a restart, or never added): add it again.
+        p.added = false;
+        again.push(p);
+      } else p.at = Date.now();
+    });
+    if (again.length > 0) await this.add(parts, again);
+  }
+
+  private failAll(error: unknown): void {
+    const all = [...this.pending.values()];
+    this.pending.clear();
+    this.toAdd = [];
+    for (const p of all) p.reject(error);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.failAll(new InvalidStateError(`the BullMQ executor of queue \`${this.o.queue}\` was closed while the attempt was out`));
+    const parts = await this.parts?.catch(() => undefined);
+    if (parts === undefined) return;
+    await Promise.allSettled([parts.events.close(), parts.queue.close()]);
+    for (const c of parts.clients) await c.quit().catch(() => c.disconnect());
+  }
+}

@@ -1,0 +1,224 @@
+// A `weft worker` process's side of scale-out: a BullMQ worker that takes the jobs coordinators
+// add (bullmq-executor.ts), runs each on this process (agent tasks) or on its worker-thread pool
+// (`worker` tasks, with hard kill), sends the reports back as job progress and the outcome as
+// the job's return value. Task errors are outcomes, not failed jobs: a failed job means the job
+// itself was lost (BullMQ's stalled-job check gave up on it), which the coordinator's retry
+// policy then sees as `JOB_LOST`. Coordinators tell workers to abort jobs on a pub/sub channel.
+
+import { hostname } from 'node:os';
+import { AgentTaskContext } from '../agents/agent-context.js';
+import type { AgentRegistry } from '../agents/agent-registry.js';
+import { InvalidStateError, TaskCancelledError, TaskTimeoutError } from '../errors.js';
+import type { Attempt } from '../executors/executor.js';
+import type { TaskPool } from '../executors/task-pool.js';
+import { defaultWorkerPool } from '../executors/worker-pool.js';
+import { checkInteger, expectedMessage } from '../internal/validate.js';
+import type { DurableStore } from '../store/durable-store.js';
+import { cancelChannel, jobIdOf, pack, PROTOCOL_VERSION, stepsKey, unpack, type JobData, type RemoteTask } from './job-protocol.js';
+import { checkConnection, loadBullmq, newClient, showConnection, type RedisClient, type RedisConnection } from './redis-connection.js';
+import { RemoteTaskContext } from './remote-context.js';
+
+/** Options of {@link startWorker}. */
+export interface WeftWorkerOptions {
+  /** Redis: a URL or ioredis options (the coordinators'). Required. */
+  readonly connection: RedisConnection;
+  /** The BullMQ queue to take jobs from (the coordinators' `queue`). Required. */
+  readonly queue: string;
+  /** BullMQ's key prefix. @default 'bull' */
+  readonly prefix?: string;
+  /** The agents that agent tasks name (the coordinators' registry, or one with the same agents). @default none: agent tasks fail with `AGENT_UNKNOWN` */
+  readonly agents?: AgentRegistry;
+  /** Jobs this process runs at once (`worker` tasks also wait for a thread of the pool). @default 50 */
+  readonly concurrency?: number;
+  /** The threads of `worker` tasks. @default the process-wide pool (`os.availableParallelism()` threads) */
+  readonly workerPool?: TaskPool;
+  /** A store this worker can reach, for `ctx.transaction` (e.g. `openStore({ path })` on a shared file). @default none: `NO_STORE` */
+  readonly store?: DurableStore;
+  /** BullMQ's lock on a running job, in ms: a worker that stops renewing it (it died) has its jobs stall. @default 30000 */
+  readonly lockDurationMs?: number;
+  /** How often BullMQ looks for stalled jobs (and moves them back to wait for another worker), in ms. @default 30000 */
+  readonly stalledIntervalMs?: number;
+  /** How many times a job may stall before BullMQ fails it (the coordinator sees `JOB_LOST`). @default 1 */
+  readonly maxStalledCount?: number;
+  /** Aborting it closes the worker (jobs running finish first). */
+  readonly signal?: AbortSignal;
+}
+
+/** Defaults of {@link WeftWorkerOptions}. */
+export const DEFAULT_WEFT_WORKER_OPTIONS = Object.freeze({ prefix: 'bull', concurrency: 50, lockDurationMs: 30_000, stalledIntervalMs: 30_000, maxStalledCount: 1 });
+
+/** A running {@link startWorker}. */
+export interface WeftWorker {
+  /** `host:pid`, as the coordinator's diagnostics show it. */
+  readonly id: string;
+  /** Jobs running now. */
+  readonly running: number;
+  /** Jobs finished (with any outcome) since the start. */
+  readonly processed: number;
+  /** Stops taking jobs, waits for the running ones, closes the connections (idempotent). */
+  close(): Promise<void>;
+}
+
+function resolveOptions(options: WeftWorkerOptions): Required<Omit<WeftWorkerOptions, 'agents' | 'workerPool' | 'store' | 'signal'>> & WeftWorkerOptions {
+  if (typeof options !== 'object' || options === null) throw new TypeError(expectedMessage('options', 'an object { connection, queue }', options));
+  const o = { ...DEFAULT_WEFT_WORKER_OPTIONS, ...options };
+  checkConnection(o.connection);
+  if (typeof o.queue !== 'string' || o.queue.length === 0 || o.queue.includes(':')) throw new TypeError(expectedMessage('queue', 'a queue name (a non-empty string without `:`)', o.queue));
+  if (typeof o.prefix !== 'string' || o.prefix.length === 0) throw new TypeError(expectedMessage('prefix', 'a non-empty string', o.prefix));
+  checkInteger('concurrency', o.concurrency, 1);
+  checkInteger('lockDurationMs', o.lockDurationMs, 100);
+  checkInteger('stalledIntervalMs', o.stalledIntervalMs, 100);
+  checkInteger('maxStalledCount', o.maxStalledCount, 0);
+  if (o.agents !== undefined && (typeof o.agents !== 'object' || typeof (o.agents as { entry?: unknown }).entry !== 'function')) {
+    throw new TypeError(expectedMessage('agents', 'an agent registry (createAgentRegistry([...]))', o.agents));
+  }
+  return o;
+}
+
+/**
+ * Starts a worker that runs the tasks coordinators send to `queue` through BullMQ (see README,
+ * "More than one machine"); `weft worker` is this, from the command line. Resolves once it is
+ * connected and taking jobs.
+ */
+export async function startWorker(options: WeftWorkerOptions): Promise<WeftWorker> {
+  const o = resolveOptions(options);
+  const modules = await loadBullmq('startWorker()');
+  const id = `${hostname()}:${process.pid}`;
+  const live = new Map<string, AbortController>();
+  // Aborts that came before their job started here (kept a minute).
+  const early = new Map<string, number>();
+  let processed = 0;
+  const clients: RedisClient[] = [newClient(modules, o.connection), newClient(modules, o.connection), newClient(modules, o.connection)];
+  const [workerClient, redis, subscriber] = clients;
+  const channel = cancelChannel(o.prefix, o.queue);
+  subscriber.on('message', (_channel: string, message: string) => {
+    let ids: unknown;
+    try {
+      ids = JSON.parse(message);
+    } catch {
+      return;
+    }
+    if (!Array.isArray(ids)) return;
+    const now = Date.now();
+    for (const jobId of ids) {
+      const controller = live.get(jobId);
+      if (controller !== undefined) controller.abort(new TaskCancelledError(undefined, 'the coordinator cancelled its job'));
+      else if (typeof jobId === 'string') early.set(jobId, now);
+    }
+    for (const [k, t] of early) if (now - t > 60_000) early.delete(k);
+  });
+  await subscriber.subscribe(channel);
+  let pool: TaskPool | undefined = o.workerPool;
+
+  const runTask = async (task: RemoteTask, ctx: RemoteTaskContext): Promise<unknown> => {
+    if (task.agent !== undefined) {
+      if (o.agents === undefined) throw new InvalidStateError(`task \`${task.taskId}\` names agent \`${task.agent}\`, but this weft worker has no agents (start it with \`agents\`, or \`--agents <module>\`)`);
+      const entry = o.agents.entry(task.agent, `task \`${task.taskId}\``);
+      const agent = entry.agent;
+      const instances = entry.pool;
+      const instance = instances === undefined ? undefined : await instances.acquire(() => ctx.signal);
+      try {
+        return await agent.run(task.input as never, new AgentTaskContext(ctx, agent.name, task.deps ?? {}, instance) as never);
+      } finally {
+        if (instances !== undefined) instances.release(instance);
+      }
+    }
+    if (task.module === undefined) throw new InvalidStateError(`task \`${task.taskId}\`: its job names neither an agent nor a module`);
+    pool ??= defaultWorkerPool();
+    const attempt: Attempt = {
+      runId: task.runId,
+      taskId: task.taskId,
+      attempt: task.attempt,
+      priority: 0,
+      task: { id: task.taskId, worker: { module: task.module, export: task.export, maxMemoryMb: task.maxMemoryMb, cpuQuotaMs: task.cpuQuotaMs } },
+      input: task.input as Attempt['input'],
+      deadline: task.deadline,
+      signal: ctx.signal,
+      context: ctx,
+    };
+    return await pool.executor.execute(attempt);
+  };
+
+  const processor = async (job: import('bullmq').Job, _token?: string, bullSignal?: AbortSignal): Promise<string> => {
+    const data = job.data as JobData | undefined;
+    if (data?.v !== PROTOCOL_VERSION) throw new Error(`job \`${job.id}\` speaks weft job protocol ${String(data?.v)}; this worker speaks ${PROTOCOL_VERSION} (upgrade the older side)`);
+    const task = unpack(data.task) as RemoteTask;
+    const jobId = job.id ?? jobIdOf(task.runId, task.taskId, task.attempt);
+    const controller = new AbortController();
+    live.set(jobId, controller);
+    if (early.delete(jobId)) controller.abort(new TaskCancelledError(undefined, 'the coordinator cancelled its job'));
+    const onBullAbort = (): void => controller.abort(bullSignal!.reason);
+    bullSignal?.addEventListener('abort', onBullAbort, { once: true });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    if (task.deadline !== undefined) {
+      const left = task.deadline - Date.now();
+      timer = setTimeout(() => controller.abort(new TaskTimeoutError(task.taskId, Math.max(0, left))), Math.max(0, left));
+    }
+    const ctx = new RemoteTaskContext(task, controller.signal, {
+      send: (reports) => job.updateProgress(pack(reports)),
+      redis,
+      stepsKey: stepsKey(o.prefix, o.queue, `${encodeURIComponent(task.runId)}/${encodeURIComponent(task.taskId)}`),
+      store: o.store,
+    });
+    let outcome: string;
+    try {
+      controller.signal.throwIfAborted();
+      const value = await runTask(task, ctx);
+      outcome = packOutcome(true, value, task.taskId);
+    } catch (error) {
+      outcome = packOutcome(false, error, task.taskId);
+    } finally {
+      live.delete(jobId);
+      bullSignal?.removeEventListener('abort', onBullAbort);
+      if (timer !== undefined) clearTimeout(timer);
+    }
+    // What the task reported reaches the coordinator before its outcome does.
+    await ctx.flush();
+    processed++;
+    return outcome;
+  };
+
+  const worker = new modules.bullmq.Worker(o.queue, processor, {
+    connection: workerClient as never,
+    prefix: o.prefix,
+    concurrency: o.concurrency,
+    lockDuration: o.lockDurationMs,
+    stalledInterval: o.stalledIntervalMs,
+    maxStalledCount: o.maxStalledCount,
+    autorun: true,
+  });
+  // Connection trouble (Redis restarting): the clients reconnect and the worker goes on.
+  worker.on('error', () => {});
+  await worker.waitUntilReady();
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      await worker.close();
+      for (const c of clients) await c.quit().catch(() => c.disconnect());
+    })();
+    return closing;
+  };
+  o.signal?.addEventListener('abort', () => void close(), { once: true });
+  return {
+    id,
+    get running() {
+      return live.size;
+    },
+    get processed() {
+      return processed;
+    },
+    close,
+    toString: () => `weft worker ${id} on ${showConnection(o.connection)} queue ${o.queue}`,
+  } as WeftWorker;
+}
+
+/** An outcome as the job's return value; one whose value the codec refuses fails with why. */
+function packOutcome(ok: boolean, value: unknown, taskId: string): string {
+  try {
+    return ok ? pack({ ok: true, value }) : pack({ ok: false, error: value });
+  } catch (error) {
+    const why = ok ? `its output cannot be sent to the coordinator (${(error as Error).message})` : `its error cannot be sent to the coordinator (${(error as Error).message}): ${String(value)}`;
+    return pack({ ok: false, error: new TypeError(`task \`${taskId}\`: ${why}`) });
+  }
+}

@@ -1,0 +1,97 @@
+// What crosses Redis between a coordinator (bullmq-executor.ts) and the `weft worker` processes
+// (bullmq-worker.ts): one BullMQ job per task attempt, whose data is the attempt made of data
+// (an agent's name and validated input, or a module's export and the dependencies' outputs),
+// and whose return value is the outcome. Values cross in weft's MessagePack codec with the
+// store's error extension (base64 in BullMQ's JSON), so an output keeps its Dates, typed arrays
+// and `undefined`s and an error its name, `code` and cause chain, as they do in the store.
+
+import { decodeValue, encodeValue } from '../store/store-codec.js';
+
+/** What one attempt asks a worker to run (the decoded part of a job's data). */
+export interface RemoteTask {
+  readonly runId: string;
+  readonly taskId: string;
+  readonly attempt: number;
+  /** An agent task: the agent's name (in the worker's registry); its input is validated already. */
+  readonly agent?: string;
+  /** A `worker` task: the module's URL and export, and whether it asked for a thread. */
+  readonly module?: string;
+  readonly export?: string;
+  /** `TaskSpec.worker.maxMemoryMb` / `cpuQuotaMs`, for the worker's thread pool. */
+  readonly maxMemoryMb?: number;
+  readonly cpuQuotaMs?: number;
+  /** The agent's validated input, or the module task's dependency outputs. */
+  readonly input: unknown;
+  /** Agent tasks: the dependencies' outputs (`ctx.deps`). */
+  readonly deps?: Readonly<Record<string, unknown>>;
+  readonly runInput: unknown;
+  readonly resumeData: unknown;
+  /** Epoch ms at which the coordinator times the attempt out (the worker aborts it then too). */
+  readonly deadline: number | undefined;
+  /** The task's rate limiter: the worker takes a request from the Redis budget of that name first. */
+  readonly rateLimit?: string;
+}
+
+/** A job's data as stored in Redis. */
+export interface JobData {
+  /** Protocol version: a worker refuses jobs of another. */
+  readonly v: 1;
+  /** The {@link RemoteTask}, encoded (base64 MessagePack). */
+  readonly task: string;
+}
+
+/** What a worker sends back as the job's return value, once decoded. */
+export type RemoteOutcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
+
+/** Progress reports a worker sends while a job runs (BullMQ `job.updateProgress`), once decoded. */
+export type RemoteReport =
+  | { readonly t: 'heartbeat'; readonly progress: unknown }
+  | { readonly t: 'tokens'; readonly n: number }
+  | { readonly t: 'bytes'; readonly n: number }
+  | { readonly t: 'usage'; readonly usage: { promptTokens: number; completionTokens: number; costUsd?: number } }
+  | { readonly t: 'stream'; readonly delta: string }
+  | { readonly t: 'step'; readonly key: string; readonly value: unknown }
+  /** The worker started the job (its host and pid, for diagnostics and the cancel latency). */
+  | { readonly t: 'started'; readonly worker: string };
+
+/** The protocol version this build speaks. */
+export const PROTOCOL_VERSION = 1;
+
+/** Encodes a value for a job's data, return value or progress. */
+export function pack(value: unknown): string {
+  return Buffer.from(encodeValue(value)).toString('base64');
+}
+
+/** Decodes {@link pack}'s output. */
+export function unpack(text: string): unknown {
+  return decodeValue(Buffer.from(text, 'base64'));
+}
+
+/** The job id of one attempt: the same in every coordinator process, so a resumed run finds its jobs again. */
+export function jobIdOf(runId: string, taskId: string, attempt: number): string {
+  // BullMQ refuses ':' in ids and integer-like ids; encodeURIComponent leaves no ':' and '/' apart from ours.
+  return `${encodeURIComponent(runId)}/${encodeURIComponent(taskId)}/${attempt}`;
+}
+
+// BullMQ priorities: 1 (first) .. 2^21 - 1; weft's: any number, higher first. A signed log scale
+// keeps the order of ranks from 0 to beyond 10^18 ms apart.
+const BULL_MAX_PRIORITY = 2_097_151;
+const STEPS_PER_DOUBLING = 16_383;
+
+/** The BullMQ priority (lower first) of a task of weft priority `priority` (higher first). */
+export function bullPriority(priority: number): number {
+  if (!Number.isFinite(priority)) return priority > 0 ? 1 : BULL_MAX_PRIORITY;
+  const f = Math.sign(priority) * Math.log2(1 + Math.abs(priority));
+  const p = Math.round(1 + (64 - f) * STEPS_PER_DOUBLING);
+  return Math.min(BULL_MAX_PRIORITY, Math.max(1, p));
+}
+
+/** The channel on which coordinators tell workers to abort jobs (message: a job id). */
+export function cancelChannel(prefix: string, queue: string): string {
+  return `${prefix}:${queue}:weft:cancel`;
+}
+
+/** The Redis hash where a job's finished steps are kept for a re-run of the same job (a stalled job). */
+export function stepsKey(prefix: string, queue: string, jobId: string): string {
+  return `${prefix}:${queue}:weft:steps:${jobId}`;
+}

@@ -1,0 +1,83 @@
+// BullMQ and ioredis are optional peers, loaded when scale-out is first used: without them the
+// package imports and everything else works. A connection is given as a Redis URL or ioredis
+// options, and each part (queue, events, publisher, subscriber) gets its own ioredis client,
+// since BullMQ's blocking reads and Redis's pub/sub each hold a connection for themselves.
+
+import { MissingPackageError } from '../errors.js';
+import { expectedMessage } from '../internal/validate.js';
+
+/** Where Redis is: a URL (`redis://127.0.0.1:6379/0`) or ioredis options (`{ host, port, db, password }`). */
+export type RedisConnection = string | Readonly<Record<string, unknown>>;
+
+/** The part of an ioredis client weft uses (so that its types stay out of weft's). */
+export interface RedisClient {
+  status: string;
+  on(event: string, listener: (...args: any[]) => void): unknown;
+  off(event: string, listener: (...args: any[]) => void): unknown;
+  publish(channel: string, message: string): Promise<number>;
+  subscribe(channel: string): Promise<unknown>;
+  hget(key: string, field: string): Promise<string | null>;
+  hset(key: string, field: string, value: string): Promise<number>;
+  expire(key: string, seconds: number): Promise<number>;
+  pipeline(): { hmget(key: string, ...fields: string[]): unknown; exec(): Promise<[Error | null, unknown][] | null> };
+  quit(): Promise<unknown>;
+  disconnect(): void;
+}
+
+/** What scale-out uses of the two packages. */
+export interface BullmqModules {
+  readonly bullmq: typeof import('bullmq');
+  readonly Redis: new (...args: any[]) => RedisClient;
+}
+
+let loading: Promise<BullmqModules> | undefined;
+
+/** Imports `bullmq` and `ioredis` once (concurrent callers share the promise). */
+export function loadBullmq(feature: string): Promise<BullmqModules> {
+  loading ??= (async () => {
+    let bullmq: typeof import('bullmq');
+    try {
+      bullmq = await import('bullmq');
+    } catch (error) {
+      throw new MissingPackageError('bullmq', feature, { cause: error });
+    }
+    let ioredis: { default: new (...args: any[]) => RedisClient };
+    try {
+      ioredis = (await import('ioredis')) as unknown as typeof ioredis;
+    } catch (error) {
+      throw new MissingPackageError('ioredis', feature, { cause: error });
+    }
+    return { bullmq, Redis: ioredis.default };
+  })();
+  // A failed import is not cached: installing the package and trying again works.
+  loading.catch(() => {
+    loading = undefined;
+  });
+  return loading;
+}
+
+/** Checks a `connection` option. */
+export function checkConnection(connection: unknown): RedisConnection {
+  if (typeof connection === 'string') {
+    if (!/^rediss?:\/\//.test(connection)) throw new TypeError(expectedMessage('connection', 'a redis:// or rediss:// URL or ioredis options', connection));
+    return connection;
+  }
+  if (typeof connection !== 'object' || connection === null || Array.isArray(connection)) throw new TypeError(expectedMessage('connection', 'a redis:// or rediss:// URL or ioredis options', connection));
+  return connection as Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A new ioredis client on `connection`. BullMQ needs `maxRetriesPerRequest: null` on the
+ * connections it blocks on; a client that waits for Redis to come back, rather than failing
+ * its commands, is what a coordinator and a worker want anyway.
+ */
+export function newClient(modules: BullmqModules, connection: RedisConnection): RedisClient {
+  const options = { maxRetriesPerRequest: null, enableOfflineQueue: true };
+  return typeof connection === 'string' ? new modules.Redis(connection, options) : new modules.Redis({ ...connection, ...options });
+}
+
+/** `url` without its password, for messages and logs. */
+export function showConnection(connection: RedisConnection): string {
+  if (typeof connection !== 'string') return `redis://${String(connection.host ?? '127.0.0.1')}:${String(connection.port ?? 6379)}`;
+  return connection.replace(/\/\/([^@/]*)@/, '//***@');
+}
