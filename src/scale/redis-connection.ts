@@ -73,7 +73,11 @@ export function checkConnection(connection: unknown): RedisConnection {
  */
 export function newClient(modules: BullmqModules, connection: RedisConnection): RedisClient {
   const options = { maxRetriesPerRequest: null, enableOfflineQueue: true };
-  return typeof connection === 'string' ? new modules.Redis(connection, options) : new modules.Redis({ ...connection, ...options });
+  const client = typeof connection === 'string' ? new modules.Redis(connection, options) : new modules.Redis({ ...connection, ...options });
+  // Connection errors while Redis is away: the client reconnects and replays its commands; what
+  // fails for good reaches the command's caller.
+  client.on('error', () => {});
+  return client;
 }
 
 /** `url` without its password, for messages and logs. */

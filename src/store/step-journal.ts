@@ -40,12 +40,15 @@ export class StepJournal {
   /** Runs `fn(db)` and journals its result in one transaction, unless the step is journaled already. */
   transaction<T>(rid: number, taskId: string, key: string, fn: (db: StoreDatabase) => T): T {
     // Nested in another transaction of this connection, better-sqlite3 makes this a savepoint.
+    // IMMEDIATE: the write lock first. A deferred one reads the journal, then upgrades to write,
+    // and in WAL mode that upgrade fails at once (SQLITE_BUSY, no busy wait) when another process
+    // (a coordinator, another weft worker on the same file) committed in between.
     return this.db.transaction((): T => {
       const done = this.get(rid, taskId, key);
       if (done !== undefined) return done.value as T;
       const value = fn(this.db);
       this.put(rid, taskId, key, value);
       return value;
-    })();
+    }).immediate();
   }
 }
