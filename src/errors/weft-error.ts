@@ -48,6 +48,8 @@ export type WeftErrorCode =
   | 'STEP_DUPLICATE'
   | 'TASK_STALLED'
   | 'RUN_INTERRUPTED'
+  // more than one machine
+  | 'REDIS_UNAVAILABLE'
   // run store
   | StoreErrorCode;
 

@@ -1,0 +1,23 @@
+// The errors of running on more than one machine (src/scale): Redis, the shared limits' store.
+
+import { WeftError } from './weft-error.js';
+
+/**
+ * Redis did not answer: refused, reset or timed-out connections, or a command that gave up after
+ * its client's retries (`maxRetriesPerRequest`). Operational, so the caller may retry later;
+ * a script error (a bug) is not wrapped in it.
+ */
+export class RedisUnavailableError extends WeftError {
+  /** What was being done, e.g. `rate limit \`llm\`: acquire`. */
+  readonly operation: string;
+
+  /**
+   * @param operation - what was being done
+   * @param options - `cause`: the client's error
+   */
+  constructor(operation: string, options?: { cause?: unknown }) {
+    const why = (options?.cause as Error | undefined)?.message;
+    super('REDIS_UNAVAILABLE', `Redis unavailable during ${operation}${why ? `: ${why}` : ''}`, options);
+    this.operation = operation;
+  }
+}
