@@ -31,7 +31,9 @@ export function checkConnection(name: string, connection: unknown): RedisConnect
 export async function openClient(connection: RedisConnection, options: RedisOptions = {}): Promise<RedisClient> {
   if (typeof connection !== 'string') return { redis: connection, owned: false };
   const { Redis } = await import('ioredis');
-  return { redis: new Redis(connection, options), owned: true };
+  const redis = new Redis(connection, options);
+  redis.on('error', () => {}); // each command that fails reports it, typed
+  return { redis, owned: true };
 }
 
 /** Defines the Lua command `name` on `redis` once (ioredis runs it by EVALSHA, falling back to EVAL after a restart emptied the script cache). */
