@@ -21,3 +21,25 @@ export class RedisUnavailableError extends WeftError {
     this.operation = operation;
   }
 }
+
+/**
+ * A slot of a concurrency group shared through Redis was lost: its lease ran out before a renewal
+ * reached Redis (the holder's process stalled, or Redis was away longer than the lease) and
+ * the group was full by then. The work holding it is no longer counted in the group.
+ */
+export class ConcurrencyLeaseLostError extends WeftError {
+  /** The concurrency group. */
+  readonly group: string;
+  /** The lease that was lost. */
+  readonly leaseId: string;
+
+  /**
+   * @param group - the concurrency group
+   * @param leaseId - the lease
+   */
+  constructor(group: string, leaseId: string) {
+    super('CONCURRENCY_LEASE_LOST', `concurrency group \`${group}\`: lease ${leaseId} ran out before it was renewed, and the group is full`);
+    this.group = group;
+    this.leaseId = leaseId;
+  }
+}

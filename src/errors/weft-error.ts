@@ -50,6 +50,7 @@ export type WeftErrorCode =
   | 'RUN_INTERRUPTED'
   // more than one machine
   | 'REDIS_UNAVAILABLE'
+  | 'CONCURRENCY_LEASE_LOST'
   // run store
   | StoreErrorCode;
 
