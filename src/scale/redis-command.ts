@@ -16,7 +16,7 @@ export interface RedisClient {
 }
 
 /** Checks `connection` synchronously, so a wrong option throws where it is given. */
-export function checkConnection(name: string, connection: unknown): RedisConnection {
+function checkConnection(name: string, connection: unknown): RedisConnection {
   if (typeof connection === 'string') {
     if (!/^rediss?:\/\//.test(connection)) throw new TypeError(expectedMessage(name, 'a redis:// or rediss:// URL or an ioredis client', connection));
     return connection;
@@ -25,6 +25,15 @@ export function checkConnection(name: string, connection: unknown): RedisConnect
     throw new TypeError(expectedMessage(name, 'a redis:// or rediss:// URL or an ioredis client', connection));
   }
   return connection as Redis;
+}
+
+/** The options every Redis-backed limit takes: checked, with the prefix's default. */
+export function checkRedisOptions(options: unknown): { connection: RedisConnection; prefix: string } {
+  if (typeof options !== 'object' || options === null) throw new TypeError(expectedMessage('options', 'an options object', options));
+  const connection = checkConnection('connection', (options as { connection?: unknown }).connection);
+  const prefix = (options as { prefix?: unknown }).prefix ?? 'weft';
+  if (typeof prefix !== 'string' || prefix.length === 0) throw new TypeError(expectedMessage('prefix', 'a non-empty string', prefix));
+  return { connection, prefix };
 }
 
 /** Opens the client for `connection` (the caller's instance as is). */

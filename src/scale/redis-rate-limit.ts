@@ -8,7 +8,7 @@ import type { Redis, RedisOptions } from 'ioredis';
 import { RateLimiter, type RateLimitOptions } from '../scheduler/rate-limiter.js';
 import { waitMs } from '../internal/http-wait.js';
 import { expectedMessage } from '../internal/validate.js';
-import { checkConnection, defineScript, LocalTurns, openClient, toTyped, untilAborted, type RedisClient, type RedisConnection } from './redis-command.js';
+import { checkRedisOptions, defineScript, LocalTurns, openClient, toTyped, untilAborted, type RedisClient, type RedisConnection } from './redis-command.js';
 
 // KEYS[1]: the bucket. ARGV: op, amount, intervalMs, requests, tokens and bytes per interval
 // (0 = unlimited; intervalMs 0 = the budgets the last caller that gave them stored).
@@ -125,10 +125,7 @@ export class RedisRateLimit {
 
   /** @param options - see {@link RedisRateLimitOptions} */
   constructor(options: RedisRateLimitOptions) {
-    if (typeof options !== 'object' || options === null) throw new TypeError(expectedMessage('options', 'an options object', options));
-    const connection = checkConnection('connection', options.connection);
-    const prefix = options.prefix ?? 'weft';
-    if (typeof prefix !== 'string' || prefix.length === 0) throw new TypeError(expectedMessage('prefix', 'a non-empty string', prefix));
+    const { connection, prefix } = checkRedisOptions(options);
     this.prefix = prefix;
     for (const [name, limit] of Object.entries(options.limits ?? {})) this.define(name, limit);
     this.client = openClient(connection, options.redisOptions).then((client) => {

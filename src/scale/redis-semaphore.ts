@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis, RedisOptions } from 'ioredis';
 import { ConcurrencyLeaseLostError } from '../errors/scale-errors.js';
 import { checkInteger, expectedMessage } from '../internal/validate.js';
-import { checkConnection, defineScript, LocalTurns, openClient, toTyped, untilAborted, type RedisClient, type RedisConnection } from './redis-command.js';
+import { checkRedisOptions, defineScript, LocalTurns, openClient, toTyped, untilAborted, type RedisClient, type RedisConnection } from './redis-command.js';
 
 // Shared head of every script: Redis's clock, and the leases that ran out dropped.
 const HEAD = `
@@ -85,14 +85,12 @@ export class RedisSemaphore {
   // Releases heard per channel, so a release between a refused take and the wait is not missed.
   private readonly heard = new Map<string, number>();
   private readonly listeners = new Map<string, Set<() => void>>();
+  private readonly subscriptions = new Map<string, Promise<void>>();
   private readonly held = new Set<{ release(): Promise<void> }>();
 
   /** @param options - see {@link RedisSemaphoreOptions} */
   constructor(options: RedisSemaphoreOptions) {
-    if (typeof options !== 'object' || options === null) throw new TypeError(expectedMessage('options', 'an options object', options));
-    const connection = checkConnection('connection', options.connection);
-    const prefix = options.prefix ?? 'weft';
-    if (typeof prefix !== 'string' || prefix.length === 0) throw new TypeError(expectedMessage('prefix', 'a non-empty string', prefix));
+    const { connection, prefix } = checkRedisOptions(options);
     this.prefix = prefix;
     this.leaseMs = checkInteger('leaseMs', options.leaseMs ?? 30_000, 3);
     this.client = openClient(connection, options.redisOptions).then((client) => {
@@ -199,8 +197,9 @@ export class RedisSemaphore {
   }
 
   /** Subscribes (once per channel) before the first take, so no release after it goes unheard. */
-  private async listen(channel: string, group: string): Promise<void> {
-    if (this.listeners.has(channel)) return;
+  private listen(channel: string, group: string): Promise<void> {
+    let subscribed = this.subscriptions.get(channel);
+    if (subscribed !== undefined) return subscribed;
     this.listeners.set(channel, new Set());
     this.subscriber ??= this.client.then(({ redis }) => {
       const sub = redis.duplicate();
@@ -214,12 +213,17 @@ export class RedisSemaphore {
       sub.on('error', () => {}); // reported by the commands that fail
       return sub;
     });
-    try {
-      await (await this.subscriber).subscribe(channel);
-    } catch (error) {
-      this.listeners.delete(channel);
-      throw toTyped(error, `concurrency group \`${group}\`: subscribe`);
-    }
+    subscribed = this.subscriber
+      .then((sub) => sub.subscribe(channel))
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          this.subscriptions.delete(channel); // the next acquire tries again
+          throw toTyped(error, `concurrency group \`${group}\`: subscribe`);
+        },
+      );
+    this.subscriptions.set(channel, subscribed);
+    return subscribed;
   }
 
   private hear(channel: string): void {

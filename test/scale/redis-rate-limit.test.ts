@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isWeftError, RedisUnavailableError } from '../../src/errors.js';
 import { createRedisRateLimiter, type RedisRateLimit } from '../../src/scale/redis-rate-limit.js';
 import { startLimitChild } from '../support/limit-child.js';
-import { redisOrSkip, startRedis, type RedisServer } from '../support/redis-server.js';
+import { afterSend, redisOrSkip, startRedis, type RedisServer } from '../support/redis-server.js';
 
 /** Resolves once `check` holds, asking again after each answer (each is a Redis round trip, not a sleep). */
 async function until(check: () => Promise<boolean>): Promise<void> {
@@ -129,14 +129,9 @@ describe.skipIf(redisOrSkip())('RedisRateLimit on a real redis-server', () => {
     const controller = new AbortController();
     const reason = new Error('gone');
     // Abort just after the acquire's script went out, so its grant (the bucket is full) arrives
-    // after the rejection: a hook on the real client's one path to the socket.
+    // after the rejection.
     const client = new Redis(server.url);
-    const send = client.sendCommand.bind(client);
-    client.sendCommand = ((command: { name: string; args: unknown[] }, ...rest: unknown[]) => {
-      const sent = (send as (...a: unknown[]) => unknown)(command, ...rest);
-      if (/^eval/.test(command.name) && command.args.includes('acquire')) controller.abort(reason);
-      return sent;
-    }) as typeof client.sendCommand;
+    afterSend(client, (command) => void (/^eval/.test(command.name) && command.args.includes('acquire') && controller.abort(reason)));
     const own = createRedisRateLimiter({ connection: client, prefix: 'test' });
     await expect(own.acquire(limit, options, controller.signal)).rejects.toBe(reason);
     expect(controller.signal.aborted).toBe(true);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConcurrencyLeaseLostError, RedisUnavailableError } from '../../src/errors.js';
 import { createRedisSemaphore, type RedisSemaphore } from '../../src/scale/redis-semaphore.js';
 import { startLimitChild } from '../support/limit-child.js';
-import { redisOrSkip, startRedis, type RedisServer } from '../support/redis-server.js';
+import { afterSend, redisOrSkip, startRedis, type RedisServer } from '../support/redis-server.js';
 
 describe.skipIf(redisOrSkip())('RedisSemaphore on a real redis-server', () => {
   let server: RedisServer;
@@ -44,16 +44,13 @@ describe.skipIf(redisOrSkip())('RedisSemaphore on a real redis-server', () => {
 
   it('a release wakes a waiter in another client at once, not at the lease end', async () => {
     const g = group();
-    // Tells when the waiter's attempt was refused: a hook on the real client's one path to the socket.
+    // Tells when the waiter's attempt was refused.
     const client = new Redis(server.url);
     let refused!: () => void;
     const wasRefused = new Promise<void>((resolve) => (refused = resolve));
-    const send = client.sendCommand.bind(client);
-    client.sendCommand = ((command: { name: string; promise: Promise<unknown> }, ...rest: unknown[]) => {
-      const sent = (send as (...a: unknown[]) => unknown)(command, ...rest);
+    afterSend(client, (command) => {
       if (/^eval/.test(command.name)) void command.promise.then((reply) => void ((reply as unknown[])[0] === 0 && refused()), () => {});
-      return sent;
-    }) as typeof client.sendCommand;
+    });
     const other = createRedisSemaphore({ connection: client, leaseMs: 60_000 });
     try {
       const held = await semaphore.acquire(g, 1);
