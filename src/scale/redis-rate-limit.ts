@@ -6,14 +6,13 @@
 
 import type { Redis, RedisOptions } from 'ioredis';
 import { RateLimiter, type RateLimitOptions } from '../scheduler/rate-limiter.js';
-import { waitMs } from '../internal/http-wait.js';
 import { expectedMessage } from '../internal/validate.js';
-import { checkRedisOptions, defineScript, LocalTurns, openClient, toTyped, untilAborted, type RedisClient, type RedisConnection } from './redis-command.js';
+import { checkRedisOptions, defineScript, openClient, toTyped, untilAborted, type RedisClient, type RedisConnection } from './redis-command.js';
 
 // KEYS[1]: the bucket. ARGV: op, amount, intervalMs, requests, tokens and bytes per interval
 // (0 = unlimited; intervalMs 0 = the budgets the last caller that gave them stored).
-// Reply: {-1} budgets unknown; {ms} wait that long; {0, sec, usec} done, at that Redis time;
-// for `state`: {0, sec, usec, requests, tokens, bytes, pausedUntil}.
+// Reply: {-1} budgets unknown; {ms} wait that long; {0, sec, usec} done, at that Redis time
+// (`acquire`: {0, sec, usec, granted}); `state`: {0, sec, usec, requests, tokens, bytes, pausedUntil}.
 const SCRIPT = `
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + tonumber(time[2]) / 1000
@@ -55,8 +54,13 @@ if k <= 0 then wait = math.max(wait, (1e-9 - k) * iv / tk) end
 if b <= 0 then wait = math.max(wait, (1e-9 - b) * iv / by) end
 local reply = {0, time[1], time[2]}
 if op == 'acquire' then
-  if wait > 0 then reply = {math.max(1, math.ceil(wait))} else r = r - 1 end
-elseif op == 'refund' then r = math.min(rcap, r + 1)
+  -- Up to \`amount\` waiters at once, as many as the requests allow (all while tokens are positive).
+  if wait > 0 then reply = {math.max(1, math.ceil(wait))} else
+    local n = amount
+    if rq > 0 then n = math.min(n, math.floor(r)); r = r - n end
+    reply = {0, time[1], time[2], n}
+  end
+elseif op == 'refund' then r = math.min(rcap, r + amount)
 elseif op == 'tokens' then k = k - amount
 elseif op == 'bytes' then b = b - amount
 elseif op == 'pause' then p = math.max(p, now + amount)
@@ -75,6 +79,23 @@ return reply
 
 const COMMAND = 'weftRateLimit';
 type Reply = (number | string)[];
+// The waiters of one limiter in this process, in arrival order; one pump asks Redis for them all.
+interface Waiter {
+  resolve(at: number): void;
+  reject(error: unknown): void;
+  off(): void;
+}
+interface Line {
+  readonly waiters: Waiter[];
+  pumping: boolean;
+  /** Ends the pump's wait early (when its last waiter left). */
+  wake: (() => void) | undefined;
+}
+const settle = (w: Waiter, how: () => void) => {
+  w.off();
+  how();
+};
+
 type WithScript = Redis & { [COMMAND](key: string, ...args: (string | number)[]): Promise<Reply> };
 
 /** Options of {@link createRedisRateLimiter}. */
@@ -115,13 +136,14 @@ const balance = (v: number | string): number => (v === 'inf' ? Infinity : v === 
  *
  * Every process should give a limiter the same budgets: the last one given is stored with the
  * bucket (so a process that never defined it can still charge it). Waiters in one process queue
- * locally, one asking Redis at a time; across processes there is no queue (no fairness).
+ * locally and are granted together, one script call for as many as the budget allows; across
+ * processes there is no queue (no fairness).
  */
 export class RedisRateLimit {
   private readonly client: Promise<RedisClient>;
   private readonly prefix: string;
   private readonly limits = new Map<string, RateLimitOptions>();
-  private readonly turns = new LocalTurns();
+  private readonly lines = new Map<string, Line>();
 
   /** @param options - see {@link RedisRateLimitOptions} */
   constructor(options: RedisRateLimitOptions) {
@@ -157,18 +179,64 @@ export class RedisRateLimit {
       throw new TypeError(`Expected \`${name}\` to be a rate limit defined with define() or given options, got none`);
     }
     signal?.throwIfAborted();
-    const handOn = await this.turns.take(name, signal);
-    try {
-      for (;;) {
-        const giveBack = (reply: Reply) => {
-          if (reply[0] === 0) void this.run(name, 'refund', 0).catch(() => {});
+    let line = this.lines.get(name);
+    if (line === undefined) this.lines.set(name, (line = { waiters: [], pumping: false, wake: undefined }));
+    const queue = line;
+    return new Promise<number>((resolve, reject) => {
+      const waiter: Waiter = { resolve, reject, off: () => {} };
+      if (signal !== undefined) {
+        const onAbort = () => {
+          const at = queue.waiters.indexOf(waiter);
+          if (at < 0) return;
+          queue.waiters.splice(at, 1);
+          reject(signal.reason);
+          if (queue.waiters.length === 0) queue.wake?.(); // nobody left to wait for
         };
-        const reply = await untilAborted(this.run(name, 'acquire', 0), signal, giveBack);
-        if (reply[0] === 0) return redisMs(reply[1], reply[2]);
-        await waitMs(Number(reply[0]), signal);
+        signal.addEventListener('abort', onAbort, { once: true });
+        waiter.off = () => signal.removeEventListener('abort', onAbort);
+      }
+      queue.waiters.push(waiter);
+      if (!queue.pumping) void this.pump(name, queue);
+    });
+  }
+
+  /**
+   * Asks Redis for as many grants as there are waiters (one script call for the lot), hands them
+   * out in order, gives back those whose waiter left meanwhile, and waits as long as told.
+   */
+  private async pump(name: string, line: Line): Promise<void> {
+    line.pumping = true;
+    try {
+      while (line.waiters.length > 0) {
+        let reply: Reply;
+        try {
+          reply = await this.run(name, 'acquire', line.waiters.length);
+        } catch (error) {
+          for (const w of line.waiters.splice(0)) settle(w, () => w.reject(error));
+          return;
+        }
+        if (reply[0] === 0) {
+          const at = redisMs(reply[1], reply[2]);
+          let granted = Number(reply[3]);
+          for (; granted > 0 && line.waiters.length > 0; granted--) {
+            const w = line.waiters.shift()!;
+            settle(w, () => w.resolve(at));
+          }
+          if (granted > 0) void this.run(name, 'refund', granted).catch(() => {});
+        } else {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout((line.wake = done), Number(reply[0]));
+            function done() {
+              clearTimeout(timer);
+              line.wake = undefined;
+              resolve();
+            }
+          });
+        }
       }
     } finally {
-      handOn();
+      line.pumping = false;
+      if (line.waiters.length === 0 && this.lines.get(name) === line) this.lines.delete(name);
     }
   }
 

@@ -32,12 +32,12 @@ describe.skipIf(redisOrSkip())('RedisRateLimit on a real redis-server', () => {
     await server?.stop();
   });
 
-  it('holds N requests per interval across 3 processes, on the grants own (Redis) times', async () => {
+  it('holds N requests per interval across 3 processes of 4 concurrent loops, on the grants own (Redis) times', async () => {
     const limit = name();
     const N = 10;
     const intervalMs = 400;
     const each = 12;
-    const children = [0, 1, 2].map(() => startLimitChild([server.url, 'rate', limit, each, intervalMs, N]));
+    const children = [0, 1, 2].map(() => startLimitChild([server.url, 'rate', limit, each, intervalMs, N, 4]));
     await Promise.all(children.map((c) => c.exited));
     const grants = children.map((c) => c.lines.filter((l) => l.startsWith('grant ')).map((l) => Number(l.slice(6))));
     for (const g of grants) expect(g).toHaveLength(each);
