@@ -50,9 +50,11 @@ export type WeftErrorCode =
   | 'RUN_INTERRUPTED'
   // run store
   | StoreErrorCode
-  // scale-out
+  // more than one machine
   | 'JOB_LOST'
-  | 'MISSING_PACKAGE';
+  | 'MISSING_PACKAGE'
+  | 'REDIS_UNAVAILABLE'
+  | 'CONCURRENCY_LEASE_LOST';
 
 /** Base class of weft's typed errors. */
 export class WeftError extends Error {

@@ -20,9 +20,14 @@ export interface WorkerProcess {
   kill(): Promise<void>;
 }
 
-/** Starts `weft worker --redis URL --queue Q --agents <test agents> ...extra` and waits until it is taking jobs. */
-export async function startWorkerProcess(url: string, queue: string, extra: readonly string[] = []): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [CLI, 'worker', '--redis', url, '--queue', queue, '--agents', AGENTS, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `weft worker --redis URL --queue Q --agents <agents> ...extra` and waits until it is taking jobs. */
+export function startWorkerProcess(url: string, queue: string, extra: readonly string[] = [], agents = AGENTS): Promise<WorkerProcess> {
+  return startNodeProcess([CLI, 'worker', '--redis', url, '--queue', queue, '--agents', agents, ...extra]);
+}
+
+/** Starts `node ...args` and waits until it prints a worker's ready line (`weft worker ID: queue ...`). */
+export async function startNodeProcess(args: readonly string[]): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const waiters: { re: RegExp; resolve: () => void }[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

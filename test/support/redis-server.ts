@@ -6,6 +6,7 @@ import { accessSync, constants, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import type { Redis } from 'ioredis';
 
 /** How to get redis-server, for messages. */
 export const REDIS_HOW_TO = 'install it (`apt-get install redis-server`) or set REDIS_SERVER to its executable';
@@ -165,4 +166,25 @@ export async function startRedis(): Promise<RedisServer> {
       current = await launch(path, port, dir);
     },
   };
+}
+
+/** What {@link afterSend} shows of a command: its name, arguments and the promise of its reply. */
+export interface SentCommand {
+  readonly name: string;
+  readonly args: readonly unknown[];
+  readonly promise: Promise<unknown>;
+}
+
+/**
+ * Calls `fn` with each command `client` sends, just after it went to the socket (so its reply
+ * cannot have been read yet): a hook on the real client's one path out, for tests that must act
+ * between a command and its reply.
+ */
+export function afterSend(client: Redis, fn: (command: SentCommand) => void): void {
+  const send = client.sendCommand.bind(client) as (...args: unknown[]) => unknown;
+  client.sendCommand = ((command: SentCommand, ...rest: unknown[]) => {
+    const sent = send(command, ...rest);
+    fn(command);
+    return sent;
+  }) as typeof client.sendCommand;
 }

@@ -1,0 +1,119 @@
+// Scale-out (issue 12, "Performance"): tasks/s through Redis with 1, 2 and 4 worker processes,
+// weft (bullmqExecutor + `weft worker`) beside bare BullMQ (Queue.addBulk + Worker, the same
+// trivial work) in the same run; and a chain, for the latency from a dependency's completion to
+// its dependent's start (p50/p99, from the workers' own timestamps). A real redis-server is
+// started for the suite (no persistence) and every process is stopped at the end. On this VM
+// the coordinator, Redis and the workers share 2 cores, so more workers cannot mean more cores.
+import { fileURLToPath } from 'node:url';
+import { Queue, QueueEvents } from 'bullmq';
+import { Redis as IORedis } from 'ioredis';
+import { bullmqExecutor, workflow } from '../dist/index.js';
+import { startNodeProcess, startWorkerProcess, type WorkerProcess } from '../test/helpers/weft-workers.js';
+import { startRedis } from '../test/support/redis-server.js';
+import { agents } from './scale/agents.mjs';
+import type { BenchCase, BenchSuite } from './types.js';
+
+const AGENTS = fileURLToPath(new URL('./scale/agents.mjs', import.meta.url));
+const BARE = fileURLToPath(new URL('./scale/bare-worker.mjs', import.meta.url));
+const TASKS = 2000;
+const CHAIN = 100;
+const quantile = (xs: readonly number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+
+async function cases(wanted: (name: string) => boolean): Promise<readonly BenchCase[]> {
+  const widths = [1, 2, 4].filter((w) => wanted(`throughput tasks=${TASKS} workers=${w}`));
+  const chain = wanted(`chain tasks=${CHAIN} workers=1`);
+  if (widths.length === 0 && !chain) return [];
+  const redis = await startRedis();
+  const processes: WorkerProcess[] = [];
+  const clients: { close(): Promise<unknown> }[] = [];
+  process.once('beforeExit', () => void Promise.all(processes.map((p) => p.stop())).then(() => Promise.all(clients.map((c) => c.close()))).then(() => redis.stop()));
+  const connection = new IORedis(redis.url, { maxRetriesPerRequest: null });
+
+  /** Bare BullMQ: `count` jobs added in one addBulk, done when the events say so; returns each job's result. */
+  async function bareSide(queue: string, workers: number) {
+    for (let i = 0; i < workers; i++) processes.push(await startNodeProcess([BARE, redis.url, queue]));
+    const q = new Queue(queue, { connection });
+    const events = new QueueEvents(queue, { connection: { url: redis.url } as never });
+    clients.push(q, events);
+    await events.waitUntilReady();
+    let waiting: { left: number; done: () => void } | undefined;
+    events.on('completed', () => {
+      if (waiting !== undefined && --waiting.left === 0) waiting.done();
+    });
+    const batch = async (count: number) => {
+      const done = new Promise<void>((resolve) => (waiting = { left: count, done: resolve }));
+      await q.addBulk(Array.from({ length: count }, (_, n) => ({ name: 'j', data: { n }, opts: { removeOnComplete: true } })));
+      await done;
+    };
+    // A chain: each job added when the one before completed.
+    const chainOf = async (count: number) => {
+      const ats: number[] = [];
+      for (let n = 0; n < count; n++) {
+        const job = await q.add('j', { n }, { removeOnComplete: { age: 60 } });
+        ats.push(((await job.waitUntilFinished(events)) as { at: number }).at);
+      }
+      return ats;
+    };
+    return { batch, chainOf };
+  }
+
+  async function weftSide(queue: string, workers: number) {
+    for (let i = 0; i < workers; i++) processes.push(await startWorkerProcess(redis.url, queue, [], AGENTS));
+    const executor = bullmqExecutor({ connection: redis.url, queue });
+    clients.push(executor);
+    await executor.ready();
+    const flat = workflow({ executor, agents });
+    for (let n = 0; n < TASKS; n++) flat.task({ id: `t${n}`, agent: 'inc', input: n });
+    const linked = workflow({ executor, agents });
+    for (let n = 0; n < CHAIN; n++) linked.task({ id: `c${n}`, agent: 'inc', input: n, ...(n > 0 && { dependsOn: [`c${n - 1}`] }) });
+    return { flat, linked };
+  }
+
+  const out: BenchCase[] = [];
+  for (const w of widths) {
+    const bare = await bareSide(`bare-${w}`, w);
+    const weft = await weftSide(`weft-${w}`, w);
+    out.push({
+      name: `throughput tasks=${TASKS} workers=${w}`,
+      opsPerCall: TASKS,
+      minSamples: 3,
+      timeMs: 1,
+      variants: {
+        bullmq: () => bare.batch(TASKS),
+        weft: async () => {
+          const r = await weft.flat.run();
+          if (r.status !== 'succeeded') throw new Error(`weft run ${r.status}`);
+        },
+      },
+    });
+  }
+  if (chain) {
+    const bare = await bareSide('bare-chain', 1);
+    const weft = await weftSide('weft-chain', 1);
+    const gaps = (ats: readonly number[]) => ats.slice(1).map((t, k) => t - ats[k]);
+    const metrics: Record<string, Record<string, number>> = { bullmq: {}, weft: {} };
+    const record = (variant: string, ats: readonly number[]) => {
+      const g = gaps(ats);
+      metrics[variant] = { 'link p50 ms': quantile(g, 0.5), 'link p99 ms': quantile(g, 0.99) };
+    };
+    out.push({
+      name: `chain tasks=${CHAIN} workers=1`,
+      opsPerCall: CHAIN,
+      minSamples: 3,
+      timeMs: 1,
+      metrics,
+      variants: {
+        bullmq: async () => record('bullmq', await bare.chainOf(CHAIN)),
+        weft: async () => {
+          const r = await weft.linked.run();
+          if (r.status !== 'succeeded') throw new Error(`weft run ${r.status}`);
+          record('weft', r.tasks.map((t) => (t.output as { at: number }).at));
+        },
+      },
+    });
+  }
+  return out;
+}
+
+const suite: BenchSuite = { name: 'scale-out', cases };
+export default suite;
