@@ -84,7 +84,12 @@ export { bullmqExecutor, DEFAULT_BULLMQ_EXECUTOR_OPTIONS } from './scale/bullmq-
 export type { BullmqExecutor, BullmqExecutorOptions } from './scale/bullmq-executor.js';
 export { startWorker, DEFAULT_WEFT_WORKER_OPTIONS } from './scale/bullmq-worker.js';
 export type { WeftWorker, WeftWorkerOptions } from './scale/bullmq-worker.js';
-export type { RedisConnection } from './scale/redis-connection.js';
-export { JobLostError, MissingPackageError } from './errors.js';
+export type { RedisConnection, RedisClientLike } from './scale/redis-connection.js';
+export { createRedisRateLimiter, RedisRateLimit } from './scale/redis-rate-limit.js';
+export type { RedisRateLimitOptions, RedisRateLimiterState } from './scale/redis-rate-limit.js';
+export { createRedisSemaphore, RedisSemaphore } from './scale/redis-semaphore.js';
+export type { RedisSemaphoreOptions, SemaphoreLease } from './scale/redis-semaphore.js';
+export type { RedisClientOptions } from './scale/redis-command.js';
+export { JobLostError, MissingPackageError, RedisUnavailableError, ConcurrencyLeaseLostError } from './errors.js';
 export { StoreCorruptError, StoreForeignError, StoreVersionError, StoreLockedError, StoreEncodeError, RunLeasedError, RunNotFoundError } from './errors.js';
 export type { StoreErrorCode } from './errors.js';

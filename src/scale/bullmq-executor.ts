@@ -144,6 +144,7 @@ class BullmqExecutorImpl implements BullmqExecutor {
       resumeData: ctx.resumeData,
       deadline: attempt.deadline,
       ...(attempt.task.rateLimit !== undefined && { rateLimit: attempt.task.rateLimit }),
+      ...(attempt.task.group !== undefined && { group: attempt.task.group }),
     };
     const jobId = jobIdOf(attempt.runId, attempt.taskId, attempt.attempt);
     return new Promise((resolve, reject) => {
@@ -233,7 +234,7 @@ class BullmqExecutorImpl implements BullmqExecutor {
     this.parts ??= (async () => {
       const modules = await loadBullmq('bullmqExecutor()');
       if (this.closed) throw new InvalidStateError(`the BullMQ executor of queue \`${this.o.queue}\` is closed`);
-      const { Queue, QueueEvents } = modules.bullmq;
+      const { Queue, QueueEvents } = modules.bullmq as typeof import('bullmq');
       const clients = [newClient(modules, this.o.connection), newClient(modules, this.o.connection), newClient(modules, this.o.connection)];
       const [queueClient, eventsClient, publisher] = clients;
       const queue = new Queue(this.o.queue, { connection: queueClient as never, prefix: this.o.prefix });

@@ -16,6 +16,9 @@ import { checkInteger, expectedMessage } from '../internal/validate.js';
 import type { DurableStore } from '../store/durable-store.js';
 import { cancelChannel, jobIdOf, pack, PROTOCOL_VERSION, stepsKey, unpack, type JobData, type RemoteTask } from './job-protocol.js';
 import { checkConnection, loadBullmq, newClient, showConnection, type RedisClient, type RedisConnection } from './redis-connection.js';
+import type { RateLimitOptions } from '../scheduler/rate-limiter.js';
+import { createRedisRateLimiter } from './redis-rate-limit.js';
+import { createRedisSemaphore } from './redis-semaphore.js';
 import { RemoteTaskContext } from './remote-context.js';
 
 /** Options of {@link startWorker}. */
@@ -34,6 +37,21 @@ export interface WeftWorkerOptions {
   readonly workerPool?: TaskPool;
   /** A store this worker can reach, for `ctx.transaction` (e.g. `openStore({ path })` on a shared file). @default none: `NO_STORE` */
   readonly store?: DurableStore;
+  /**
+   * Rate limits shared through Redis (keys under `weft:`) by every worker and every process that
+   * uses them (`createRedisRateLimiter`): a task naming one (`rateLimit`) waits for one of its
+   * requests before it runs here, and the tokens it reports are charged to it. Give every worker
+   * the same budgets. Tasks naming a limit that is not here run without waiting for it.
+   * @default {}
+   */
+  readonly rateLimits?: Readonly<Record<string, RateLimitOptions>>;
+  /**
+   * Concurrency groups held across every worker through Redis (`createRedisSemaphore`): a task in
+   * group `g` runs only while fewer than `groups[g]` tasks of `g` run on all the workers together.
+   * (One coordinator already keeps its run's groups; this holds them across coordinators too.)
+   * @default {}
+   */
+  readonly groups?: Readonly<Record<string, number>>;
   /** BullMQ's lock on a running job, in ms: a worker that stops renewing it (it died) has its jobs stall. @default 30000 */
   readonly lockDurationMs?: number;
   /** How often BullMQ looks for stalled jobs (and moves them back to wait for another worker), in ms. @default 30000 */
@@ -59,7 +77,7 @@ export interface WeftWorker {
   close(): Promise<void>;
 }
 
-function resolveOptions(options: WeftWorkerOptions): Required<Omit<WeftWorkerOptions, 'agents' | 'workerPool' | 'store' | 'signal'>> & WeftWorkerOptions {
+function resolveOptions(options: WeftWorkerOptions): Required<Omit<WeftWorkerOptions, 'agents' | 'workerPool' | 'store' | 'signal' | 'rateLimits' | 'groups'>> & WeftWorkerOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError(expectedMessage('options', 'an object { connection, queue }', options));
   const o = { ...DEFAULT_WEFT_WORKER_OPTIONS, ...options };
   checkConnection(o.connection);
@@ -69,6 +87,7 @@ function resolveOptions(options: WeftWorkerOptions): Required<Omit<WeftWorkerOpt
   checkInteger('lockDurationMs', o.lockDurationMs, 100);
   checkInteger('stalledIntervalMs', o.stalledIntervalMs, 100);
   checkInteger('maxStalledCount', o.maxStalledCount, 0);
+  for (const [group, cap] of Object.entries(o.groups ?? {})) checkInteger(`groups.${group}`, cap, 1);
   if (o.agents !== undefined && (typeof o.agents !== 'object' || typeof (o.agents as { entry?: unknown }).entry !== 'function')) {
     throw new TypeError(expectedMessage('agents', 'an agent registry (createAgentRegistry([...]))', o.agents));
   }
@@ -109,6 +128,10 @@ export async function startWorker(options: WeftWorkerOptions): Promise<WeftWorke
   });
   await subscriber.subscribe(channel);
   let pool: TaskPool | undefined = o.workerPool;
+  const limits = o.rateLimits ?? {};
+  const groups = o.groups ?? {};
+  const limiter = Object.keys(limits).length === 0 ? undefined : createRedisRateLimiter({ connection: redis as never, limits });
+  const semaphore = Object.keys(groups).length === 0 ? undefined : createRedisSemaphore({ connection: redis as never });
 
   const runTask = async (task: RemoteTask, ctx: RemoteTaskContext): Promise<unknown> => {
     if (task.agent !== undefined) {
@@ -154,20 +177,27 @@ export async function startWorker(options: WeftWorkerOptions): Promise<WeftWorke
       const left = task.deadline - Date.now();
       timer = setTimeout(() => controller.abort(new TaskTimeoutError(task.taskId, Math.max(0, left))), Math.max(0, left));
     }
+    const limit = task.rateLimit !== undefined && limits[task.rateLimit] !== undefined ? task.rateLimit : undefined;
+    const group = task.group !== undefined && groups[task.group] !== undefined ? task.group : undefined;
     const ctx = new RemoteTaskContext(task, controller.signal, {
       send: (reports) => job.updateProgress(pack(reports)),
       redis,
       stepsKey: stepsKey(o.prefix, o.queue, `${encodeURIComponent(task.runId)}/${encodeURIComponent(task.taskId)}`),
       store: o.store,
+      ...(limit !== undefined && { onTokens: (n: number) => void limiter!.charge(limit, n).catch(() => {}) }),
     });
     let outcome: string;
+    let lease: { release(): Promise<void> } | undefined;
     try {
       controller.signal.throwIfAborted();
+      if (group !== undefined) lease = await semaphore!.acquire(group, groups[group], controller.signal);
+      if (limit !== undefined) await limiter!.acquire(limit, undefined, controller.signal);
       const value = await runTask(task, ctx);
       outcome = packOutcome(true, value, task.taskId);
     } catch (error) {
       outcome = packOutcome(false, error, task.taskId);
     } finally {
+      void lease?.release().catch(() => {});
       live.delete(jobId);
       bullSignal?.removeEventListener('abort', onBullAbort);
       if (timer !== undefined) clearTimeout(timer);
@@ -178,7 +208,8 @@ export async function startWorker(options: WeftWorkerOptions): Promise<WeftWorke
     return outcome;
   };
 
-  const worker = new modules.bullmq.Worker(o.queue, processor, {
+  const { Worker } = modules.bullmq as typeof import('bullmq');
+  const worker = new Worker(o.queue, processor, {
     connection: workerClient as never,
     prefix: o.prefix,
     concurrency: o.concurrency,
@@ -195,6 +226,7 @@ export async function startWorker(options: WeftWorkerOptions): Promise<WeftWorke
   const close = (): Promise<void> => {
     closing ??= (async () => {
       await worker.close();
+      await Promise.allSettled([limiter?.close(), semaphore?.close()]);
       for (const c of clients) await c.quit().catch(() => c.disconnect());
     })();
     return closing;

@@ -28,8 +28,10 @@ export interface RemoteTask {
   readonly resumeData: unknown;
   /** Epoch ms at which the coordinator times the attempt out (the worker aborts it then too). */
   readonly deadline: number | undefined;
-  /** The task's rate limiter: the worker takes a request from the Redis budget of that name first. */
+  /** The task's rate limiter: a worker with that limit takes a request from its Redis budget first. */
   readonly rateLimit?: string;
+  /** The task's concurrency group: a worker with that group takes a slot of it, shared through Redis, first. */
+  readonly group?: string;
 }
 
 /** A job's data as stored in Redis. */

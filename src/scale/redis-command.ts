@@ -2,12 +2,15 @@
 // on demand, so weft imports without it), Lua scripts defined once per client, and failures
 // sorted into the typed "Redis unavailable" and everything else (a script's error is a bug).
 
-import type { Redis, RedisOptions } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { RedisUnavailableError } from '../errors/scale-errors.js';
 import { expectedMessage } from '../internal/validate.js';
+import { checkConnection as checkAnyConnection, isClient, type RedisConnection } from './redis-connection.js';
 
-/** An ioredis client (the caller's: weft never closes it) or a `redis://` URL (weft opens and closes its client). */
-export type RedisConnection = Redis | string;
+export type { RedisConnection } from './redis-connection.js';
+
+/** Options of the client weft opens for a URL or options connection (ioredis's, e.g. `{ maxRetriesPerRequest: 2 }`). */
+export type RedisClientOptions = Readonly<Record<string, unknown>>;
 
 /** A client and whether weft opened it (so must close it). */
 export interface RedisClient {
@@ -15,32 +18,21 @@ export interface RedisClient {
   readonly owned: boolean;
 }
 
-/** Checks `connection` synchronously, so a wrong option throws where it is given. */
-function checkConnection(name: string, connection: unknown): RedisConnection {
-  if (typeof connection === 'string') {
-    if (!/^rediss?:\/\//.test(connection)) throw new TypeError(expectedMessage(name, 'a redis:// or rediss:// URL or an ioredis client', connection));
-    return connection;
-  }
-  if (typeof connection !== 'object' || connection === null || typeof (connection as Redis).defineCommand !== 'function') {
-    throw new TypeError(expectedMessage(name, 'a redis:// or rediss:// URL or an ioredis client', connection));
-  }
-  return connection as Redis;
-}
 
 /** The options every Redis-backed limit takes: checked, with the prefix's default. */
 export function checkRedisOptions(options: unknown): { connection: RedisConnection; prefix: string } {
   if (typeof options !== 'object' || options === null) throw new TypeError(expectedMessage('options', 'an options object', options));
-  const connection = checkConnection('connection', (options as { connection?: unknown }).connection);
+  const connection = checkAnyConnection((options as { connection?: unknown }).connection);
   const prefix = (options as { prefix?: unknown }).prefix ?? 'weft';
   if (typeof prefix !== 'string' || prefix.length === 0) throw new TypeError(expectedMessage('prefix', 'a non-empty string', prefix));
   return { connection, prefix };
 }
 
 /** Opens the client for `connection` (the caller's instance as is). */
-export async function openClient(connection: RedisConnection, options: RedisOptions = {}): Promise<RedisClient> {
-  if (typeof connection !== 'string') return { redis: connection, owned: false };
+export async function openClient(connection: RedisConnection, options: RedisClientOptions = {}): Promise<RedisClient> {
+  if (isClient(connection)) return { redis: connection as unknown as Redis, owned: false };
   const { Redis } = await import('ioredis');
-  const redis = new Redis(connection, options);
+  const redis = typeof connection === 'string' ? new Redis(connection, options) : new Redis({ ...connection, ...options });
   redis.on('error', () => {}); // each command that fails reports it, typed
   return { redis, owned: true };
 }

@@ -6,8 +6,23 @@
 import { MissingPackageError } from '../errors.js';
 import { expectedMessage } from '../internal/validate.js';
 
-/** Where Redis is: a URL (`redis://127.0.0.1:6379/0`) or ioredis options (`{ host, port, db, password }`). */
-export type RedisConnection = string | Readonly<Record<string, unknown>>;
+/**
+ * Where Redis is: a URL (`redis://127.0.0.1:6379/0`), ioredis options (`{ host, port, db,
+ * password }`), or an ioredis client of yours (weft duplicates it where it needs connections of
+ * its own, and never closes yours).
+ */
+export type RedisConnection = string | Readonly<Record<string, unknown>> | RedisClientLike;
+
+/** An ioredis client, as a {@link RedisConnection} (told apart from options by its methods). */
+export interface RedisClientLike {
+  defineCommand(name: string, definition: { numberOfKeys?: number; lua: string }): void;
+  duplicate(): unknown;
+}
+
+/** Whether `connection` is a client rather than a URL or options. */
+export function isClient(connection: unknown): connection is RedisClientLike {
+  return typeof connection === 'object' && connection !== null && typeof (connection as RedisClientLike).defineCommand === 'function' && typeof (connection as RedisClientLike).duplicate === 'function';
+}
 
 /** The part of an ioredis client weft uses (so that its types stay out of weft's). */
 export interface RedisClient {
@@ -24,9 +39,10 @@ export interface RedisClient {
   disconnect(): void;
 }
 
-/** What scale-out uses of the two packages. */
+/** What scale-out uses of the two packages (typed loosely: their types must not reach weft's published ones). */
 export interface BullmqModules {
-  readonly bullmq: typeof import('bullmq');
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- bullmq's module, kept out of weft's declarations
+  readonly bullmq: any;
   readonly Redis: new (...args: any[]) => RedisClient;
 }
 
@@ -35,7 +51,7 @@ let loading: Promise<BullmqModules> | undefined;
 /** Imports `bullmq` and `ioredis` once (concurrent callers share the promise). */
 export function loadBullmq(feature: string): Promise<BullmqModules> {
   loading ??= (async () => {
-    let bullmq: typeof import('bullmq');
+    let bullmq: unknown;
     try {
       bullmq = await import('bullmq');
     } catch (error) {
@@ -59,11 +75,11 @@ export function loadBullmq(feature: string): Promise<BullmqModules> {
 /** Checks a `connection` option. */
 export function checkConnection(connection: unknown): RedisConnection {
   if (typeof connection === 'string') {
-    if (!/^rediss?:\/\//.test(connection)) throw new TypeError(expectedMessage('connection', 'a redis:// or rediss:// URL or ioredis options', connection));
+    if (!/^rediss?:\/\//.test(connection)) throw new TypeError(expectedMessage('connection', 'a redis:// or rediss:// URL, ioredis options or an ioredis client', connection));
     return connection;
   }
-  if (typeof connection !== 'object' || connection === null || Array.isArray(connection)) throw new TypeError(expectedMessage('connection', 'a redis:// or rediss:// URL or ioredis options', connection));
-  return connection as Readonly<Record<string, unknown>>;
+  if (typeof connection !== 'object' || connection === null || Array.isArray(connection)) throw new TypeError(expectedMessage('connection', 'a redis:// or rediss:// URL, ioredis options or an ioredis client', connection));
+  return connection as RedisConnection;
 }
 
 /**
@@ -73,7 +89,11 @@ export function checkConnection(connection: unknown): RedisConnection {
  */
 export function newClient(modules: BullmqModules, connection: RedisConnection): RedisClient {
   const options = { maxRetriesPerRequest: null, enableOfflineQueue: true };
-  const client = typeof connection === 'string' ? new modules.Redis(connection, options) : new modules.Redis({ ...connection, ...options });
+  const client = isClient(connection)
+    ? (connection.duplicate() as RedisClient)
+    : typeof connection === 'string'
+      ? new modules.Redis(connection, options)
+      : new modules.Redis({ ...connection, ...options });
   // Connection errors while Redis is away: the client reconnects and replays its commands; what
   // fails for good reaches the command's caller.
   client.on('error', () => {});
@@ -82,6 +102,7 @@ export function newClient(modules: BullmqModules, connection: RedisConnection): 
 
 /** `url` without its password, for messages and logs. */
 export function showConnection(connection: RedisConnection): string {
+  if (isClient(connection)) return 'your ioredis client';
   if (typeof connection !== 'string') return `redis://${String(connection.host ?? '127.0.0.1')}:${String(connection.port ?? 6379)}`;
   return connection.replace(/\/\/([^@/]*)@/, '//***@');
 }

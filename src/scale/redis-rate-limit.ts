@@ -4,10 +4,10 @@
 // own clock (TIME), so the machines' clocks do not matter. Nothing polls: a refused request is
 // told how long to wait and waits that long.
 
-import type { Redis, RedisOptions } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { RateLimiter, type RateLimitOptions } from '../scheduler/rate-limiter.js';
 import { expectedMessage } from '../internal/validate.js';
-import { checkRedisOptions, defineScript, openClient, toTyped, untilAborted, type RedisClient, type RedisConnection } from './redis-command.js';
+import { checkRedisOptions, defineScript, openClient, toTyped, untilAborted, type RedisClient, type RedisClientOptions, type RedisConnection } from './redis-command.js';
 
 // KEYS[1]: the bucket. ARGV: op, amount, intervalMs, requests, tokens and bytes per interval
 // (0 = unlimited; intervalMs 0 = the budgets the last caller that gave them stored).
@@ -105,7 +105,7 @@ export interface RedisRateLimitOptions {
   /** Prefix of the Redis keys: limiters with the same prefix and name share one budget. @default `'weft'` */
   readonly prefix?: string;
   /** Options of the client opened for a URL connection. @default `{}` */
-  readonly redisOptions?: RedisOptions;
+  readonly redisOptions?: RedisClientOptions;
   /** Budgets by limiter name, as {@link RedisRateLimit.define} takes them. @default `{}` */
   readonly limits?: Readonly<Record<string, RateLimitOptions>>;
 }

@@ -5,10 +5,10 @@
 // (a dead holder sends nothing).
 
 import { randomUUID } from 'node:crypto';
-import type { Redis, RedisOptions } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { ConcurrencyLeaseLostError } from '../errors/scale-errors.js';
 import { checkInteger, expectedMessage } from '../internal/validate.js';
-import { checkRedisOptions, defineScript, LocalTurns, openClient, toTyped, untilAborted, type RedisClient, type RedisConnection } from './redis-command.js';
+import { checkRedisOptions, defineScript, LocalTurns, openClient, toTyped, untilAborted, type RedisClient, type RedisClientOptions, type RedisConnection } from './redis-command.js';
 
 // Shared head of every script: Redis's clock, and the leases that ran out dropped.
 const HEAD = `
@@ -55,7 +55,7 @@ export interface RedisSemaphoreOptions {
   /** How long a lease lasts unless renewed (renewed every third of it while held), in ms: how long a dead holder keeps its slot. @default `30000` */
   readonly leaseMs?: number;
   /** Options of the client opened for a URL connection. @default `{}` */
-  readonly redisOptions?: RedisOptions;
+  readonly redisOptions?: RedisClientOptions;
 }
 
 /** One slot of a group, held until released (or lost). */

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import type { AgentRegistry } from '../agents/agent-registry.js';
 import { isWeftError } from '../errors.js';
 import { closeWorkers } from '../executors/worker-pool.js';
+import type { RateLimitOptions } from '../scheduler/rate-limiter.js';
 import type { RunStore } from '../store/store-api.js';
 import { DEFAULT_WEFT_WORKER_OPTIONS, startWorker } from './bullmq-worker.js';
 import { showConnection } from './redis-connection.js';
@@ -47,15 +48,26 @@ function integer(name: string, text: string | undefined): number | undefined {
 
 class UsageError extends Error {}
 
-async function loadAgents(path: string): Promise<AgentRegistry> {
+/** What an `--agents` module gives: its registry, and the shared rate limits and groups it exports, if any. */
+interface AgentsModule {
+  readonly agents: AgentRegistry;
+  readonly rateLimits?: Readonly<Record<string, RateLimitOptions>>;
+  readonly groups?: Readonly<Record<string, number>>;
+}
+
+async function loadAgents(path: string): Promise<AgentsModule> {
   const file = resolve(path);
   if (!existsSync(file)) throw new UsageError(`--agents: no such module: ${file}`);
-  const mod = (await import(pathToFileURL(file).href)) as { agents?: unknown; default?: unknown };
+  const mod = (await import(pathToFileURL(file).href)) as { agents?: unknown; default?: unknown; rateLimits?: unknown; groups?: unknown };
   const registry = mod.agents ?? mod.default;
   if (typeof registry !== 'object' || registry === null || typeof (registry as { entry?: unknown }).entry !== 'function') {
     throw new UsageError(`--agents: ${file} exports no agent registry (export \`agents\` or a default: createAgentRegistry([...]))`);
   }
-  return registry as AgentRegistry;
+  for (const name of ['rateLimits', 'groups'] as const) {
+    const v = mod[name];
+    if (v !== undefined && (typeof v !== 'object' || v === null)) throw new UsageError(`--agents: ${file}: its export \`${name}\` must be an object, got ${typeof v}`);
+  }
+  return { agents: registry as AgentRegistry, rateLimits: mod.rateLimits as AgentsModule['rateLimits'], groups: mod.groups as AgentsModule['groups'] };
 }
 
 /** Runs `weft worker ARGS` until `signal` aborts (the CLI wires SIGTERM/SIGINT to it); returns the exit code. */
@@ -83,7 +95,8 @@ export async function workerCommand(args: readonly string[], io: WorkerCliIo, si
     }
     if (values.redis === undefined) throw new UsageError('--redis <url> is required');
     if (values.queue === undefined) throw new UsageError('--queue <name> is required');
-    const agents = values.agents === undefined ? undefined : await loadAgents(values.agents);
+    const loaded = values.agents === undefined ? undefined : await loadAgents(values.agents);
+    const agents = loaded?.agents;
     if (values.store !== undefined) {
       if (!existsSync(values.store)) throw new UsageError(`--store: no such file: ${resolve(values.store)} (the coordinator's openStore creates it)`);
       const { openStore } = await import('../store/open-store.js');
@@ -97,6 +110,8 @@ export async function workerCommand(args: readonly string[], io: WorkerCliIo, si
       queue: values.queue,
       ...(values.prefix !== undefined && { prefix: values.prefix }),
       ...(agents !== undefined && { agents }),
+      ...(loaded?.rateLimits !== undefined && { rateLimits: loaded.rateLimits }),
+      ...(loaded?.groups !== undefined && { groups: loaded.groups }),
       ...(concurrency !== undefined && { concurrency }),
       ...(lockDurationMs !== undefined && { lockDurationMs }),
       ...(stalledIntervalMs !== undefined && { stalledIntervalMs }),

@@ -92,6 +92,32 @@ describe.skipIf(redisOrSkip())('scale-out on BullMQ', () => {
     await executor.close();
   }, 60_000);
 
+  it("a rate limit and a concurrency group hold across the workers (the workers' own Redis budget, whatever the coordinator allows)", async () => {
+    const q = queue();
+    const executor = bullmqExecutor({ connection: redis.url, queue: q });
+    const three = await Promise.all([0, 1, 2].map(() => startWorkerProcess(redis.url, q, ['--concurrency', '10'])));
+    workers.push(...three);
+    // The coordinator's own limits are generous: what holds is the workers' (10 requests per 500 ms, 2 at once in `two`).
+    const wf = workflow({ executor, agents, rateLimits: { api: { requestsPerInterval: 100_000, intervalMs: 1000 } }, groups: { two: 100 } });
+    for (let i = 0; i < 40; i++) wf.task({ id: `l${i}`, agent: 'limited', input: null });
+    for (let i = 0; i < 12; i++) wf.task({ id: `g${i}`, agent: 'slow', input: { ms: 20 }, group: 'two' });
+    const result = await wf.run();
+    expect(result.status).toBe('succeeded');
+    const outputs = (prefix: string) => result.tasks.filter((t) => t.id.startsWith(prefix)).map((t) => t.output as { pid: number; at: number; start?: number });
+    const grants = outputs('l').map((o) => o.at).sort((a, b) => a - b);
+    expect(new Set(outputs('l').map((o) => o.pid)).size).toBeGreaterThan(1);
+    // A bucket of 10 refilled at 10 per 500 ms: k grants in [t_i, t_j] are at most 10 + (t_j - t_i) / 50 (+1 for the ms the clock reads in).
+    for (let i = 0; i < grants.length; i++) {
+      for (let j = i; j < grants.length; j++) expect(j - i + 1).toBeLessThanOrEqual(10 + (grants[j] - grants[i]) / 50 + 1);
+    }
+    expect(grants.at(-1)! - grants[0]).toBeGreaterThanOrEqual(((40 - 10 - 1) * 500) / 10 - 50);
+    const spans = outputs('g').map((o) => [o.start!, o.at] as const);
+    const overlap = Math.max(...spans.map(([s]) => spans.filter(([a, b]) => a <= s && s < b).length));
+    expect(overlap).toBeLessThanOrEqual(2);
+    expect(new Set(outputs('g').map((o) => o.pid)).size).toBeGreaterThan(1);
+    await executor.close();
+  }, 60_000);
+
   it('a Redis restarted mid-run (its jobs lost) is survived: the coordinator adds them again', async () => {
     const q = queue();
     const executor = bullmqExecutor({ connection: redis.url, queue: q, checkIntervalMs: 200 });

@@ -7,7 +7,7 @@ import { redisOrSkip, startRedis, type RedisServer } from '../support/redis-serv
 
 describe('bullmqExecutor: validation', () => {
   it('names the option that is wrong', () => {
-    expect(() => bullmqExecutor({ connection: 'http://x', queue: 'q' })).toThrow('Expected `connection` to be a redis:// or rediss:// URL or ioredis options, got `"http://x"` (string)');
+    expect(() => bullmqExecutor({ connection: 'http://x', queue: 'q' })).toThrow('Expected `connection` to be a redis:// or rediss:// URL, ioredis options or an ioredis client, got `"http://x"` (string)');
     expect(() => bullmqExecutor({ connection: 'redis://127.0.0.1:1', queue: 'a:b' })).toThrow('Expected `queue` to be a queue name (a non-empty string without `:`), got `"a:b"` (string)');
     expect(() => bullmqExecutor({ connection: 'redis://127.0.0.1:1', queue: 'q', checkIntervalMs: 0 })).toThrow(/checkIntervalMs/);
     expect(() => bullmqExecutor({ connection: 'redis://127.0.0.1:1', queue: 'q', priority: 'yes' as never })).toThrow('Expected `priority` to be a boolean, got `"yes"` (string)');

@@ -175,7 +175,7 @@ describe.skipIf(redisOrSkip())('RedisRateLimit on a real redis-server', () => {
 
   it('rejects bad options with the house message shape', async () => {
     expect(() => createRedisRateLimiter({ connection: 'localhost:6379' })).toThrow(
-      'Expected `connection` to be a redis:// or rediss:// URL or an ioredis client, got `"localhost:6379"` (string)',
+      'Expected `connection` to be a redis:// or rediss:// URL, ioredis options or an ioredis client, got `"localhost:6379"` (string)',
     );
     expect(() => createRedisRateLimiter({ connection: server.url, prefix: '' })).toThrow('Expected `prefix` to be a non-empty string, got `""` (string)');
     expect(() => limiter.define('x', { intervalMs: 0, requestsPerInterval: 1 })).toThrow(
