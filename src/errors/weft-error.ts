@@ -49,7 +49,10 @@ export type WeftErrorCode =
   | 'TASK_STALLED'
   | 'RUN_INTERRUPTED'
   // run store
-  | StoreErrorCode;
+  | StoreErrorCode
+  // weft view
+  | 'STORE_MISSING'
+  | 'VIEWER_NOT_BUILT';
 
 /** Base class of weft's typed errors. */
 export class WeftError extends Error {
