@@ -66,7 +66,7 @@ export async function viewCommand(args: readonly string[], io: ViewIo, signal?: 
     const code = (error as { code?: unknown } | null)?.code;
     // Bad flags (parseArgs' errors are TypeErrors with a code), bad files, busy ports: said in one line.
     if (error instanceof TypeError || error instanceof RangeError || isWeftError(error) || (typeof code === 'string' && /^E[A-Z]+$/.test(code))) {
-      const hint = error instanceof TypeError || error instanceof RangeError ? '\nRun `weft view --help` for usage.' : '';
+      const hint = error instanceof TypeError || error instanceof RangeError ? '\nRun `weft --help` for usage.' : '';
       io.stderr.write(`weft view: ${(error as Error).message}${hint}\n`);
       return 2;
     }

@@ -61,7 +61,6 @@ export class RunPanel {
     $('#run-status').replaceChildren(statusChip(run.status));
     setText('#run-workflow', run.workflow || '– (recorded without beginRun)');
     setText('#run-started', startedText(run.startedAt));
-    setText('#run-duration', run.endedAt === undefined ? `${fmtMs(view.spanMs)} so far` : fmtMs(view.spanMs));
     setText('#run-tasks', `${run.tasks.toLocaleString('en-US')} recorded`);
     setText('#run-lease', run.leaseOwner ?? 'none');
     $('#legend').replaceChildren(
@@ -92,9 +91,10 @@ export class RunPanel {
     const bars: GanttBar[] = view.bars.map((b) => ({ taskId: b.taskId, lane: b.lane, startMs: b.startMs, endMs: b.endMs, status: b.status }));
     this.gantt.reset(view.lanes);
     this.gantt.bars = bars;
-    // A running run's open bars grow with the time since the update arrived.
+    // A running run's open bars (and its duration) grow with the time since the update arrived.
     const live = view.run.status === 'running' ? performance.now() - this.receivedAt : 0;
     this.gantt.draw(view.spanMs + live);
+    setText('#run-duration', view.run.status === 'running' ? `${fmtMs(view.spanMs + live)} so far` : fmtMs(view.spanMs));
   }
 
   private drawDag(view: RunView): void {

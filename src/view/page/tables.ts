@@ -44,7 +44,7 @@ export function renderRuns(tbody: HTMLElement, runs: readonly RunSummary[], sele
       const status = el('td');
       status.append(statusChip(r.status));
       const span = (r.endedAt ?? now) - r.startedAt;
-      tr.append(first, cell(r.workflow || '–'), status, cell(String(r.tasks), 'num'), cell(startedText(r.startedAt)), cell(r.endedAt === undefined ? `${fmtMs(span)} so far` : fmtMs(span), 'num'));
+      tr.append(first, cell(r.workflow || '–'), status, cell(String(r.tasks), 'num'), cell(startedText(r.startedAt)), cell(r.endedAt !== undefined ? fmtMs(span) : r.status === 'running' ? `${fmtMs(span)} so far` : '–', 'num'));
       return tr;
     }),
   );

@@ -62,6 +62,10 @@ function connect(): void {
   source.addEventListener('error', () => live('disconnected from weft view: reconnecting…', 'closed'));
 }
 
+// Running runs' durations in the list tick on between updates.
+setInterval(() => {
+  if (listed?.runs.some((r) => r.status === 'running')) renderRuns(runsBody, listed.runs, selected(), Date.now());
+}, 1000);
 addEventListener('hashchange', connect);
 connect();
 document.body.dataset.ready = 'true';
