@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveViewer, type Viewer } from '../../src/index.js';
 import { launchChromium, skipBrowserTests } from '../helpers/chromium.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { watchedPage } from '../helpers/watched-page.js';
 
 // The viewer following a run that another process writes (test/view/fixtures/live-run.mjs, on
 // dist/): the page is opened on an empty store, the run appears in it, and its tasks move from
@@ -21,7 +22,7 @@ describe.skipIf(skipBrowserTests)('weft view, live', () => {
   let viewer: Viewer | undefined;
   let browser: Browser | undefined;
   let page: Page;
-  const errors: string[] = [];
+  let errors: string[] = [];
   const messages: Record<string, unknown>[] = [];
   const waiters: { test: (m: Record<string, unknown>) => boolean; resolve: (m: Record<string, unknown>) => void }[] = [];
 
@@ -43,9 +44,7 @@ describe.skipIf(skipBrowserTests)('weft view, live', () => {
     await fromChild((m) => m.opened !== undefined);
     viewer = await serveViewer({ path: db, pollMs: 50 });
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    page.on('console', (m) => void (m.type() === 'error' && errors.push(`console: ${m.text()}`)));
-    page.on('pageerror', (e) => void errors.push(`pageerror: ${e.message}`));
+    ({ page, errors } = await watchedPage(browser));
   }, 60_000);
 
   afterAll(async () => {

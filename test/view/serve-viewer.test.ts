@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isWeftError, openStore, serveViewer, VIEWER_HEADERS, workflow, type Viewer } from '../../src/index.js';
 import { launchChromium, skipBrowserTests } from '../helpers/chromium.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { watchedPage } from '../helpers/watched-page.js';
 
 // The viewer over real store files written by real runs, its page driven in Chromium. Payloads
 // that would run if any value became markup are stored in outputs, errors, event fields, a task
@@ -201,14 +202,12 @@ describe('serveViewer over HTTP', () => {
 describe.skipIf(skipBrowserTests)('the viewer page in Chromium', () => {
   let browser: Browser | undefined;
   let page: Page;
-  const errors: string[] = [];
+  let errors: string[] = [];
 
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    page.on('console', (m) => void (m.type() === 'error' && errors.push(`console: ${m.text()}`)));
-    page.on('pageerror', (e) => void errors.push(`pageerror: ${e.message}`));
+    ({ page, errors } = await watchedPage(browser));
   }, 60_000);
 
   afterAll(async () => {
