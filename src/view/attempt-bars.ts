@@ -17,6 +17,9 @@ const ENDS: Readonly<Record<string, string>> = {
   'task:suspended': 'suspended',
 };
 
+/** ms after the run's start, to the µs (the log's precision): shorter JSON than a double's 17 digits. */
+export const since = (time: number, t0: number) => Math.round((time - t0) * 1000) / 1000;
+
 interface OpenBar {
   taskId: string;
   attempt: number;
@@ -36,13 +39,13 @@ export function attemptBars(events: readonly StoredEvent[], tasks: readonly Reco
   for (const e of events) {
     if (e.type === 'run:end') {
       // Whatever was still open when the run ended was stopped with it.
-      for (const bar of open.values()) Object.assign(bar, { endMs: e.time - t0, status: 'cancelled' });
+      for (const bar of open.values()) Object.assign(bar, { endMs: since(e.time, t0), status: 'cancelled' });
       open.clear();
       continue;
     }
     if (e.taskId === undefined) continue;
     if (e.type === 'task:start') {
-      const bar: OpenBar = { taskId: e.taskId, attempt: e.attempt ?? 0, startMs: e.time - t0, status: 'running' };
+      const bar: OpenBar = { taskId: e.taskId, attempt: e.attempt ?? 0, startMs: since(e.time, t0), status: 'running' };
       bars.push(bar);
       open.set(e.taskId, bar);
       continue;
@@ -50,15 +53,15 @@ export function attemptBars(events: readonly StoredEvent[], tasks: readonly Reco
     const status = ENDS[e.type];
     const bar = open.get(e.taskId);
     if (status === undefined || bar === undefined) continue;
-    bar.endMs = e.time - t0;
+    bar.endMs = since(e.time, t0);
     bar.status = status;
     open.delete(e.taskId);
   }
   if (bars.length === 0) {
     for (const t of tasks) {
       if (t.startedAt === undefined) continue;
-      const bar: OpenBar = { taskId: t.id, attempt: t.attempts, startMs: t.startedAt - t0, status: t.status };
-      if (t.endedAt !== undefined) bar.endMs = t.endedAt - t0;
+      const bar: OpenBar = { taskId: t.id, attempt: t.attempts, startMs: since(t.startedAt, t0), status: t.status };
+      if (t.endedAt !== undefined) bar.endMs = since(t.endedAt, t0);
       bars.push(bar);
     }
     bars.sort((a, b) => a.startMs - b.startMs);

@@ -3,7 +3,7 @@
 
 import type { RecordedTask } from '../store/durable-store.js';
 import type { RunSummary, StoredEvent } from '../store/query-types.js';
-import { attemptBars } from './attempt-bars.js';
+import { attemptBars, since } from './attempt-bars.js';
 import { errorText, valueText } from './to-text.js';
 import type { EventView, RunView, TaskView } from './view-types.js';
 
@@ -32,7 +32,7 @@ export function buildRunView(input: RunViewInput): RunView {
   const { bars, lanes } = attemptBars(events, tasks, t0);
   const lastTime = events.length > 0 ? events[events.length - 1].time : t0;
   const end = summary.endedAt ?? (summary.status === 'running' ? Math.max(input.now, lastTime) : lastTime);
-  let spanMs = Math.max(0, end - t0);
+  let spanMs = Math.max(0, since(end, t0));
   for (const b of bars) spanMs = Math.max(spanMs, b.endMs ?? b.startMs);
   const from = Math.max(0, events.length - input.maxEvents);
   return {
@@ -52,8 +52,8 @@ function taskView(t: RecordedTask, t0: number): TaskView {
   const v: { -readonly [K in keyof TaskView]: TaskView[K] } = { id: t.id, status: t.status, attempts: t.attempts };
   if (t.agent !== undefined) v.agent = t.agent;
   if (t.parent !== undefined) v.parent = t.parent;
-  if (t.startedAt !== undefined) v.startMs = t.startedAt - t0;
-  if (t.endedAt !== undefined) v.endMs = t.endedAt - t0;
+  if (t.startedAt !== undefined) v.startMs = since(t.startedAt, t0);
+  if (t.endedAt !== undefined) v.endMs = since(t.endedAt, t0);
   if ('output' in t && t.output !== undefined) v.output = valueText(t.output);
   if (t.error !== undefined) v.error = errorText(t.error);
   if (t.suspended !== undefined) v.suspended = t.suspended.payload === undefined ? t.suspended.reason : `${t.suspended.reason}: ${valueText(t.suspended.payload)}`;
@@ -66,7 +66,7 @@ function eventView(e: StoredEvent, seq: number, t0: number): EventView {
     if (COLUMNS.has(key) || value === undefined) continue;
     parts.push(`${key}: ${key === 'error' ? errorText(value) : valueText(value)}`);
   }
-  const v: { -readonly [K in keyof EventView]: EventView[K] } = { seq, timeMs: e.time - t0, type: e.type, detail: parts.join('; ') };
+  const v: { -readonly [K in keyof EventView]: EventView[K] } = { seq, timeMs: since(e.time, t0), type: e.type, detail: parts.join('; ') };
   if (e.taskId !== undefined) v.taskId = e.taskId;
   // Events outside an attempt (ready, added) carry attempt 0.
   if (e.taskId !== undefined && e.attempt !== undefined && e.attempt > 0) v.attempt = e.attempt;
