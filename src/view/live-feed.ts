@@ -6,7 +6,7 @@
 // commit that left both files' size and time unchanged (clock granularity) is not missed for long.
 
 import { statSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { ViewReader } from './read-view.js';
 import type { RunsView } from './view-types.js';
 
@@ -51,12 +51,13 @@ export class LiveFeed {
   ) {}
 
   /** Starts an event stream on `res` (headers already set by the caller): the runs list, and run `runId` when given. */
-  subscribe(req: IncomingMessage, res: ServerResponse, runId: string | undefined): void {
+  subscribe(res: ServerResponse, runId: string | undefined): void {
     res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive' });
     res.write('retry: 1000\n\n');
     const client: Client = { res, runId };
     this.clients.add(client);
-    req.on('close', () => {
+    // The response's close: the page went away (or the server is closing), whichever comes first.
+    res.on('close', () => {
       this.clients.delete(client);
       if (runId !== undefined && ![...this.clients].some((c) => c.runId === runId)) this.sent.delete(runId);
       if (this.clients.size === 0) this.stop();

@@ -101,7 +101,7 @@ export async function serveViewer(options: ViewerOptions): Promise<Viewer> {
     if (url.pathname.startsWith('/api/runs/')) return json(res, 200, reader.run(decodeURIComponent(url.pathname.slice('/api/runs/'.length))));
     if (url.pathname === '/api/events') {
       if (req.method === 'HEAD') return send(res, 200, 'text/event-stream; charset=utf-8', '');
-      return feed.subscribe(req, res, url.searchParams.get('run') ?? undefined);
+      return feed.subscribe(res, url.searchParams.get('run') ?? undefined);
     }
     send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
   }

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveViewer, type Viewer } from '../../src/index.js';
+import { openStore, serveViewer, type Viewer } from '../../src/index.js';
 import { launchChromium, skipBrowserTests } from '../helpers/chromium.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { watchedPage } from '../helpers/watched-page.js';
@@ -98,5 +98,61 @@ describe.skipIf(skipBrowserTests)('weft view, live', () => {
     expect(Number(await page.getAttribute('#run-view', 'data-updates'))).toBeGreaterThan(3);
     await page.screenshot({ path: `${shots}live-done.png`, fullPage: true });
     expect(errors).toEqual([]);
+  });
+});
+
+describe('the live feed (server-sent events, no browser)', () => {
+  it('sends the runs and the run at once, then each change another connection commits, as it lands', async () => {
+    const tmp = tempDir('weft-view-sse-');
+    const db = tmp.file('runs.db');
+    const writer = openStore({ path: db });
+    writer.beginRun('r', { workflow: 'w', definitionHash: 'h', definition: {}, input: undefined });
+    const t0 = Date.now();
+    writer.record([{ type: 'run:start', time: t0, runId: 'r' }]);
+    const viewer = await serveViewer({ path: db, pollMs: 20 });
+    const controller = new AbortController();
+    try {
+      const res = await fetch(new URL('/api/events?run=r', viewer.url), { signal: controller.signal });
+      expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+      expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+      const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = '';
+      /** The data of the next frame of type `event` (frames of other types are passed over). */
+      const next = async (event: string): Promise<any> => {
+        for (;;) {
+          const end = buffer.indexOf('\n\n');
+          if (end >= 0) {
+            const frame = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const m = /^event: (\S+)\ndata: (.*)$/s.exec(frame);
+            if (m !== null && m[1] === event) return JSON.parse(m[2]);
+            continue;
+          }
+          const { value, done } = await reader.read();
+          if (done) throw new Error('the stream ended');
+          buffer += value;
+        }
+      };
+      expect((await next('runs')).runs.map((r: { runId: string }) => r.runId)).toEqual(['r']);
+      expect((await next('run')).tasks).toEqual([]);
+      writer.record([{ type: 'task:start', time: t0 + 1, runId: 'r', taskId: 'a', attempt: 1 }]);
+      let view = await next('run');
+      expect(view.tasks.map((t: { id: string; status: string }) => [t.id, t.status])).toEqual([['a', 'running']]);
+      // Times are from the run's row (when beginRun recorded it), a moment before t0.
+      expect(view.bars).toEqual([{ taskId: 'a', attempt: 1, lane: 0, startMs: view.tasks[0].startMs, status: 'running' }]);
+      writer.record([{ type: 'task:succeeded', time: t0 + 3, runId: 'r', taskId: 'a', attempt: 1, output: '<b>done</b>' }]);
+      view = await next('run');
+      expect(view.tasks).toEqual([{ id: 'a', status: 'succeeded', attempts: 1, startMs: expect.any(Number), endMs: expect.any(Number), output: '<b>done</b>' }]);
+      expect(view.tasks[0].endMs - view.tasks[0].startMs).toBeCloseTo(2, 3);
+      expect(view.bars[0]).toMatchObject({ status: 'succeeded', endMs: view.tasks[0].endMs });
+      writer.record([{ type: 'run:end', time: t0 + 4, runId: 'r', status: 'succeeded' }]);
+      // run:end changes the run's row: the list is sent again too.
+      expect((await next('runs')).runs[0].status).toBe('succeeded');
+    } finally {
+      controller.abort();
+      await viewer.close();
+      writer.close();
+      tmp.remove();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/index.js';
@@ -51,12 +52,17 @@ describe('weft view (dist/cli.js)', () => {
     expect(stderr).toBe('');
   });
 
-  it('names the file when there is no store there, and exits 2', async () => {
+  it('names the file when there is no store there, or no run store, and exits 2', async () => {
     const missing = tmp.file('nope.db');
     const r = await weft('view', missing);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`weft view: run store ${missing}: no such file (weft view reads an existing store, written by openStore({ path }); it creates nothing)\n`);
     expect(r.stdout).toBe('');
+    const text = tmp.file('notes.txt');
+    writeFileSync(text, 'not a database\n'.repeat(300));
+    const t = await weft('view', text);
+    expect(t.code).toBe(2);
+    expect(t.stderr).toMatch(new RegExp(`^weft view: run store ${text}: the file is not a usable SQLite database`));
   });
 
   it('bad usage: exit 2 with a pointer to --help; --help prints the usage', async () => {
