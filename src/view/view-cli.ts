@@ -26,6 +26,8 @@ Options:
 
 Exit codes: 0 stopped, 2 bad usage, a missing or unreadable store, or a port that cannot be bound.`;
 
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
 function parsePort(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
@@ -59,6 +61,9 @@ export async function viewCommand(args: readonly string[], io: ViewIo, signal?: 
     const [path] = positionals;
     const viewer = await serveViewer({ path, port: parsePort(values.port), host: values.host, signal: controller.signal });
     io.stdout.write(`weft view: ${path} at ${viewer.url} (read-only; Ctrl-C to stop)\n`);
+    if (values.host !== undefined && !LOOPBACK.has(values.host)) {
+      io.stderr.write(`weft view: bound to ${values.host}, not a loopback address: whoever can reach it can read this store's runs, outputs and errors\n`);
+    }
     await new Promise((resolve) => (controller.signal.aborted ? resolve(undefined) : controller.signal.addEventListener('abort', resolve, { once: true })));
     await viewer.close();
     return 0;

@@ -161,6 +161,16 @@ describe('serveViewer over HTTP', () => {
     expect((await raw(new URL('/api/runs', viewer.url).href, 'GET', { Host: `localhost:${new URL(viewer.url).port}` })).status).toBe(200);
   });
 
+  it('bound to every address (--host 0.0.0.0), prints a loopback URL and takes any Host', async () => {
+    const wide = await serveViewer({ path: db, host: '0.0.0.0' });
+    try {
+      expect(new URL(wide.url).hostname).toBe('127.0.0.1');
+      expect((await raw(new URL('/api/runs', wide.url).href, 'GET', { Host: 'weft-box.lan:1234' })).status).toBe(200);
+    } finally {
+      await wide.close();
+    }
+  });
+
   it('names the path of a missing file, a directory, a text file and another program’s database', async () => {
     const cases: [string, string, RegExp][] = [
       [tmp.file('missing.db'), 'STORE_MISSING', /no such file/],

@@ -28,28 +28,40 @@ beforeAll(() => {
 afterAll(() => tmp.remove());
 
 describe('weft view (dist/cli.js)', () => {
-  it('serves until interrupted: prints the URL, answers there, exits 0 on SIGINT', async () => {
-    const child = spawn(process.execPath, [cli, 'view', db, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  /** Starts `weft view ...args`; resolves once it printed its URL. */
+  async function serve(...args: string[]) {
+    const child = spawn(process.execPath, [cli, 'view', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = { stdout: '', stderr: '' };
+    child.stderr.on('data', (c: Buffer) => (out.stderr += c.toString()));
+    const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const url = await new Promise<string>((resolve, reject) => {
       child.stdout.on('data', (c: Buffer) => {
-        stdout += c.toString();
-        const m = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout);
+        out.stdout += c.toString();
+        const m = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(out.stdout);
         if (m) resolve(m[1]);
       });
-      child.once('exit', (code) => reject(new Error(`exited ${code} before printing a URL: ${stdout}${stderr}`)));
+      void exit.then((code) => reject(new Error(`exited ${code} before printing a URL: ${out.stdout}${out.stderr}`)));
     });
-    expect(stdout).toBe(`weft view: ${db} at ${url} (read-only; Ctrl-C to stop)\n`);
+    /** Interrupts it (Ctrl-C) and resolves with its exit code. */
+    const stop = () => (child.kill('SIGINT'), exit);
+    return { url, out, stop };
+  }
+
+  it('serves until interrupted: prints the URL, answers there, exits 0 on SIGINT', async () => {
+    const { url, out, stop } = await serve(db, '--port', '0');
+    expect(out.stdout).toBe(`weft view: ${db} at ${url} (read-only; Ctrl-C to stop)\n`);
     const runs = (await (await fetch(new URL('/api/runs', url))).json()) as { runs: { runId: string; status: string }[] };
     expect(runs.runs.map((r) => [r.runId, r.status])).toEqual([['run-a', 'interrupted']]);
     // The bundled CLI finds the built page beside its chunks.
     expect(await (await fetch(new URL('/viewer.js', url))).text()).toContain('EventSource');
-    const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    child.kill('SIGINT');
-    expect(await exit).toBe(0);
-    expect(stderr).toBe('');
+    expect(await stop()).toBe(0);
+    expect(out.stderr).toBe('');
+  });
+
+  it('warns when bound to an address other than loopback', async () => {
+    const { out, stop } = await serve(db, '--host', '0.0.0.0');
+    expect(await stop()).toBe(0);
+    expect(out.stderr).toBe("weft view: bound to 0.0.0.0, not a loopback address: whoever can reach it can read this store's runs, outputs and errors\n");
   });
 
   it('names the file when there is no store there, or no run store, and exits 2', async () => {
