@@ -64,9 +64,13 @@ async function cases(wanted: (name: string) => boolean): Promise<readonly BenchC
     await executor.ready();
     const flat = workflow({ executor, agents });
     for (let n = 0; n < TASKS; n++) flat.task({ id: `t${n}`, agent: 'inc', input: n });
+    const plainExecutor = bullmqExecutor({ connection: redis.url, queue, priority: false });
+    clients.push(plainExecutor);
+    const plain = workflow({ executor: plainExecutor, agents });
+    for (let n = 0; n < TASKS; n++) plain.task({ id: `t${n}`, agent: 'inc', input: n });
     const linked = workflow({ executor, agents });
     for (let n = 0; n < CHAIN; n++) linked.task({ id: `c${n}`, agent: 'inc', input: n, ...(n > 0 && { dependsOn: [`c${n - 1}`] }) });
-    return { flat, linked };
+    return { flat, plain, linked };
   }
 
   const out: BenchCase[] = [];
@@ -82,6 +86,10 @@ async function cases(wanted: (name: string) => boolean): Promise<readonly BenchC
         bullmq: () => bare.batch(TASKS),
         weft: async () => {
           const r = await weft.flat.run();
+          if (r.status !== 'succeeded') throw new Error(`weft run ${r.status}`);
+        },
+        'weft priority=false': async () => {
+          const r = await weft.plain.run();
           if (r.status !== 'succeeded') throw new Error(`weft run ${r.status}`);
         },
       },

@@ -7,7 +7,7 @@ import { createMemory, workflow, type WorkflowEvent } from '../dist/browser.js';
 import { createAgentRegistry } from '../dist/agents/agent-registry.js';
 import { defineTool } from '../dist/tools/define-tool.js';
 import { llmAgent } from '../dist/llm/llm-agent.js';
-import { $, el, setText } from './dom.js';
+import { $, el, setText } from '../src/view/page/dom.js';
 import { scriptedFetch, type ModelCall, type ScriptedAnswer } from './scripted-model.js';
 
 const CORPUS = [

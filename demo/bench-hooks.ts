@@ -2,7 +2,7 @@
 // no-op task, a Web Worker round trip through the engine, and a Gantt frame of 2,000 bars.
 
 import { createWebWorkerPool, workflow, type Workflow } from '../dist/browser.js';
-import { Gantt } from './gantt.js';
+import { Gantt } from '../src/view/page/gantt.js';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 

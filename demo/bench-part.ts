@@ -3,7 +3,7 @@
 // reports the median time per operation; bars are times, the ratio is TS time / WASM time.
 
 import { buildCsr, createTsKernels, createWasmKernels, type KernelSet } from '../dist/browser.js';
-import { $, el, fmtNs } from './dom.js';
+import { $, el, fmtNs } from '../src/view/page/dom.js';
 
 interface Case {
   readonly name: string;

@@ -7,7 +7,7 @@ import tasksModule from './tasks.js?url';
 import { setupAgents } from './agents-part.js';
 import { benchHooks } from './bench-hooks.js';
 import { setupBench } from './bench-part.js';
-import { setText } from './dom.js';
+import { setText } from '../src/view/page/dom.js';
 import { setupMemory } from './memory-part.js';
 import { setupRun } from './run-part.js';
 import './style.css';

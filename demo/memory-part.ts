@@ -3,7 +3,7 @@
 // scores; and the exact scan against weft's HNSW index (WebAssembly) on synthetic vectors.
 
 import { createMemory, type Memory, type RecallMode } from '../dist/browser.js';
-import { $, el, fmtNs, setText } from './dom.js';
+import { $, el, fmtNs, setText } from '../src/view/page/dom.js';
 
 const SEED = [
   'The deploy failed: the disk was full on build-3.',

@@ -7,9 +7,9 @@
 
 import { createWebWorkerPool, parseTrace, workflow, type Attempt, type RunHandle, type WebWorkerPool, type WorkflowEvent, type WorkflowTrace } from '../dist/browser.js';
 import { simulate } from '../dist/replay/simulate.js';
-import { DagView } from './dag.js';
-import { Gantt, type GanttBar } from './gantt.js';
-import { $, fmtMs, setText } from './dom.js';
+import { DagView } from '../src/view/page/dag-view.js';
+import { Gantt, type GanttBar } from '../src/view/page/gantt.js';
+import { $, fmtMs, setText } from '../src/view/page/dom.js';
 import montage from '../examples/traces/montage-chameleon-2mass-01d-001.json?url';
 import seismology from '../examples/traces/seismology-chameleon-100p-001.json?url';
 import epigenomics from '../examples/traces/epigenomics-chameleon-hep-2seq-100k-001.json?url';

@@ -6,6 +6,7 @@
  * weft replay <trace.json> [--workers N] [--scale S] [--json]
  * weft runs <db> [--status S] [--workflow W] [--limit N] [--offset N] [--json]
  * weft tasks <db> <run> [--status S] [--parent ID] [--agent NAME] [--limit N] [--offset N] [--json]
+ * weft view <db> [--port N] [--host H]
  * weft worker --redis <url> --queue <name> [--agents <module>] [--concurrency N] [--store <db>]
  * ```
  *
@@ -25,6 +26,7 @@ import { formatSummary } from './replay/summary.js';
 import { setTimerSlack } from './replay/timer-slack.js';
 import { STORE_USAGE, storeCommand } from './store/store-cli.js';
 import { WORKER_USAGE, workerCommand } from './scale/worker-cli.js';
+import { VIEW_USAGE, viewCommand } from './view/view-cli.js';
 
 const USAGE = `Usage: weft replay <trace.json> [--workers N] [--scale S] [--json] [--no-warmup]
 
@@ -175,11 +177,12 @@ export async function runCli(argv: readonly string[], io: Io = { stdout: process
   const [command, ...rest] = argv;
   try {
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-      (command === undefined ? io.stderr : io.stdout).write(`${USAGE}\n\n${STORE_USAGE}\n\n${WORKER_USAGE}\n`);
+      (command === undefined ? io.stderr : io.stdout).write(`${USAGE}\n\n${STORE_USAGE}\n\n${VIEW_USAGE}\n\n${WORKER_USAGE}\n`);
       return command === undefined ? 2 : 0;
     }
     if (command === 'replay') return await replayCommand(rest, io);
     if (command === 'runs' || command === 'tasks') return storeCommand(command, rest, io);
+    if (command === 'view') return await viewCommand(rest, io);
     if (command === 'worker') return await workerUntilSignalled(rest, io);
     throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   } catch (error) {

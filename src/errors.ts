@@ -21,6 +21,7 @@ export * from './errors/llm-errors.js';
 export * from './errors/durable-errors.js';
 export * from './errors/store-errors.js';
 export * from './errors/scale-errors.js';
+export * from './errors/view-errors.js';
 
 /** Two vectors (or a matrix and a query) whose dimensions do not agree. */
 export class DimensionMismatchError extends WeftError {

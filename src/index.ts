@@ -93,3 +93,10 @@ export type { RedisClientOptions } from './scale/redis-command.js';
 export { JobLostError, MissingPackageError, RedisUnavailableError, ConcurrencyLeaseLostError } from './errors.js';
 export { StoreCorruptError, StoreForeignError, StoreVersionError, StoreLockedError, StoreEncodeError, RunLeasedError, RunNotFoundError } from './errors.js';
 export type { StoreErrorCode } from './errors.js';
+
+// --- weft view: the run store's runs in a local web page, live ---
+export { serveViewer, VIEWER_HEADERS } from './view/serve-viewer.js';
+export type { Viewer } from './view/serve-viewer.js';
+export { DEFAULT_VIEWER_OPTIONS } from './view/viewer-options.js';
+export type { ViewerOptions } from './view/viewer-options.js';
+export { StoreMissingError, ViewerNotBuiltError } from './errors.js';

@@ -54,7 +54,10 @@ export type WeftErrorCode =
   | 'JOB_LOST'
   | 'MISSING_PACKAGE'
   | 'REDIS_UNAVAILABLE'
-  | 'CONCURRENCY_LEASE_LOST';
+  | 'CONCURRENCY_LEASE_LOST'
+  // weft view
+  | 'STORE_MISSING'
+  | 'VIEWER_NOT_BUILT';
 
 /** Base class of weft's typed errors. */
 export class WeftError extends Error {

@@ -1,9 +1,10 @@
-// Small DOM helpers shared by the demo's parts. Text goes in with textContent only.
+// Small DOM helpers shared by the demo's parts and the `weft view` page. Text goes in with
+// textContent only: nothing from a trace, a store or a model becomes markup.
 
 /** The element matching `selector` (the page's own ids: a missing one is a bug). */
 export function $<T extends Element = HTMLElement>(selector: string, root: ParentNode = document): T {
   const el = root.querySelector<T>(selector);
-  if (el === null) throw new Error(`demo: no element ${selector}`);
+  if (el === null) throw new Error(`page: no element ${selector}`);
   return el;
 }
 

@@ -1,5 +1,6 @@
-// The live Gantt chart: one lane per Web Worker, one bar per attempt, coloured by its status,
-// drawn on a canvas (2,000 bars in well under a frame: bench/browser.bench.ts measures it).
+// The live Gantt chart of the demo and of `weft view`: one lane per worker (or concurrent slot),
+// one bar per attempt, coloured by its status, drawn on a canvas (2,000 bars in well under a
+// frame: bench/browser.bench.ts measures it). Lane labels are drawn as canvas text: never markup.
 
 /** Colours by status, shared with the DAG and the legend (style.css has the same values). */
 export const STATUS_COLOURS: Readonly<Record<string, string>> = {
@@ -27,17 +28,28 @@ const LEFT = 74;
 const TOP = 8;
 const AXIS_H = 24;
 
+/** Options of {@link Gantt}. */
+export interface GanttOptions {
+  /** The label of lane `lane` (0-based). @default `worker ${lane}` */
+  readonly laneLabel?: (lane: number) => string;
+}
+
 /** Draws bars on a canvas, scaled to fit the run so far. */
 export class Gantt {
   bars: GanttBar[] = [];
   lanes = 1;
   private readonly ctx: CanvasRenderingContext2D;
+  private readonly laneLabel: (lane: number) => string;
 
-  constructor(readonly canvas: HTMLCanvasElement) {
+  constructor(
+    readonly canvas: HTMLCanvasElement,
+    options: GanttOptions = {},
+  ) {
     this.ctx = canvas.getContext('2d')!;
+    this.laneLabel = options.laneLabel ?? ((lane) => `worker ${lane}`);
   }
 
-  /** Clears the chart for a run on `lanes` workers. */
+  /** Clears the chart for a run on `lanes` lanes. */
   reset(lanes: number): void {
     this.bars = [];
     this.lanes = lanes;
@@ -69,7 +81,7 @@ export class Gantt {
       ctx.fillStyle = lane % 2 === 0 ? '#f5f7fa' : '#ffffff';
       ctx.fillRect(LEFT, y, plotW, LANE_H);
       ctx.fillStyle = '#3b4451';
-      ctx.fillText(`worker ${lane}`, 6, y + LANE_H / 2);
+      ctx.fillText(this.laneLabel(lane), 6, y + LANE_H / 2);
     }
     let colour = '';
     for (const b of bars) {
@@ -89,10 +101,17 @@ export class Gantt {
     ctx.textAlign = 'center';
     for (let k = 0; k <= 5; k++) {
       const ms = (span * k) / 5;
-      ctx.fillText(`${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`, Math.min(x(ms), width - 24), axisY + 13);
+      ctx.fillText(axisLabel(ms), Math.min(x(ms), width - 24), axisY + 13);
     }
     ctx.textAlign = 'start';
     canvas.dataset.bars = String(bars.length);
     return performance.now() - t0;
   }
+}
+
+/** A tick's label: ms up to 10 s, then seconds (a long run's ticks stay narrow). */
+function axisLabel(ms: number): string {
+  if (ms < 10) return `${ms.toFixed(1)} ms`;
+  if (ms < 10_000) return `${Math.round(ms)} ms`;
+  return `${(ms / 1000).toFixed(ms < 100_000 ? 1 : 0)} s`;
 }

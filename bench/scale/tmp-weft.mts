@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { workflow, bullmqExecutor, startWorker, createAgentRegistry, defineAgent } from '../../src/index.js';
+const agents = createAgentRegistry([defineAgent({ name: 'inc', input: z.number(), output: z.number(), run: (n) => n + 1 })]);
+const connection = 'redis://127.0.0.1:6391';
+const w = await startWorker({ connection, queue: 'tw', agents });
+const ex = bullmqExecutor({ connection, queue: 'tw', priority: process.argv[2] !== 'nop' });
+await ex.ready();
+const N = 8000;
+const wf = workflow({ executor: ex, agents });
+for (let i = 0; i < N; i++) wf.task({ id: `t${i}`, agent: 'inc', input: i });
+const t0 = performance.now();
+const r = await wf.run();
+const ms = performance.now() - t0;
+console.log('weft', r.status, N, (N / ms * 1000).toFixed(0), 'tasks/s');
+await ex.close(); await w.close();

@@ -1,0 +1,70 @@
+// Reading the viewer's data through the run store's public read API (runs, tasks, events) on a
+// store opened read-only: nothing here writes, takes a lease or prunes.
+
+import { RunNotFoundError } from '../errors.js';
+import type { RunSummary } from '../store/query-types.js';
+import type { RunStore } from '../store/store-api.js';
+import type { RecordedTask } from '../store/durable-store.js';
+import { buildRunView } from './run-view.js';
+import type { RunView, RunsView } from './view-types.js';
+
+/** How much of a store the viewer reads. */
+export interface ViewLimits {
+  /** Runs listed (the newest). */
+  readonly maxRuns: number;
+  /** Tasks shown of one run (in id order). */
+  readonly maxTasks: number;
+  /** Events of the log sent to the page (the last ones). */
+  readonly maxEvents: number;
+}
+
+// Pages of the store's queries: large enough that a 10K-task run is ten queries.
+const PAGE = 1000;
+
+/** The viewer's reads of one store. */
+export class ViewReader {
+  /**
+   * @param store - a store opened with `readonly: true`
+   * @param limits - how much to read
+   */
+  constructor(
+    private readonly store: RunStore,
+    private readonly limits: ViewLimits,
+  ) {}
+
+  /** The newest runs. */
+  runs(): RunsView {
+    return { path: this.store.path, runs: this.store.runs({ limit: this.limits.maxRuns }) };
+  }
+
+  /**
+   * Run `runId` as the page shows it; `listed` (the last {@link runs}) saves a search for its row.
+   * @throws RunNotFoundError (`RUN_NOT_FOUND`) for a run the store does not hold.
+   */
+  run(runId: string, listed?: readonly RunSummary[], now = Date.now()): RunView {
+    const tasks = this.tasks(runId);
+    const events = this.store.events(runId);
+    const summary = listed?.find((r) => r.runId === runId) ?? this.summary(runId);
+    return buildRunView({ summary, tasks, events, maxEvents: this.limits.maxEvents, now });
+  }
+
+  private tasks(runId: string): RecordedTask[] {
+    const out: RecordedTask[] = [];
+    while (out.length < this.limits.maxTasks) {
+      const page = this.store.tasks(runId, { limit: Math.min(PAGE, this.limits.maxTasks - out.length), offset: out.length });
+      out.push(...page);
+      if (page.length < PAGE) break;
+    }
+    return out;
+  }
+
+  /** The run's row, found by paging through the runs (the read API has no lookup by id). */
+  private summary(runId: string): RunSummary {
+    for (let offset = 0; ; offset += PAGE) {
+      const page = this.store.runs({ limit: PAGE, offset });
+      const found = page.find((r) => r.runId === runId);
+      if (found !== undefined) return found;
+      if (page.length < PAGE) throw new RunNotFoundError(runId, this.store.path);
+    }
+  }
+}
