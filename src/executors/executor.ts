@@ -32,6 +32,12 @@ export interface Attempt {
   readonly signal: AbortSignal;
   /** What the task function receives as its second argument. */
   readonly context: TaskContext;
+  /**
+   * Calls `listener` once, with the reason, when the engine gives up on the attempt (what
+   * `signal` tells, without an AbortSignal being made: cheaper for an executor that only
+   * forwards the abort elsewhere). Absent on attempts made outside the engine.
+   */
+  onAbort?(listener: (reason: unknown) => void): void;
   /** Reports the attempt's CPU time and heap (executors that measure them): the task's next event carries them. */
   resources?(used: AttemptResources): void;
 }

@@ -132,8 +132,6 @@ class BullmqExecutorImpl implements BullmqExecutor {
 
   private dispatch(attempt: Attempt, what: Pick<RemoteTask, 'agent' | 'module' | 'export' | 'maxMemoryMb' | 'cpuQuotaMs' | 'input' | 'deps'>): Promise<unknown> {
     if (this.closed) return Promise.reject(new InvalidStateError(`task \`${attempt.taskId}\`: the BullMQ executor of queue \`${this.o.queue}\` is closed`));
-    const signal = attempt.signal;
-    if (signal.aborted) return Promise.reject(signal.reason);
     const ctx = attempt.context;
     const task: RemoteTask = {
       runId: attempt.runId,
@@ -148,31 +146,31 @@ class BullmqExecutorImpl implements BullmqExecutor {
     };
     const jobId = jobIdOf(attempt.runId, attempt.taskId, attempt.attempt);
     return new Promise((resolve, reject) => {
-      const onAbort = (): void => {
+      const onAbort = (reason: unknown): void => {
         if (this.pending.get(jobId) !== p) return;
         this.pending.delete(jobId);
         this.toCancel.push(jobId);
         this.schedule();
-        reject(signal.reason);
+        reject(reason);
       };
       const p: Pending = {
         attempt,
         jobId,
         data: { v: PROTOCOL_VERSION, task: pack(task) },
         priority: this.o.priority ? bullPriority(attempt.priority) : undefined,
-        resolve: (value) => {
-          signal.removeEventListener('abort', onAbort);
-          resolve(value);
-        },
-        reject: (error) => {
-          signal.removeEventListener('abort', onAbort);
-          reject(error);
-        },
+        resolve,
+        reject,
         added: false,
         at: Date.now(),
       };
-      signal.addEventListener('abort', onAbort, { once: true });
       this.pending.set(jobId, p);
+      // The engine's cheap abort callback when it has one (no AbortSignal per attempt); the signal otherwise.
+      if (attempt.onAbort !== undefined) attempt.onAbort(onAbort);
+      else {
+        const signal = attempt.signal;
+        if (signal.aborted) onAbort(signal.reason);
+        else signal.addEventListener('abort', () => onAbort(signal.reason), { once: true });
+      }
       this.toAdd.push(p);
       this.schedule();
     });

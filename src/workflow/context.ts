@@ -19,6 +19,8 @@ export class AttemptContext implements Attempt, TaskContext {
   // Kept here as well as in the run: the signal a task holds must stay the same object, with the
   // same reason, after the attempt ends.
   private controller: AbortController | undefined;
+  private listener: ((reason: unknown) => void) | undefined;
+  private registered = false;
   private keys: Set<string> | undefined;
 
   constructor(
@@ -68,16 +70,38 @@ export class AttemptContext implements Attempt, TaskContext {
 
   get signal(): AbortSignal {
     if (this.controller) return this.controller.signal;
-    const run = this.run;
-    const i = this.index;
     this.controller = new AbortController();
-    if (!run.isCurrent(i, this.attempt)) {
-      // First read after the attempt ended (cancelled, timed out, or the run is over).
-      this.controller.abort(run.errorOf(i) ?? new InvalidStateError(`attempt ${this.attempt} of task \`${this.taskId}\` is over`));
-    } else {
-      run.controllers.set(i, this.controller);
-    }
+    if (!this.register()) this.controller.abort(this.overReason());
     return this.controller.signal;
+  }
+
+  /** Calls `listener` once, with the reason, when the engine gives up on this attempt: what `signal` tells, without making one (an executor far away needs only this). */
+  onAbort(listener: (reason: unknown) => void): void {
+    this.listener = listener;
+    if (!this.register()) this.abort(this.overReason());
+  }
+
+  /** @internal The run aborts the attempt through this (its `controllers` entry). */
+  abort(reason: unknown): void {
+    this.controller?.abort(reason);
+    const listener = this.listener;
+    this.listener = undefined;
+    listener?.(reason);
+  }
+
+  /** Enters this attempt in the run's aborters; false when it is over already. */
+  private register(): boolean {
+    if (this.registered) return true;
+    const run = this.run;
+    if (!run.isCurrent(this.index, this.attempt)) return false;
+    run.controllers.set(this.index, this);
+    this.registered = true;
+    return true;
+  }
+
+  // First read after the attempt ended (cancelled, timed out, or the run is over).
+  private overReason(): unknown {
+    return this.run.errorOf(this.index) ?? new InvalidStateError(`attempt ${this.attempt} of task \`${this.taskId}\` is over`);
   }
 
   addTask(spec: TaskSpec | AgentTaskSpec, options?: { signal?: AbortSignal }): Promise<void> {

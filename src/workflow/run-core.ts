@@ -50,7 +50,8 @@ export abstract class RunCore {
   readonly errors = new Map<number, unknown>();
   // Per live attempt; size checks first wherever they are read: most tasks have no timer, no
   // signal, no span, and these maps are touched on every completion.
-  readonly controllers = new Map<number, AbortController>();
+  /** How to abort each running attempt that asked to know (its signal, or an executor's `onAbort`). */
+  readonly controllers = new Map<number, { abort(reason?: unknown): void }>();
   // Annotated, not inferred: the emitted .d.ts must not name NodeJS.Timeout (a consumer may lack @types/node).
   readonly timers: Map<number, ReturnType<typeof setTimeout>> = new Map();
   readonly suspensions = new Map<number, { resolve: (data: unknown) => void; reject: (error: unknown) => void }>();

@@ -20,7 +20,7 @@ export function cancelRun(run: RunCore, reason: unknown, status: RunStatus | und
   const t = run.tick();
   run.settled = true; // stale callbacks from here on are ignored
   run.cancelError = error;
-  const controllers: AbortController[] = [];
+  const controllers: { abort(reason?: unknown): void }[] = [];
   const suspended: ((e: unknown) => void)[] = [];
   for (let i = 0, n = run.graph.n; i < n; i++) {
     const st = s.status[i];
