@@ -51,6 +51,9 @@ export interface BullmqExecutor extends Executor {
   close(): Promise<void>;
 }
 
+/** Jobs looked up in Redis per `checkIntervalMs` at most (besides all of them when Redis reconnects). */
+const CHECK_SAMPLE = 200;
+
 interface Pending {
   readonly attempt: Attempt;
   readonly jobId: string;
@@ -303,9 +306,20 @@ class BullmqExecutorImpl implements BullmqExecutor {
   }
 
   private checkOld(): Promise<void> {
+    // A sample, oldest first: a queue that is merely long must not cost Redis a look-up per job
+    // per interval. Jobs looked at go to the back, so every job out long enough gets its turn.
     const before = Date.now() - this.o.checkIntervalMs;
     const ids: string[] = [];
-    for (const p of this.pending.values()) if (p.at < before) ids.push(p.jobId);
+    for (const p of this.pending.values()) {
+      if (p.at >= before) continue;
+      ids.push(p.jobId);
+      if (ids.length === CHECK_SAMPLE) break;
+    }
+    for (const id of ids) {
+      const p = this.pending.get(id)!;
+      this.pending.delete(id);
+      this.pending.set(id, p);
+    }
     return this.check(ids);
   }
 
@@ -321,7 +335,7 @@ class BullmqExecutorImpl implements BullmqExecutor {
     const client = parts.clients[0];
     const base = `${this.o.prefix}:${this.o.queue}:`;
     const pipe = client.pipeline();
-    for (const id of jobIds) pipe.hmget(base + id, 'finishedOn', 'returnvalue', 'failedReason', 'data');
+    for (const id of jobIds) pipe.hmget(base + id, 'finishedOn', 'returnvalue', 'failedReason', 'timestamp');
     let rows: [Error | null, unknown][] | null;
     try {
       rows = await pipe.exec();
@@ -334,10 +348,10 @@ class BullmqExecutorImpl implements BullmqExecutor {
       const [error, row] = rows![k];
       const p = this.pending.get(id);
       if (error !== null || p === undefined) return;
-      const [finishedOn, returnvalue, failedReason, data] = row as (string | null)[];
+      const [finishedOn, returnvalue, failedReason, timestamp] = row as (string | null)[];
       if (finishedOn !== null && returnvalue !== null && failedReason === null) this.completed(id, JSON.parse(returnvalue));
       else if (finishedOn !== null && failedReason !== null) this.lost(id, failedReason);
-      else if (data === null) {
+      else if (timestamp === null) {
         // Not in Redis (lost with a restart, or never added): add it again.
         p.added = false;
         again.push(p);

@@ -103,7 +103,7 @@ export async function startWorker(options: WeftWorkerOptions): Promise<WeftWorke
   const o = resolveOptions(options);
   const modules = await loadBullmq('startWorker()');
   const id = `${hostname()}:${process.pid}`;
-  const live = new Map<string, AbortController>();
+  const live = new Map<string, JobAbort>();
   // Aborts that came before their job started here (kept a minute).
   const early = new Map<string, number>();
   let processed = 0;
@@ -162,16 +162,16 @@ export async function startWorker(options: WeftWorkerOptions): Promise<WeftWorke
     return await pool.executor.execute(attempt);
   };
 
-  const processor = async (job: import('bullmq').Job, _token?: string, bullSignal?: AbortSignal): Promise<string> => {
+  // Two parameters: BullMQ makes an AbortController per job for a processor that takes a third
+  // (its signal), and the cancel channel is how coordinators abort jobs anyway.
+  const processor = async (job: import('bullmq').Job): Promise<string> => {
     const data = job.data as JobData | undefined;
     if (data?.v !== PROTOCOL_VERSION) throw new Error(`job \`${job.id}\` speaks weft job protocol ${String(data?.v)}; this worker speaks ${PROTOCOL_VERSION} (upgrade the older side)`);
     const task = unpack(data.task) as RemoteTask;
     const jobId = job.id ?? jobIdOf(task.runId, task.taskId, task.attempt);
-    const controller = new AbortController();
+    const controller = new JobAbort();
     live.set(jobId, controller);
     if (early.delete(jobId)) controller.abort(new TaskCancelledError(undefined, 'the coordinator cancelled its job'));
-    const onBullAbort = (): void => controller.abort(bullSignal!.reason);
-    bullSignal?.addEventListener('abort', onBullAbort, { once: true });
     let timer: ReturnType<typeof setTimeout> | undefined;
     if (task.deadline !== undefined) {
       const left = task.deadline - Date.now();
@@ -179,7 +179,7 @@ export async function startWorker(options: WeftWorkerOptions): Promise<WeftWorke
     }
     const limit = task.rateLimit !== undefined && limits[task.rateLimit] !== undefined ? task.rateLimit : undefined;
     const group = task.group !== undefined && groups[task.group] !== undefined ? task.group : undefined;
-    const ctx = new RemoteTaskContext(task, controller.signal, {
+    const ctx = new RemoteTaskContext(task, () => controller.signal, {
       send: (reports) => job.updateProgress(pack(reports)),
       redis,
       stepsKey: stepsKey(o.prefix, o.queue, `${encodeURIComponent(task.runId)}/${encodeURIComponent(task.taskId)}`),
@@ -189,9 +189,9 @@ export async function startWorker(options: WeftWorkerOptions): Promise<WeftWorke
     let outcome: string;
     let lease: { release(): Promise<void> } | undefined;
     try {
-      controller.signal.throwIfAborted();
-      if (group !== undefined) lease = await semaphore!.acquire(group, groups[group], controller.signal);
-      if (limit !== undefined) await limiter!.acquire(limit, undefined, controller.signal);
+      if (controller.aborted) throw controller.reason;
+      if (group !== undefined) lease = await semaphore!.acquire(group, groups[group], ctx.signal);
+      if (limit !== undefined) await limiter!.acquire(limit, undefined, ctx.signal);
       const value = await runTask(task, ctx);
       outcome = packOutcome(true, value, task.taskId);
     } catch (error) {
@@ -199,7 +199,6 @@ export async function startWorker(options: WeftWorkerOptions): Promise<WeftWorke
     } finally {
       void lease?.release().catch(() => {});
       live.delete(jobId);
-      bullSignal?.removeEventListener('abort', onBullAbort);
       if (timer !== undefined) clearTimeout(timer);
     }
     // What the task reported reaches the coordinator before its outcome does.
@@ -243,6 +242,32 @@ export async function startWorker(options: WeftWorkerOptions): Promise<WeftWorke
     close,
     toString: () => `weft worker ${id} on ${showConnection(o.connection)} queue ${o.queue}`,
   } as WeftWorker;
+}
+
+/**
+ * A job's abort, with its AbortSignal made only when the task asks for it: most tasks never read
+ * their signal, and one per job (with its listeners and their garbage) costs more than the rest
+ * of the worker's own work on a job.
+ */
+class JobAbort {
+  aborted = false;
+  reason: unknown;
+  private controller: AbortController | undefined;
+
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.controller?.abort(reason);
+  }
 }
 
 /** An outcome as the job's return value; one whose value the codec refuses fails with why. */

@@ -44,9 +44,10 @@ export class RemoteTaskContext implements TaskContext {
   private keys: Set<string> | undefined;
   private sending: Promise<unknown> = Promise.resolve();
 
+  /** @param signalOf - the attempt's signal, made when first asked for */
   constructor(
     task: RemoteTask,
-    readonly signal: AbortSignal,
+    private readonly signalOf: () => AbortSignal,
     private readonly host: RemoteHost,
   ) {
     this.taskId = task.taskId;
@@ -55,6 +56,10 @@ export class RemoteTaskContext implements TaskContext {
     this.runInput = task.runInput;
     this.resumeData = task.resumeData;
     this.deadline = task.deadline;
+  }
+
+  get signal(): AbortSignal {
+    return this.signalOf();
   }
 
   private report(r: RemoteReport): void {
