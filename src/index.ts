@@ -80,16 +80,17 @@ export type { RunQuery, TaskQuery, RunSummary, StoredEvent } from './store/query
 export type { DurableStore, RecordedRun, RecordedTask, RecordedAddition, RecordedRunStatus, RunMeta } from './store/durable-store.js';
 
 // Scale-out: BullMQ on Redis (bullmq and ioredis are optional peers, loaded on first use)
-export { bullmqExecutor, DEFAULT_BULLMQ_EXECUTOR_OPTIONS } from './scale/bullmq-executor.js';
-export type { BullmqExecutor, BullmqExecutorOptions } from './scale/bullmq-executor.js';
+export { bullmqExecutor } from './scale/bullmq-executor.js';
+export type { BullmqExecutor } from './scale/bullmq-executor.js';
+export { DEFAULT_BULLMQ_EXECUTOR_OPTIONS } from './scale/executor-options.js';
+export type { BullmqExecutorOptions } from './scale/executor-options.js';
 export { startWorker, DEFAULT_WEFT_WORKER_OPTIONS } from './scale/bullmq-worker.js';
 export type { WeftWorker, WeftWorkerOptions } from './scale/bullmq-worker.js';
-export type { RedisConnection, RedisClientLike } from './scale/redis-connection.js';
+export type { RedisConnection, RedisClientLike, RedisClientOptions } from './scale/redis-connection.js';
 export { createRedisRateLimiter, RedisRateLimit } from './scale/redis-rate-limit.js';
 export type { RedisRateLimitOptions, RedisRateLimiterState } from './scale/redis-rate-limit.js';
 export { createRedisSemaphore, RedisSemaphore } from './scale/redis-semaphore.js';
 export type { RedisSemaphoreOptions, SemaphoreLease } from './scale/redis-semaphore.js';
-export type { RedisClientOptions } from './scale/redis-command.js';
 export { JobLostError, MissingPackageError, RedisUnavailableError, ConcurrencyLeaseLostError } from './errors.js';
 export { StoreCorruptError, StoreForeignError, StoreVersionError, StoreLockedError, StoreEncodeError, RunLeasedError, RunNotFoundError } from './errors.js';
 export type { StoreErrorCode } from './errors.js';

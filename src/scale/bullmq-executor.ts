@@ -14,32 +14,10 @@ import { InvalidStateError, JobLostError } from '../errors.js';
 import type { Attempt, Executor } from '../executors/executor.js';
 import { inProcessExecutor } from '../executors/in-process.js';
 import { DEFAULT_WORKER_TASK_OPTIONS } from '../executors/worker-options.js';
-import { checkInteger, expectedMessage } from '../internal/validate.js';
-import { bullPriority, cancelChannel, jobIdOf, pack, PROTOCOL_VERSION, unpack, type JobData, type RemoteOutcome, type RemoteReport, type RemoteTask } from './job-protocol.js';
-import { checkConnection, loadBullmq, newClient, type RedisClient, type RedisConnection } from './redis-connection.js';
-
-/** Options of {@link bullmqExecutor}. */
-export interface BullmqExecutorOptions {
-  /** Redis: a URL (`redis://127.0.0.1:6379`) or ioredis options. Required. */
-  readonly connection: RedisConnection;
-  /** The BullMQ queue's name (the workers' `--queue`). Required. */
-  readonly queue: string;
-  /** BullMQ's key prefix. @default 'bull' */
-  readonly prefix?: string;
-  /** Give jobs BullMQ priorities from weft's (higher weft priority, earlier job). @default true */
-  readonly priority?: boolean;
-  /**
-   * How often jobs still out are looked up in Redis (a finished job whose event was missed
-   * settles; a job Redis lost is added again), in ms. Also done at once when Redis reconnects.
-   * @default 2000
-   */
-  readonly checkIntervalMs?: number;
-  /** How long a finished job stays in Redis (for a resumed coordinator to find), in seconds. @default 3600 */
-  readonly keepFinishedS?: number;
-}
-
-/** Defaults of {@link BullmqExecutorOptions}. */
-export const DEFAULT_BULLMQ_EXECUTOR_OPTIONS = Object.freeze({ prefix: 'bull', priority: true, checkIntervalMs: 2000, keepFinishedS: 3600 });
+import { applyReports, lookUpJobs } from './job-look-up.js';
+import { bullPriority, cancelChannel, jobIdOf, pack, PROTOCOL_VERSION, unpack, type JobData, type RemoteOutcome, type RemoteTask } from './job-protocol.js';
+import { resolveExecutorOptions, type BullmqExecutorOptions } from './executor-options.js';
+import { loadBullmq, newClient, type RedisClient } from './redis-connection.js';
 
 /** A {@link bullmqExecutor}: an executor with a Redis connection to close. */
 export interface BullmqExecutor extends Executor {
@@ -78,19 +56,7 @@ interface Parts {
  * optional peer dependencies, imported on first use.
  */
 export function bullmqExecutor(options: BullmqExecutorOptions): BullmqExecutor {
-  return new BullmqExecutorImpl(resolveOptions(options));
-}
-
-function resolveOptions(options: BullmqExecutorOptions): Required<BullmqExecutorOptions> {
-  if (typeof options !== 'object' || options === null) throw new TypeError(expectedMessage('options', 'an object { connection, queue }', options));
-  const o = { ...DEFAULT_BULLMQ_EXECUTOR_OPTIONS, ...options };
-  checkConnection(o.connection);
-  if (typeof o.queue !== 'string' || o.queue.length === 0 || o.queue.includes(':')) throw new TypeError(expectedMessage('queue', 'a queue name (a non-empty string without `:`)', o.queue));
-  if (typeof o.prefix !== 'string' || o.prefix.length === 0) throw new TypeError(expectedMessage('prefix', 'a non-empty string', o.prefix));
-  if (typeof o.priority !== 'boolean') throw new TypeError(expectedMessage('priority', 'a boolean', o.priority));
-  checkInteger('checkIntervalMs', o.checkIntervalMs, 10);
-  checkInteger('keepFinishedS', o.keepFinishedS, 1);
-  return Object.freeze(o);
+  return new BullmqExecutorImpl(resolveExecutorOptions(options));
 }
 
 class BullmqExecutorImpl implements BullmqExecutor {
@@ -282,27 +248,7 @@ class BullmqExecutorImpl implements BullmqExecutor {
 
   private progress(jobId: string, data: unknown): void {
     const p = this.pending.get(jobId);
-    if (p === undefined || typeof data !== 'string') return;
-    let reports: RemoteReport[];
-    try {
-      reports = unpack(data) as RemoteReport[];
-    } catch {
-      return;
-    }
-    const ctx = p.attempt.context;
-    for (const r of reports) {
-      try {
-        if (r.t === 'heartbeat') ctx.heartbeat(r.progress);
-        else if (r.t === 'tokens') ctx.reportTokens(r.n);
-        else if (r.t === 'bytes') ctx.reportBytes(r.n);
-        else if (r.t === 'usage') ctx.reportUsage(r.usage);
-        else if (r.t === 'stream') ctx.stream(r.delta);
-        // The worker journaled the step in Redis; the coordinator's store journals it too (the worker is done with it: its value is the fn's).
-        else if (r.t === 'step') ctx.step(r.key, () => r.value).catch(() => {});
-      } catch {
-        // A report the engine refuses now (the attempt is over) has nowhere to go.
-      }
-    }
+    if (p !== undefined) applyReports(p.attempt.context, data);
   }
 
   private checkOld(): Promise<void> {
@@ -332,27 +278,16 @@ class BullmqExecutorImpl implements BullmqExecutor {
     } catch {
       return;
     }
-    const client = parts.clients[0];
-    const base = `${this.o.prefix}:${this.o.queue}:`;
-    const pipe = client.pipeline();
-    for (const id of jobIds) pipe.hmget(base + id, 'finishedOn', 'returnvalue', 'failedReason', 'timestamp');
-    let rows: [Error | null, unknown][] | null;
-    try {
-      rows = await pipe.exec();
-    } catch {
-      return;
-    }
-    if (rows === null) return;
+    const states = await lookUpJobs(parts.clients[0], `${this.o.prefix}:${this.o.queue}:`, jobIds);
+    if (states === undefined) return;
     const again: Pending[] = [];
     jobIds.forEach((id, k) => {
-      const [error, row] = rows![k];
+      const job = states[k];
       const p = this.pending.get(id);
-      if (error !== null || p === undefined) return;
-      const [finishedOn, returnvalue, failedReason, timestamp] = row as (string | null)[];
-      if (finishedOn !== null && returnvalue !== null && failedReason === null) this.completed(id, JSON.parse(returnvalue));
-      else if (finishedOn !== null && failedReason !== null) this.lost(id, failedReason);
-      else if (timestamp === null) {
-        // Not in Redis (lost with a restart, or never added): add it again.
+      if (job === undefined || p === undefined) return;
+      if (job.state === 'finished') this.completed(id, job.returnvalue);
+      else if (job.state === 'failed') this.lost(id, job.reason);
+      else if (job.state === 'missing') {
         p.added = false;
         again.push(p);
       } else p.at = Date.now();

@@ -5,12 +5,7 @@
 import type { Redis } from 'ioredis';
 import { RedisUnavailableError } from '../errors/scale-errors.js';
 import { expectedMessage } from '../internal/validate.js';
-import { checkConnection as checkAnyConnection, isClient, type RedisConnection } from './redis-connection.js';
-
-export type { RedisConnection } from './redis-connection.js';
-
-/** Options of the client weft opens for a URL or options connection (ioredis's, e.g. `{ maxRetriesPerRequest: 2 }`). */
-export type RedisClientOptions = Readonly<Record<string, unknown>>;
+import { checkConnection as checkAnyConnection, isClient, type RedisClientOptions, type RedisConnection } from './redis-connection.js';
 
 /** A client and whether weft opened it (so must close it). */
 export interface RedisClient {

@@ -13,6 +13,9 @@ import { expectedMessage } from '../internal/validate.js';
  */
 export type RedisConnection = string | Readonly<Record<string, unknown>> | RedisClientLike;
 
+/** Options of the client weft opens for a URL or options connection (ioredis's, e.g. `{ maxRetriesPerRequest: 2 }`). */
+export type RedisClientOptions = Readonly<Record<string, unknown>>;
+
 /** An ioredis client, as a {@link RedisConnection} (told apart from options by its methods). */
 export interface RedisClientLike {
   defineCommand(name: string, definition: { numberOfKeys?: number; lua: string }): void;

@@ -7,7 +7,8 @@
 import type { Redis } from 'ioredis';
 import { RateLimiter, type RateLimitOptions } from '../scheduler/rate-limiter.js';
 import { expectedMessage } from '../internal/validate.js';
-import { checkRedisOptions, defineScript, openClient, toTyped, untilAborted, type RedisClient, type RedisClientOptions, type RedisConnection } from './redis-command.js';
+import { checkRedisOptions, defineScript, openClient, toTyped, untilAborted, type RedisClient } from './redis-command.js';
+import type { RedisClientOptions, RedisConnection } from './redis-connection.js';
 
 // KEYS[1]: the bucket. ARGV: op, amount, intervalMs, requests, tokens and bytes per interval
 // (0 = unlimited; intervalMs 0 = the budgets the last caller that gave them stored).

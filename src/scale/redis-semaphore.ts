@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { ConcurrencyLeaseLostError } from '../errors/scale-errors.js';
 import { checkInteger, expectedMessage } from '../internal/validate.js';
-import { checkRedisOptions, defineScript, LocalTurns, openClient, toTyped, untilAborted, type RedisClient, type RedisClientOptions, type RedisConnection } from './redis-command.js';
+import { checkRedisOptions, defineScript, LocalTurns, openClient, toTyped, untilAborted, type RedisClient } from './redis-command.js';
+import type { RedisClientOptions, RedisConnection } from './redis-connection.js';
 
 // Shared head of every script: Redis's clock, and the leases that ran out dropped.
 const HEAD = `
