@@ -7,6 +7,7 @@
 import { getHeapStatistics } from 'node:v8';
 import type { Kernels } from '../kernels/index.js';
 import type { TaskJob, ThreadCall, ThreadMessage } from './worker-protocol.js';
+import { checkAmount, checkUsage } from '../internal/validate.js';
 
 /** A job running in this thread, as the link sees it. */
 export interface LiveJob {
@@ -16,10 +17,6 @@ export interface LiveJob {
   settle(seq: number, ok: boolean, value: unknown): void;
 }
 
-function checkAmount(name: string, n: unknown): number {
-  if (typeof n !== 'number' || !(n >= 0) || !Number.isFinite(n)) throw new RangeError(`Expected \`${name}\` to be a finite number >= 0, got \`${String(n)}\` (${typeof n})`);
-  return n;
-}
 
 /** A task's context in a worker thread (see README "Worker threads"). */
 export class WorkerTaskContext {
@@ -79,12 +76,8 @@ export class WorkerTaskContext {
   }
 
   reportUsage(usage: { promptTokens: number; completionTokens: number; costUsd?: number }): void {
-    if (typeof usage !== 'object' || usage === null) throw new TypeError(`Expected \`usage\` to be a usage object ({ promptTokens, completionTokens, costUsd? }), got \`${String(usage)}\` (${typeof usage})`);
-    const { promptTokens, completionTokens, costUsd } = usage;
-    checkAmount('usage.promptTokens', promptTokens);
-    checkAmount('usage.completionTokens', completionTokens);
-    if (costUsd !== undefined) checkAmount('usage.costUsd', costUsd);
-    this.post({ t: 'usage', id: this.id, usage: costUsd === undefined ? { promptTokens, completionTokens } : { promptTokens, completionTokens, costUsd } });
+    const checked = checkUsage(usage);
+    this.post({ t: 'usage', id: this.id, usage: checked });
   }
 
   stream(delta: string): void {

@@ -52,3 +52,18 @@ export function checkTypedArray<T extends ArrayBufferView>(
   if (!(value instanceof ctor)) throw new TypeError(expectedMessage(name, `a ${ctor.name}`, value));
   return value;
 }
+
+/** Checks a reported amount (tokens, bytes, dollars): a finite number >= 0. */
+export function checkAmount(name: string, n: unknown): number {
+  if (typeof n !== 'number' || !(n >= 0) || !Number.isFinite(n)) throw new RangeError(`Expected \`${name}\` to be a finite number >= 0, got \`${String(n)}\` (${typeof n})`);
+  return n;
+}
+
+/** Checks a reported model usage and returns it as plain data (`costUsd` only when given). */
+export function checkUsage(usage: unknown): { promptTokens: number; completionTokens: number; costUsd?: number } {
+  if (typeof usage !== 'object' || usage === null) throw new TypeError(`Expected \`usage\` to be a usage object ({ promptTokens, completionTokens, costUsd? }), got \`${String(usage)}\` (${typeof usage})`);
+  const { promptTokens, completionTokens, costUsd } = usage as { promptTokens: unknown; completionTokens: unknown; costUsd?: unknown };
+  const p = checkAmount('usage.promptTokens', promptTokens);
+  const c = checkAmount('usage.completionTokens', completionTokens);
+  return costUsd === undefined ? { promptTokens: p, completionTokens: c } : { promptTokens: p, completionTokens: c, costUsd: checkAmount('usage.costUsd', costUsd) };
+}

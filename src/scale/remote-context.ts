@@ -9,14 +9,11 @@ import type { DurableStore } from '../store/durable-store.js';
 import type { AgentTaskSpec, StepContext, StoreDatabase, TaskContext, TaskSpec, Usage } from '../workflow/types.js';
 import { pack, unpack, type RemoteReport, type RemoteTask } from './job-protocol.js';
 import type { RedisClient } from './redis-connection.js';
+import { checkAmount, checkUsage } from '../internal/validate.js';
 
 /** How long a task's journaled steps stay in Redis, in seconds (a day: longer than any re-run waits). */
 const STEPS_TTL_S = 86_400;
 
-function checkAmount(name: string, n: unknown): number {
-  if (typeof n !== 'number' || !(n >= 0) || !Number.isFinite(n)) throw new RangeError(`Expected \`${name}\` to be a finite number >= 0, got \`${String(n)}\` (${typeof n})`);
-  return n;
-}
 
 /** Where a remote context sends and keeps things. */
 export interface RemoteHost {
@@ -92,13 +89,9 @@ export class RemoteTaskContext implements TaskContext {
   }
 
   reportUsage(usage: Usage): void {
-    if (typeof usage !== 'object' || usage === null) throw new TypeError(`Expected \`usage\` to be a usage object ({ promptTokens, completionTokens, costUsd? }), got \`${String(usage)}\` (${typeof usage})`);
-    const { promptTokens, completionTokens, costUsd } = usage;
-    checkAmount('usage.promptTokens', promptTokens);
-    checkAmount('usage.completionTokens', completionTokens);
-    if (costUsd !== undefined) checkAmount('usage.costUsd', costUsd);
-    this.host.onTokens?.(promptTokens + completionTokens);
-    this.report({ t: 'usage', usage: costUsd === undefined ? { promptTokens, completionTokens } : { promptTokens, completionTokens, costUsd } });
+    const checked = checkUsage(usage);
+    this.host.onTokens?.(checked.promptTokens + checked.completionTokens);
+    this.report({ t: 'usage', usage: checked });
   }
 
   stream(delta: string): void {
