@@ -24,6 +24,13 @@ export interface Attempt {
   readonly task: TaskSpec;
   /** The outputs of the task's dependencies, by id. */
   readonly input: TaskInput;
+  /**
+   * Whether a store records the run: then `runId`, `taskId` and `attempt` name the attempt in
+   * every process (a resumed run runs its attempt in flight again under the same number), and an
+   * executor far away can find work it handed out before a crash. Otherwise `runId` is only this
+   * process's (a counter by default).
+   */
+  readonly durable?: boolean;
   /** The task's priority in its run (higher first): its `priority`, or its upward rank. A queue elsewhere can order by it. */
   readonly priority: number;
   /** Epoch ms at which the engine fails the attempt with `TASK_TIMEOUT`, or `undefined`. */

@@ -8,6 +8,7 @@
 // `checkIntervalMs` the jobs still out are looked up in Redis: one that finished while its event
 // was missed settles, one that Redis lost (a restart without persistence) is added again.
 
+import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { runAgentTask } from '../agents/agent-task.js';
 import { InvalidStateError, JobLostError } from '../errors.js';
@@ -69,6 +70,8 @@ class BullmqExecutorImpl implements BullmqExecutor {
   private parts: Promise<Parts> | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
   private closed = false;
+  private readonly nonce = randomBytes(6).toString('hex');
+  private duplicated: string[] = [];
 
   constructor(private readonly o: Required<BullmqExecutorOptions>) {}
 
@@ -113,7 +116,10 @@ class BullmqExecutorImpl implements BullmqExecutor {
       ...(attempt.task.rateLimit !== undefined && { rateLimit: attempt.task.rateLimit }),
       ...(attempt.task.group !== undefined && { group: attempt.task.group }),
     };
-    const jobId = jobIdOf(attempt.runId, attempt.taskId, attempt.attempt);
+    // A durable run's jobs keep their ids across processes (a resumed coordinator re-attaches to
+    // them); any other run's ids are this executor's alone: `run-1` of another process, its jobs
+    // kept in Redis for keepFinishedS, must not be taken for this one.
+    const jobId = jobIdOf(attempt.durable === true ? attempt.runId : `${attempt.runId}~${this.nonce}`, attempt.taskId, attempt.attempt);
     return new Promise((resolve, reject) => {
       const onAbort = (reason: unknown): void => {
         if (this.pending.get(jobId) !== p) return;
@@ -209,7 +215,16 @@ class BullmqExecutorImpl implements BullmqExecutor {
       events.on('completed', ({ jobId, returnvalue }) => this.completed(jobId, returnvalue));
       events.on('failed', ({ jobId, failedReason }) => this.lost(jobId, failedReason));
       events.on('progress', ({ jobId, data }) => this.progress(jobId, data));
-      events.on('duplicated', ({ jobId }) => void this.check([jobId]));
+      // A job added again (a resumed run's attempt in flight): look them up together, once per tick.
+      events.on('duplicated', ({ jobId }) => {
+        if (this.duplicated.push(jobId) === 1) {
+          setImmediate(() => {
+            const ids = this.duplicated;
+            this.duplicated = [];
+            void this.check(ids);
+          });
+        }
+      });
       // Errors are connection trouble (Redis restarting): the clients reconnect by themselves.
       queue.on('error', () => {});
       events.on('error', () => {});

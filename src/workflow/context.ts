@@ -46,6 +46,10 @@ export class AttemptContext implements Attempt, TaskContext {
     return this;
   }
 
+  get durable(): boolean {
+    return this.run.durable !== undefined;
+  }
+
   get priority(): number {
     return this.run.s.priority[this.index];
   }

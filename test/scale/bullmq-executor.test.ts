@@ -72,6 +72,22 @@ describe.skipIf(redisOrSkip())('bullmqExecutor with weft worker processes', () =
     await w.stop();
   });
 
+  it("a run without a store never takes another coordinator's jobs for its own, even with the same runId", async () => {
+    const q = queue();
+    const w = await startWorkerProcess(redis.url, q);
+    // Two coordinators (two executors: two processes, as far as Redis can tell), the same runId, different inputs.
+    const outputs: unknown[] = [];
+    for (const x of ['first', 'second']) {
+      const executor = bullmqExecutor({ connection: redis.url, queue: q });
+      const wf = workflow({ executor, agents });
+      wf.task({ id: 'a', agent: 'echo', input: x });
+      outputs.push((await wf.run({ runId: 'same' })).output('a'));
+      await executor.close();
+    }
+    expect(outputs).toMatchObject([{ input: 'first' }, { input: 'second' }]);
+    await w.stop();
+  });
+
   it('an agent the workers do not know fails its task with a clear error', async () => {
     const q = queue();
     const w = await startWorkerProcess(redis.url, q);
