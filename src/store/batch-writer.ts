@@ -8,6 +8,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { isWeftError, StoreEncodeError } from '../errors.js';
 import type { WorkflowEvent } from '../workflow/types.js';
 import type { BlobStore } from './blobs.js';
+import { RowInserts } from './row-inserts.js';
 import { encodeValue } from './store-codec.js';
 import { NO_VALUE, toSlot, type ValueSlot } from './value-slot.js';
 
@@ -47,7 +48,7 @@ export interface RunCursor {
 
 /** Writes batches' task rows, additions, edges and run transitions (inside the caller's transaction). */
 export class BatchWriter {
-  private readonly insert: Statement;
+  private readonly inserts: RowInserts;
   private readonly upsert: Statement;
   private readonly addition: Statement;
   private readonly edge: Statement;
@@ -65,10 +66,7 @@ export class BatchWriter {
     private readonly blobs: BlobStore,
     private readonly inlineBytes: number,
   ) {
-    this.insert = db.prepare(
-      `INSERT INTO weft_tasks (run, id, status, attempts, output, output_blob, error, started_at, ended_at, deadline, parent, agent, suspended)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+    this.inserts = new RowInserts(db);
     const set = (col: string, bit: number) => `${col} = CASE WHEN ? & ${bit} THEN excluded.${col} ELSE ${col} END`;
     this.upsert = db.prepare(
       `INSERT INTO weft_tasks (run, id, status, attempts, output, output_blob, error, started_at, ended_at, deadline, parent, agent, suspended)
@@ -91,32 +89,25 @@ export class BatchWriter {
       for (let k = from; k < to; k++) this.apply(run, events[k]);
       const rid = run.rid;
       const rows = run.rows;
+      const fresh: Draft[] = [];
       for (const d of drafts.values()) {
-        if (!rows.has(d.id) && this.tryInsert(rid, d)) {
-          rows.add(d.id);
-          continue;
-        }
-        const m = d.mask;
-        this.upsert.run(
-          rid, d.id, d.status, d.attempts, d.output.inline, d.output.blob, d.error, d.startedAt, d.endedAt, d.deadline, d.parent, d.agent, d.suspended,
-          m, m, m, m, m, m, m, m, m,
-        );
-        rows.add(d.id);
+        if (rows.has(d.id)) this.update(rid, d);
+        else fresh.push(d);
       }
+      // A row that exists after all was written by a store that did not tell this one.
+      if (fresh.length > 0) for (const d of this.inserts.insert(rid, fresh) as Draft[]) this.update(rid, d);
+      for (const d of fresh) rows.add(d.id);
     } finally {
       drafts.clear();
     }
   }
 
-  /** Inserts a new task row; false when it exists after all (written by a store that did not tell us). */
-  private tryInsert(rid: number, d: Draft): boolean {
-    try {
-      this.insert.run(rid, d.id, d.status, d.attempts, d.output.inline, d.output.blob, d.error, d.startedAt, d.endedAt, d.deadline, d.parent, d.agent, d.suspended);
-      return true;
-    } catch (error) {
-      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return false;
-      throw error;
-    }
+  private update(rid: number, d: Draft): void {
+    const m = d.mask;
+    this.upsert.run(
+      rid, d.id, d.status, d.attempts, d.output.inline, d.output.blob, d.error, d.startedAt, d.endedAt, d.deadline, d.parent, d.agent, d.suspended,
+      m, m, m, m, m, m, m, m, m,
+    );
   }
 
   private draft(e: WorkflowEvent): Draft {
