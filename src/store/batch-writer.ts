@@ -10,7 +10,6 @@ import type { WorkflowEvent } from '../workflow/types.js';
 import type { BlobStore } from './blobs.js';
 import { RowInserts } from './row-inserts.js';
 import { encodeValue } from './store-codec.js';
-import { NO_VALUE, toSlot, type ValueSlot } from './value-slot.js';
 
 // Which columns an upsert sets on an existing row.
 const M_STATUS = 1;
@@ -29,7 +28,8 @@ interface Draft {
   startedAt: number | null;
   deadline: number | null;
   endedAt: number | null;
-  output: ValueSlot;
+  outputInline: Uint8Array | null;
+  outputBlob: number | null;
   error: Uint8Array | null;
   suspended: Uint8Array | null;
   parent: string | null;
@@ -55,6 +55,9 @@ export class BatchWriter {
   private readonly runStatus: Statement;
   private readonly runEnd: Statement;
   private readonly drafts = new Map<string, Draft>();
+  // The last error encoded, and its bytes: a cancel or a drain gives thousands of tasks one error.
+  private lastError: unknown;
+  private lastErrorBytes: Uint8Array | null = null;
 
   /**
    * @param db - the store's connection
@@ -99,13 +102,25 @@ export class BatchWriter {
       for (const d of fresh) rows.add(d.id);
     } finally {
       drafts.clear();
+      this.lastError = undefined;
+      this.lastErrorBytes = null;
     }
+  }
+
+  /** The error's bytes, encoded once for a run of events carrying the same error object. */
+  private encodeError(error: unknown): Uint8Array | null {
+    if (error === undefined) return null;
+    if (error !== this.lastError || this.lastErrorBytes === null) {
+      this.lastErrorBytes = encodeLossy(error);
+      this.lastError = error;
+    }
+    return this.lastErrorBytes;
   }
 
   private update(rid: number, d: Draft): void {
     const m = d.mask;
     this.upsert.run(
-      rid, d.id, d.status, d.attempts, d.output.inline, d.output.blob, d.error, d.startedAt, d.endedAt, d.deadline, d.parent, d.agent, d.suspended,
+      rid, d.id, d.status, d.attempts, d.outputInline, d.outputBlob, d.error, d.startedAt, d.endedAt, d.deadline, d.parent, d.agent, d.suspended,
       m, m, m, m, m, m, m, m, m,
     );
   }
@@ -114,7 +129,7 @@ export class BatchWriter {
     const id = e.taskId as string;
     let d = this.drafts.get(id);
     if (d === undefined) {
-      d = { id, status: 'pending', attempts: e.attempt ?? 0, mask: 0, startedAt: null, deadline: null, endedAt: null, output: NO_VALUE, error: null, suspended: null, parent: null, agent: e.agent ?? null };
+      d = { id, status: 'pending', attempts: e.attempt ?? 0, mask: 0, startedAt: null, deadline: null, endedAt: null, outputInline: null, outputBlob: null, error: null, suspended: null, parent: null, agent: e.agent ?? null };
       this.drafts.set(id, d);
     }
     if (e.attempt !== undefined) d.attempts = e.attempt;
@@ -130,7 +145,8 @@ export class BatchWriter {
         d.mask |= M_STATUS | M_STARTED | M_OUTPUT | M_ENDED | M_SUSPENDED;
         d.startedAt = e.time;
         d.deadline = e.deadline ?? null;
-        d.output = NO_VALUE;
+        d.outputInline = null;
+        d.outputBlob = null;
         d.endedAt = null;
         d.suspended = null;
         return;
@@ -142,16 +158,20 @@ export class BatchWriter {
         d.endedAt = e.time;
         d.suspended = null;
         d.error = null;
-        if (e.output === undefined) d.output = NO_VALUE;
-        else {
-          try {
-            d.output = toSlot(e.output, this.blobs, this.inlineBytes);
-          } catch (error) {
-            if (!isWeftError(error, 'ENCODE_UNSUPPORTED')) throw error;
-            d.output = NO_VALUE;
-            d.error = encodeValue(new StoreEncodeError(run.runId, e.taskId, 'output', { cause: error }));
-          }
+        d.outputInline = null;
+        d.outputBlob = null;
+        if (e.output === undefined) return;
+        let bytes: Uint8Array;
+        try {
+          bytes = encodeValue(e.output);
+        } catch (error) {
+          if (!isWeftError(error, 'ENCODE_UNSUPPORTED')) throw error;
+          d.error = encodeValue(new StoreEncodeError(run.runId, e.taskId, 'output', { cause: error }));
+          return;
         }
+        // Small values in the row, large ones stored once by content (as value-slot.ts does for steps).
+        if (bytes.length <= this.inlineBytes) d.outputInline = bytes;
+        else d.outputBlob = this.blobs.put(bytes);
         return;
       }
       case 'task:failed':
@@ -161,11 +181,12 @@ export class BatchWriter {
         const d = this.draft(e);
         d.status = e.type === 'task:retry' ? 'retrying' : e.type.slice(5);
         d.mask |= M_STATUS | M_ERROR;
-        d.error = encodeLossy(e.error);
+        d.error = this.encodeError(e.error);
         if (e.type === 'task:retry') return;
         d.mask |= M_ENDED | M_OUTPUT | M_SUSPENDED;
         d.endedAt = e.time;
-        d.output = NO_VALUE;
+        d.outputInline = null;
+        d.outputBlob = null;
         d.suspended = null;
         return;
       }

@@ -5,7 +5,6 @@
 // per-call and per-value cost (a third of an insert), not SQLite's B-tree work.
 
 import type { Database, Statement } from 'better-sqlite3';
-import type { ValueSlot } from './value-slot.js';
 
 /** A new task row as the batch leaves it. */
 export interface NewRow {
@@ -15,7 +14,10 @@ export interface NewRow {
   readonly startedAt: number | null;
   readonly deadline: number | null;
   readonly endedAt: number | null;
-  readonly output: ValueSlot;
+  /** The encoded output when kept in the row, else null. */
+  readonly outputInline: Uint8Array | null;
+  /** The output's blob id when kept in weft_blobs, else null. */
+  readonly outputBlob: number | null;
   readonly error: Uint8Array | null;
   readonly suspended: Uint8Array | null;
   readonly parent: string | null;
@@ -27,7 +29,7 @@ const OPTIONAL = ['output', 'output_blob', 'error', 'started_at', 'ended_at', 'd
 const CHUNK = 32;
 // Shapes beyond this many (an odd mix of columns) share the generic statement.
 const MAX_SHAPES = 64;
-const STATUSES: ReadonlySet<string> = new Set(['pending', 'ready', 'running', 'retrying', 'suspended', 'succeeded', 'failed', 'skipped', 'cancelled']);
+const STATUSES: readonly string[] = ['pending', 'ready', 'running', 'retrying', 'suspended', 'succeeded', 'failed', 'skipped', 'cancelled'];
 
 interface Shape {
   readonly mask: number;
@@ -40,7 +42,7 @@ interface Shape {
 
 /** Inserts new task rows (inside the caller's transaction); a row that exists after all is handed back. */
 export class RowInserts {
-  private readonly shapes = new Map<string, Shape>();
+  private readonly shapes = new Map<number, Shape>();
   private readonly generic: Shape;
 
   /** @param db - the store's connection */
@@ -56,10 +58,11 @@ export class RowInserts {
     const groups: Shape[] = [];
     for (const row of rows) {
       const mask = maskOf(row);
-      const key = `${row.status}/${mask}`;
-      let s = this.shapes.get(key);
+      const status = STATUSES.indexOf(row.status);
+      const key = status * 512 + mask;
+      let s = status < 0 ? this.generic : this.shapes.get(key);
       if (s === undefined) {
-        s = this.shapes.size < MAX_SHAPES && STATUSES.has(row.status) ? this.shape(mask, row.status) : this.generic;
+        s = this.shapes.size < MAX_SHAPES ? this.shape(mask, row.status) : this.generic;
         if (s !== this.generic) this.shapes.set(key, s);
       }
       if (s.rows.length === 0) groups.push(s);
@@ -132,8 +135,8 @@ function sqlOf(mask: number, status: string | null, n: number): string {
 /** Which optional columns `row` sets. */
 function maskOf(r: NewRow): number {
   return (
-    (r.output.inline !== null ? 1 : 0) |
-    (r.output.blob !== null ? 2 : 0) |
+    (r.outputInline !== null ? 1 : 0) |
+    (r.outputBlob !== null ? 2 : 0) |
     (r.error !== null ? 4 : 0) |
     (r.startedAt !== null ? 8 : 0) |
     (r.endedAt !== null ? 16 : 0) |
@@ -151,8 +154,8 @@ function fill(args: unknown[], a: number, rid: number, r: NewRow, mask: number):
   if (mask < 0) args[a++] = r.status;
   args[a++] = r.attempts;
   const all = mask < 0;
-  if (all || mask & 1) args[a++] = r.output.inline;
-  if (all || mask & 2) args[a++] = r.output.blob;
+  if (all || mask & 1) args[a++] = r.outputInline;
+  if (all || mask & 2) args[a++] = r.outputBlob;
   if (all || mask & 4) args[a++] = r.error;
   if (all || mask & 8) args[a++] = r.startedAt;
   if (all || mask & 16) args[a++] = r.endedAt;

@@ -2,7 +2,6 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
 import { RowInserts, type NewRow } from '../../src/store/row-inserts.js';
-import { NO_VALUE } from '../../src/store/value-slot.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 let tmp: ReturnType<typeof tempDir>;
@@ -23,7 +22,7 @@ afterEach(() => {
 });
 
 const row = (id: string, extra: Partial<NewRow> = {}): NewRow => ({
-  id, status: 'succeeded', attempts: 1, startedAt: 10.5, deadline: null, endedAt: 11.25, output: { inline: new Uint8Array([7]), blob: null },
+  id, status: 'succeeded', attempts: 1, startedAt: 10.5, deadline: null, endedAt: 11.25, outputInline: new Uint8Array([7]), outputBlob: null,
   error: null, suspended: null, parent: null, agent: null, ...extra,
 });
 
@@ -34,10 +33,10 @@ describe('RowInserts', () => {
     const rows: NewRow[] = [];
     for (let i = 0; i < 100; i++) {
       const id = `t${String(i).padStart(3, '0')}`;
-      if (i % 10 === 1) rows.push(row(id, { status: 'running', endedAt: null, output: NO_VALUE, deadline: 99, agent: 'a' }));
-      else if (i % 10 === 2) rows.push(row(id, { status: 'failed', output: NO_VALUE, error: new Uint8Array([1, 2]), parent: 't000' }));
+      if (i % 10 === 1) rows.push(row(id, { status: 'running', endedAt: null, outputInline: null, deadline: 99, agent: 'a' }));
+      else if (i % 10 === 2) rows.push(row(id, { status: 'failed', outputInline: null, error: new Uint8Array([1, 2]), parent: 't000' }));
       else if (i % 10 === 3) rows.push(row(id, { status: 'suspended', suspended: new Uint8Array([9]), attempts: 3 }));
-      else if (i % 10 === 4) rows.push(row(id, { status: 'odd-status', output: { inline: null, blob: 5 } }));
+      else if (i % 10 === 4) rows.push(row(id, { status: 'odd-status', outputInline: null, outputBlob: 5 }));
       else rows.push(row(id));
     }
     expect(new RowInserts(db).insert(rid, rows)).toEqual([]);
@@ -45,7 +44,7 @@ describe('RowInserts', () => {
     expect(got).toHaveLength(100);
     rows.forEach((r, k) => {
       expect(got[k]).toEqual({
-        id: r.id, status: r.status, attempts: r.attempts, output: r.output.inline === null ? null : Buffer.from(r.output.inline), output_blob: r.output.blob,
+        id: r.id, status: r.status, attempts: r.attempts, output: r.outputInline === null ? null : Buffer.from(r.outputInline), output_blob: r.outputBlob,
         error: r.error === null ? null : Buffer.from(r.error), started_at: r.startedAt, ended_at: r.endedAt, deadline: r.deadline, parent: r.parent, agent: r.agent,
         suspended: r.suspended === null ? null : Buffer.from(r.suspended),
       });
