@@ -9,15 +9,9 @@ import { isWeftError, StoreEncodeError } from '../errors.js';
 import type { WorkflowEvent } from '../workflow/types.js';
 import type { BlobStore } from './blobs.js';
 import { RowInserts } from './row-inserts.js';
+import { M_ENDED, M_ERROR, M_OUTPUT, M_STARTED, M_STATUS, M_SUSPENDED, RowUpdates } from './row-updates.js';
 import { encodeValue } from './store-codec.js';
 
-// Which columns an upsert sets on an existing row.
-const M_STATUS = 1;
-const M_STARTED = 2;
-const M_OUTPUT = 4;
-const M_ERROR = 8;
-const M_ENDED = 16;
-const M_SUSPENDED = 32;
 
 /** A task's row as this batch leaves it. */
 interface Draft {
@@ -49,6 +43,7 @@ export interface RunCursor {
 /** Writes batches' task rows, additions, edges and run transitions (inside the caller's transaction). */
 export class BatchWriter {
   private readonly inserts: RowInserts;
+  private readonly updates: RowUpdates;
   private readonly upsert: Statement;
   private readonly addition: Statement;
   private readonly edge: Statement;
@@ -70,6 +65,7 @@ export class BatchWriter {
     private readonly inlineBytes: number,
   ) {
     this.inserts = new RowInserts(db);
+    this.updates = new RowUpdates(db);
     const set = (col: string, bit: number) => `${col} = CASE WHEN ? & ${bit} THEN excluded.${col} ELSE ${col} END`;
     this.upsert = db.prepare(
       `INSERT INTO weft_tasks (run, id, status, attempts, output, output_blob, error, started_at, ended_at, deadline, parent, agent, suspended)
@@ -94,11 +90,10 @@ export class BatchWriter {
       const rows = run.rows;
       const fresh: Draft[] = [];
       for (const d of drafts.values()) {
-        if (rows.has(d.id)) this.update(rid, d);
-        else fresh.push(d);
+        if (!rows.has(d.id) || !this.updates.update(rid, d)) fresh.push(d);
       }
       // A row that exists after all was written by a store that did not tell this one.
-      if (fresh.length > 0) for (const d of this.inserts.insert(rid, fresh) as Draft[]) this.update(rid, d);
+      if (fresh.length > 0) for (const d of this.inserts.insert(rid, fresh) as Draft[]) this.upsertRow(rid, d);
       for (const d of fresh) rows.add(d.id);
     } finally {
       drafts.clear();
@@ -117,7 +112,7 @@ export class BatchWriter {
     return this.lastErrorBytes;
   }
 
-  private update(rid: number, d: Draft): void {
+  private upsertRow(rid: number, d: Draft): void {
     const m = d.mask;
     this.upsert.run(
       rid, d.id, d.status, d.attempts, d.outputInline, d.outputBlob, d.error, d.startedAt, d.endedAt, d.deadline, d.parent, d.agent, d.suspended,

@@ -32,6 +32,8 @@ const WITH_EXTRAS = 0x40;
 export function encodeEvents(batch: readonly WorkflowEvent[], t0: number): Uint8Array {
   const w = writer;
   w.pos = HEADER;
+  w.lastError = undefined;
+  w.lastErrorBytes = undefined;
   let values = 0;
   for (let k = 0; k < batch.length; k++) {
     const e = batch[k];
@@ -57,7 +59,7 @@ export function encodeEvents(batch: readonly WorkflowEvent[], t0: number): Uint8
     else w.value(attempt);
     values += 4;
     if (extras !== undefined) {
-      w.value(extras);
+      w.extras(extras);
       values++;
     }
   }
@@ -112,9 +114,30 @@ class LogWriter {
     this.pos += header + n;
   }
 
+  // The extras `{ error }` last written: a drain's or a cancel's thousands of events share one error.
+  lastError: unknown;
+  lastErrorBytes: Uint8Array | undefined;
+
+  /** An event's extras; `{ error }` alone with the previous event's error object is copied, not encoded again. */
+  extras(extras: Record<string, unknown>): void {
+    let only: unknown;
+    for (const key in extras) {
+      if (key !== 'error' || only !== undefined) return this.value(extras);
+      only = extras.error;
+    }
+    if (only === this.lastError && this.lastErrorBytes !== undefined) return this.bytes(this.lastErrorBytes);
+    const bytes = encodeValue(extras);
+    this.lastError = only;
+    this.lastErrorBytes = bytes;
+    this.bytes(bytes);
+  }
+
   /** Anything else, through the store's codec. */
   value(v: unknown): void {
-    const bytes = encodeValue(v);
+    this.bytes(encodeValue(v));
+  }
+
+  private bytes(bytes: Uint8Array): void {
     this.ensure(bytes.length);
     this.buf.set(bytes, this.pos);
     this.pos += bytes.length;

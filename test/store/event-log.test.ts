@@ -34,8 +34,12 @@ describe('event log', () => {
 
   it('writes the bytes the codec writes for the flat array (files stay readable by older weft)', () => {
     const long = 'x'.repeat(40);
+    const drained = Object.assign(new Error('drained'), { code: 'RUN_INTERRUPTED' });
     const events: WorkflowEvent[] = [
       ...batch,
+      ...['c1', 'c2', 'c3'].map((taskId) => ({ type: 'task:cancelled', time: 100.25, runId: 'r', taskId, attempt: 0, error: drained }) as WorkflowEvent),
+      { type: 'task:cancelled', time: 100.25, runId: 'r', taskId: 'c4', attempt: 0, error: drained, agent: 'w' },
+      { type: 'task:cancelled', time: 100.25, runId: 'r', taskId: 'c5', attempt: 0, error: drained },
       { type: 'task:start', time: 99.9996, runId: 'r', taskId: 'é-ü-𝄞', attempt: 3 },
       { type: 'task:ready', time: 100 + 5000, runId: 'r', taskId: long, attempt: 0 },
       { type: 'task:ready', time: 100 + 70_000_000, runId: 'r', taskId: 'y'.repeat(300), attempt: 1.5 },
@@ -44,7 +48,7 @@ describe('event log', () => {
     ];
     const codes = new Map(LOG_EVENT_TYPES.map((t, i) => [t, i]));
     const fields = ['agent', 'delta', 'error', 'delayMs', 'reason', 'payload', 'status', 'parent', 'deadline', 'dependsOn', 'progress', 'cpuMs', 'heapPeakBytes', 'pressure'] as const;
-    for (const n of [1, 3, 4, events.length]) {
+    for (const n of [1, 3, 4, 9, events.length]) {
       const some = events.slice(0, n);
       const flat: unknown[] = [];
       for (const e of some) {
