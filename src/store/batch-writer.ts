@@ -28,6 +28,8 @@ interface Draft {
   suspended: Uint8Array | null;
   parent: string | null;
   agent: string | null;
+  /** Whether the task's first event in the batch is one that creates its row (see {@link createsRow}). */
+  fresh: boolean;
 }
 
 /** What the writer knows of a run it records. */
@@ -36,8 +38,12 @@ export interface RunCursor {
   readonly runId: string;
   addSeq: number;
   edgeSeq: number;
-  /** Ids of the tasks that have a row: a new one is a plain INSERT, cheaper than the upsert. */
-  readonly rows: Set<string>;
+  /**
+   * Ids of the tasks that had a row when the cursor was made (a resumed run's). The others are
+   * told apart by their first event instead of a set of every id written, whose upkeep cost as
+   * much as a quarter of the insert; a wrong guess costs a fallback, not a wrong row.
+   */
+  readonly known: { has(id: string): boolean };
 }
 
 /** Writes batches' task rows, additions, edges and run transitions (inside the caller's transaction). */
@@ -87,14 +93,14 @@ export class BatchWriter {
     try {
       for (let k = from; k < to; k++) this.apply(run, events[k]);
       const rid = run.rid;
-      const rows = run.rows;
+      const known = run.known;
       const fresh: Draft[] = [];
       for (const d of drafts.values()) {
-        if (!rows.has(d.id) || !this.updates.update(rid, d)) fresh.push(d);
+        // An update that finds no row means a new task after all: it is inserted.
+        if ((d.fresh && !known.has(d.id)) || !this.updates.update(rid, d)) fresh.push(d);
       }
-      // A row that exists after all was written by a store that did not tell this one.
+      // A row that exists after all (a wrong guess, or a store that did not tell this one) gets the upsert.
       if (fresh.length > 0) for (const d of this.inserts.insert(rid, fresh) as Draft[]) this.upsertRow(rid, d);
-      for (const d of fresh) rows.add(d.id);
     } finally {
       drafts.clear();
       this.lastError = undefined;
@@ -124,7 +130,7 @@ export class BatchWriter {
     const id = e.taskId as string;
     let d = this.drafts.get(id);
     if (d === undefined) {
-      d = { id, status: 'pending', attempts: e.attempt ?? 0, mask: 0, startedAt: null, deadline: null, endedAt: null, outputInline: null, outputBlob: null, error: null, suspended: null, parent: null, agent: e.agent ?? null };
+      d = { id, status: 'pending', attempts: e.attempt ?? 0, mask: 0, startedAt: null, deadline: null, endedAt: null, outputInline: null, outputBlob: null, error: null, suspended: null, parent: null, agent: e.agent ?? null, fresh: createsRow(e) };
       this.drafts.set(id, d);
     }
     if (e.attempt !== undefined) d.attempts = e.attempt;
@@ -221,6 +227,26 @@ export class BatchWriter {
         // task:ready, task:heartbeat, task:stream, run:pressure: the event log has them.
         return;
     }
+  }
+}
+
+/**
+ * Whether `e`, a task's first event in a batch, is what first writes its row in a run recorded
+ * here: its first start, its addition, or an end without a start (skipped, or cancelled or
+ * failed before it ran). Anything else follows an event of an earlier batch.
+ */
+function createsRow(e: WorkflowEvent): boolean {
+  switch (e.type) {
+    case 'task:start':
+      return (e.attempt ?? 0) <= 1;
+    case 'task:added':
+      return true;
+    case 'task:skipped':
+    case 'task:cancelled':
+    case 'task:failed':
+      return (e.attempt ?? 0) === 0;
+    default:
+      return false;
   }
 }
 

@@ -245,8 +245,7 @@ export class RunStore implements RunStoreApi {
       row = this.s.runById.get(runId) as RunRow;
     }
     const [eventSeq, addSeq, edgeSeq] = this.s.seqs.get({ rid: row.rid }) as [number, number, number];
-    const rows = new Set(known !== undefined ? known.keys() : (this.s.taskIds.all(row.rid) as string[]));
-    c = { rid: row.rid, runId, eventSeq, addSeq, edgeSeq, rows };
+    c = { rid: row.rid, runId, eventSeq, addSeq, edgeSeq, known: known ?? new Set(this.s.taskIds.all(row.rid) as string[]) };
     this.cursors.set(runId, c);
     return c;
   }
