@@ -1,25 +1,16 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore } from '../../src/store/open-store.js';
 import { RowInserts, type NewRow } from '../../src/store/row-inserts.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { openRunDatabase, type RunDatabase } from './run-database.js';
 
-let tmp: ReturnType<typeof tempDir>;
+let fixture: RunDatabase;
 let db: Database.Database;
 let rid: number;
 beforeEach(() => {
-  tmp = tempDir('weft-row-inserts-');
-  const path = tmp.file('runs.db');
-  const store = openStore({ path });
-  store.beginRun('r1', { workflow: 'w', definitionHash: 'h', definition: {}, input: undefined });
-  store.close();
-  db = new Database(path);
-  rid = db.prepare("SELECT rid FROM weft_runs WHERE id = 'r1'").pluck().get() as number;
+  fixture = openRunDatabase('weft-row-inserts-');
+  ({ db, rid } = fixture);
 });
-afterEach(() => {
-  db.close();
-  tmp.remove();
-});
+afterEach(() => fixture.dispose());
 
 const row = (id: string, extra: Partial<NewRow> = {}): NewRow => ({
   id, status: 'succeeded', attempts: 1, startedAt: 10.5, deadline: null, endedAt: 11.25, outputInline: new Uint8Array([7]), outputBlob: null,

@@ -1,26 +1,17 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore } from '../../src/store/open-store.js';
 import { M_ENDED, M_ERROR, M_OUTPUT, M_STATUS, RowUpdates, type ChangedRow } from '../../src/store/row-updates.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { openRunDatabase, type RunDatabase } from './run-database.js';
 
-let tmp: ReturnType<typeof tempDir>;
+let fixture: RunDatabase;
 let db: Database.Database;
 let rid: number;
 beforeEach(() => {
-  tmp = tempDir('weft-row-updates-');
-  const path = tmp.file('runs.db');
-  const store = openStore({ path });
-  store.beginRun('r1', { workflow: 'w', definitionHash: 'h', definition: {}, input: undefined });
-  store.close();
-  db = new Database(path);
-  rid = db.prepare("SELECT rid FROM weft_runs WHERE id = 'r1'").pluck().get() as number;
+  fixture = openRunDatabase('weft-row-updates-');
+  ({ db, rid } = fixture);
   db.prepare("INSERT INTO weft_tasks (run, id, status, attempts, started_at, deadline, parent, agent, suspended) VALUES (?, 'a', 'suspended', 2, 5, 900, 'p', 'old', x'01')").run(rid);
 });
-afterEach(() => {
-  db.close();
-  tmp.remove();
-});
+afterEach(() => fixture.dispose());
 
 const change = (mask: number, extra: Partial<ChangedRow> = {}): ChangedRow => ({
   id: 'a', mask, status: 'cancelled', attempts: 3, startedAt: 50, deadline: 60, endedAt: 70, outputInline: null, outputBlob: null,
