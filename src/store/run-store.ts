@@ -245,7 +245,8 @@ export class RunStore implements RunStoreApi {
       row = this.s.runById.get(runId) as RunRow;
     }
     const [eventSeq, addSeq, edgeSeq] = this.s.seqs.get({ rid: row.rid }) as [number, number, number];
-    c = { rid: row.rid, runId, eventSeq, addSeq, edgeSeq, known: known ?? new Set(this.s.taskIds.all(row.rid) as string[]) };
+    // The ids only: the cursor lives as long as the run, and the recorded tasks (outputs and all) must not.
+    c = { rid: row.rid, runId, eventSeq, addSeq, edgeSeq, known: new Set(known !== undefined ? known.keys() : (this.s.taskIds.all(row.rid) as string[])) };
     this.cursors.set(runId, c);
     return c;
   }
