@@ -2,7 +2,8 @@
 // transitions in the batch left (a no-op task that starts and succeeds in one tick is one write),
 // and only transitions that change what a resume or a query needs write it: `task:ready` and
 // heartbeats go to the event log only. Columns a batch did not touch keep their stored values
-// (the upsert's mask says which ones it sets).
+// (a draft's mask says which ones it sets). New rows go through row-inserts.ts, existing ones
+// through row-updates.ts; the upsert is left for a row that exists after all.
 
 import type { Database, Statement } from 'better-sqlite3';
 import { isWeftError, StoreEncodeError } from '../errors.js';
