@@ -2,22 +2,17 @@
 // transitions in the batch left (a no-op task that starts and succeeds in one tick is one write),
 // and only transitions that change what a resume or a query needs write it: `task:ready` and
 // heartbeats go to the event log only. Columns a batch did not touch keep their stored values
-// (the upsert's mask says which ones it sets).
+// (a draft's mask says which ones it sets). New rows go through row-inserts.ts, existing ones
+// through row-updates.ts; the upsert is left for a row that exists after all.
 
 import type { Database, Statement } from 'better-sqlite3';
 import { isWeftError, StoreEncodeError } from '../errors.js';
 import type { WorkflowEvent } from '../workflow/types.js';
 import type { BlobStore } from './blobs.js';
+import { RowInserts } from './row-inserts.js';
+import { M_ENDED, M_ERROR, M_OUTPUT, M_STARTED, M_STATUS, M_SUSPENDED, RowUpdates } from './row-updates.js';
 import { encodeValue } from './store-codec.js';
-import { NO_VALUE, toSlot, type ValueSlot } from './value-slot.js';
 
-// Which columns an upsert sets on an existing row.
-const M_STATUS = 1;
-const M_STARTED = 2;
-const M_OUTPUT = 4;
-const M_ERROR = 8;
-const M_ENDED = 16;
-const M_SUSPENDED = 32;
 
 /** A task's row as this batch leaves it. */
 interface Draft {
@@ -28,11 +23,14 @@ interface Draft {
   startedAt: number | null;
   deadline: number | null;
   endedAt: number | null;
-  output: ValueSlot;
+  outputInline: Uint8Array | null;
+  outputBlob: number | null;
   error: Uint8Array | null;
   suspended: Uint8Array | null;
   parent: string | null;
   agent: string | null;
+  /** Whether the task's first event in the batch is one that creates its row (see {@link createsRow}). */
+  fresh: boolean;
 }
 
 /** What the writer knows of a run it records. */
@@ -41,19 +39,27 @@ export interface RunCursor {
   readonly runId: string;
   addSeq: number;
   edgeSeq: number;
-  /** Ids of the tasks that have a row: a new one is a plain INSERT, cheaper than the upsert. */
-  readonly rows: Set<string>;
+  /**
+   * Ids of the tasks that had a row when the cursor was made (a resumed run's). The others are
+   * told apart by their first event instead of a set of every id written, whose upkeep cost as
+   * much as a quarter of the insert; a wrong guess costs a fallback, not a wrong row.
+   */
+  readonly known: { has(id: string): boolean };
 }
 
 /** Writes batches' task rows, additions, edges and run transitions (inside the caller's transaction). */
 export class BatchWriter {
-  private readonly insert: Statement;
+  private readonly inserts: RowInserts;
+  private readonly updates: RowUpdates;
   private readonly upsert: Statement;
   private readonly addition: Statement;
   private readonly edge: Statement;
   private readonly runStatus: Statement;
   private readonly runEnd: Statement;
   private readonly drafts = new Map<string, Draft>();
+  // The last error encoded, and its bytes: a cancel or a drain gives thousands of tasks one error.
+  private lastError: unknown;
+  private lastErrorBytes: Uint8Array | null = null;
 
   /**
    * @param db - the store's connection
@@ -65,10 +71,8 @@ export class BatchWriter {
     private readonly blobs: BlobStore,
     private readonly inlineBytes: number,
   ) {
-    this.insert = db.prepare(
-      `INSERT INTO weft_tasks (run, id, status, attempts, output, output_blob, error, started_at, ended_at, deadline, parent, agent, suspended)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+    this.inserts = new RowInserts(db);
+    this.updates = new RowUpdates(db);
     const set = (col: string, bit: number) => `${col} = CASE WHEN ? & ${bit} THEN excluded.${col} ELSE ${col} END`;
     this.upsert = db.prepare(
       `INSERT INTO weft_tasks (run, id, status, attempts, output, output_blob, error, started_at, ended_at, deadline, parent, agent, suspended)
@@ -90,40 +94,44 @@ export class BatchWriter {
     try {
       for (let k = from; k < to; k++) this.apply(run, events[k]);
       const rid = run.rid;
-      const rows = run.rows;
+      const known = run.known;
+      const fresh: Draft[] = [];
       for (const d of drafts.values()) {
-        if (!rows.has(d.id) && this.tryInsert(rid, d)) {
-          rows.add(d.id);
-          continue;
-        }
-        const m = d.mask;
-        this.upsert.run(
-          rid, d.id, d.status, d.attempts, d.output.inline, d.output.blob, d.error, d.startedAt, d.endedAt, d.deadline, d.parent, d.agent, d.suspended,
-          m, m, m, m, m, m, m, m, m,
-        );
-        rows.add(d.id);
+        // An update that finds no row means a new task after all: it is inserted.
+        if ((d.fresh && !known.has(d.id)) || !this.updates.update(rid, d)) fresh.push(d);
       }
+      // A row that exists after all (a wrong guess, or a store that did not tell this one) gets the upsert.
+      if (fresh.length > 0) for (const d of this.inserts.insert(rid, fresh) as Draft[]) this.upsertRow(rid, d);
     } finally {
       drafts.clear();
+      this.lastError = undefined;
+      this.lastErrorBytes = null;
     }
   }
 
-  /** Inserts a new task row; false when it exists after all (written by a store that did not tell us). */
-  private tryInsert(rid: number, d: Draft): boolean {
-    try {
-      this.insert.run(rid, d.id, d.status, d.attempts, d.output.inline, d.output.blob, d.error, d.startedAt, d.endedAt, d.deadline, d.parent, d.agent, d.suspended);
-      return true;
-    } catch (error) {
-      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return false;
-      throw error;
+  /** The error's bytes, encoded once for a run of events carrying the same error object. */
+  private encodeError(error: unknown): Uint8Array | null {
+    if (error === undefined) return null;
+    if (error !== this.lastError || this.lastErrorBytes === null) {
+      this.lastErrorBytes = encodeLossy(error);
+      this.lastError = error;
     }
+    return this.lastErrorBytes;
+  }
+
+  private upsertRow(rid: number, d: Draft): void {
+    const m = d.mask;
+    this.upsert.run(
+      rid, d.id, d.status, d.attempts, d.outputInline, d.outputBlob, d.error, d.startedAt, d.endedAt, d.deadline, d.parent, d.agent, d.suspended,
+      m, m, m, m, m, m, m, m, m,
+    );
   }
 
   private draft(e: WorkflowEvent): Draft {
     const id = e.taskId as string;
     let d = this.drafts.get(id);
     if (d === undefined) {
-      d = { id, status: 'pending', attempts: e.attempt ?? 0, mask: 0, startedAt: null, deadline: null, endedAt: null, output: NO_VALUE, error: null, suspended: null, parent: null, agent: e.agent ?? null };
+      d = { id, status: 'pending', attempts: e.attempt ?? 0, mask: 0, startedAt: null, deadline: null, endedAt: null, outputInline: null, outputBlob: null, error: null, suspended: null, parent: null, agent: e.agent ?? null, fresh: createsRow(e) };
       this.drafts.set(id, d);
     }
     if (e.attempt !== undefined) d.attempts = e.attempt;
@@ -139,7 +147,8 @@ export class BatchWriter {
         d.mask |= M_STATUS | M_STARTED | M_OUTPUT | M_ENDED | M_SUSPENDED;
         d.startedAt = e.time;
         d.deadline = e.deadline ?? null;
-        d.output = NO_VALUE;
+        d.outputInline = null;
+        d.outputBlob = null;
         d.endedAt = null;
         d.suspended = null;
         return;
@@ -151,16 +160,20 @@ export class BatchWriter {
         d.endedAt = e.time;
         d.suspended = null;
         d.error = null;
-        if (e.output === undefined) d.output = NO_VALUE;
-        else {
-          try {
-            d.output = toSlot(e.output, this.blobs, this.inlineBytes);
-          } catch (error) {
-            if (!isWeftError(error, 'ENCODE_UNSUPPORTED')) throw error;
-            d.output = NO_VALUE;
-            d.error = encodeValue(new StoreEncodeError(run.runId, e.taskId, 'output', { cause: error }));
-          }
+        d.outputInline = null;
+        d.outputBlob = null;
+        if (e.output === undefined) return;
+        let bytes: Uint8Array;
+        try {
+          bytes = encodeValue(e.output);
+        } catch (error) {
+          if (!isWeftError(error, 'ENCODE_UNSUPPORTED')) throw error;
+          d.error = encodeValue(new StoreEncodeError(run.runId, e.taskId, 'output', { cause: error }));
+          return;
         }
+        // Small values in the row, large ones stored once by content (as value-slot.ts does for steps).
+        if (bytes.length <= this.inlineBytes) d.outputInline = bytes;
+        else d.outputBlob = this.blobs.put(bytes);
         return;
       }
       case 'task:failed':
@@ -170,11 +183,12 @@ export class BatchWriter {
         const d = this.draft(e);
         d.status = e.type === 'task:retry' ? 'retrying' : e.type.slice(5);
         d.mask |= M_STATUS | M_ERROR;
-        d.error = encodeLossy(e.error);
+        d.error = this.encodeError(e.error);
         if (e.type === 'task:retry') return;
         d.mask |= M_ENDED | M_OUTPUT | M_SUSPENDED;
         d.endedAt = e.time;
-        d.output = NO_VALUE;
+        d.outputInline = null;
+        d.outputBlob = null;
         d.suspended = null;
         return;
       }
@@ -214,6 +228,26 @@ export class BatchWriter {
         // task:ready, task:heartbeat, task:stream, run:pressure: the event log has them.
         return;
     }
+  }
+}
+
+/**
+ * Whether `e`, a task's first event in a batch, is what first writes its row in a run recorded
+ * here: its first start, its addition, or an end without a start (skipped, or cancelled or
+ * failed before it ran). Anything else follows an event of an earlier batch.
+ */
+function createsRow(e: WorkflowEvent): boolean {
+  switch (e.type) {
+    case 'task:start':
+      return (e.attempt ?? 0) <= 1;
+    case 'task:added':
+      return true;
+    case 'task:skipped':
+    case 'task:cancelled':
+    case 'task:failed':
+      return (e.attempt ?? 0) === 0;
+    default:
+      return false;
   }
 }
 

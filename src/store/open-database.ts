@@ -50,6 +50,10 @@ export function openDatabase(path: string, options: OpenDatabaseOptions): Db {
     if (!options.readonly) db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     // A WAL that once grew large is cut back to 4 MiB after checkpoints (else it keeps its size).
     if (!options.readonly) db.pragma('journal_size_limit = 4194304');
+    // A checkpoint every 4,000 pages (16 MiB of WAL) rather than SQLite's 1,000: each one fsyncs
+    // the WAL and the file, and a page that several commits rewrote is copied once. A 100K-task
+    // run spent ~9% of its time waiting on them (A/B on the same batches).
+    if (!options.readonly) db.pragma('wal_autocheckpoint = 4000');
     return db;
   } catch (error) {
     db?.close();

@@ -6,6 +6,7 @@ import type { TaskSpec, TaskStatus } from '../workflow/types.js';
 import type { BlobStore } from './blobs.js';
 import type { RecordedAddition, RecordedRun, RecordedRunStatus, RecordedTask } from './durable-store.js';
 import { decodeValue } from './store-codec.js';
+import { TaskBulkReader } from './read-tasks.js';
 import { fromSlot } from './value-slot.js';
 
 /** The task columns read, in this order (rows are read raw). */
@@ -65,7 +66,7 @@ function sharedError(bytes: Buffer, errors: Map<string, unknown>): unknown {
 
 /** Reads whole runs back (statements prepared once). */
 export class RunReader {
-  private readonly tasks: Statement;
+  private readonly tasks: TaskBulkReader;
   private readonly additions: Statement;
   private readonly edges: Statement;
 
@@ -75,18 +76,16 @@ export class RunReader {
    */
   constructor(
     db: Database,
-    private readonly blobs: BlobStore,
+    blobs: BlobStore,
   ) {
-    this.tasks = db.prepare(`SELECT ${TASK_COLUMNS} FROM weft_tasks WHERE run = ?`).raw(true);
+    this.tasks = new TaskBulkReader(db, blobs);
     this.additions = db.prepare('SELECT id, parent, closure, spec, depends_on FROM weft_additions WHERE run = ? ORDER BY seq').raw(true);
     this.edges = db.prepare('SELECT task, depends_on FROM weft_edges WHERE run = ? ORDER BY seq').raw(true);
   }
 
   /** Everything recorded of the run in `row`. */
   read(row: RunRow): RecordedRun {
-    const tasks = new Map<string, RecordedTask>();
-    const errors = new Map<string, unknown>();
-    for (const r of this.tasks.iterate(row.rid) as Iterable<TaskRow>) tasks.set(r[0], toRecordedTask(r, this.blobs, errors));
+    const tasks = this.tasks.read(row.rid);
     const added = (this.additions.all(row.rid) as [string, string | null, number, Buffer | null, Buffer][]).map(([id, parent, closure, spec, deps]) => {
       const a: { -readonly [K in keyof RecordedAddition]: RecordedAddition[K] } = { id, closure: closure === 1, dependsOn: decodeValue(deps) as string[] };
       if (parent !== null) a.parent = parent;
@@ -94,11 +93,11 @@ export class RunReader {
       return a;
     });
     const edges = (this.edges.all(row.rid) as [string, Buffer][]).map(([taskId, deps]) => ({ taskId, dependsOn: decodeValue(deps) as string[] }));
-    return {
+    const run = {
       runId: row.id,
       workflow: row.workflow,
       definitionHash: row.definition_hash,
-      definition: decodeValue(row.definition) as Record<string, string>,
+      definition: undefined as unknown as Record<string, string>,
       status: row.status,
       input: row.input === null ? undefined : decodeValue(row.input),
       startedAt: row.started_at,
@@ -106,5 +105,9 @@ export class RunReader {
       added,
       edges,
     };
+    // Decoded when asked for: a resume reads it only to name what changed (one key per task).
+    let definition: Record<string, string> | undefined;
+    Object.defineProperty(run, 'definition', { enumerable: true, get: () => (definition ??= decodeValue(row.definition) as Record<string, string>) });
+    return run;
   }
 }

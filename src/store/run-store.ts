@@ -114,7 +114,10 @@ export class RunStore implements RunStoreApi {
             throw new RunLeasedError(runId, this.path, row.lease_owner as string, now - (row.lease_at as number));
           }
           this.s.takeLease.run(this.owner, now, row.rid);
-          return this.reader.read(row);
+          const run = this.reader.read(row);
+          // The ids just read are the rows the run has: its first commit need not read them again.
+          this.cursor(runId, undefined, run.tasks);
+          return run;
         })
         .immediate(),
     );
@@ -231,7 +234,7 @@ export class RunStore implements RunStoreApi {
   }
 
   /** The run's cursor; a run recorded without `beginRun` (a plain recorder) gets its row on first sight when `since` is given. */
-  private cursor(runId: string, since?: number): Cursor {
+  private cursor(runId: string, since?: number, known?: ReadonlyMap<string, unknown>): Cursor {
     let c = this.cursors.get(runId);
     if (c !== undefined) return c;
     if (this.closed) throw new InvalidStateError(`run store ${this.path} is closed`);
@@ -242,8 +245,8 @@ export class RunStore implements RunStoreApi {
       row = this.s.runById.get(runId) as RunRow;
     }
     const [eventSeq, addSeq, edgeSeq] = this.s.seqs.get({ rid: row.rid }) as [number, number, number];
-    const rows = new Set(this.s.taskIds.all(row.rid) as string[]);
-    c = { rid: row.rid, runId, eventSeq, addSeq, edgeSeq, rows };
+    // The ids only: the cursor lives as long as the run, and the recorded tasks (outputs and all) must not.
+    c = { rid: row.rid, runId, eventSeq, addSeq, edgeSeq, known: new Set(known !== undefined ? known.keys() : (this.s.taskIds.all(row.rid) as string[])) };
     this.cursors.set(runId, c);
     return c;
   }

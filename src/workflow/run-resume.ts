@@ -114,26 +114,30 @@ function restoreStates(run: RunCore, recorded: RecordedRun, restored: Restored &
   }
   let open = 0;
   const { offsets, targets } = run.wf.preds;
+  const status = s.status;
+  const skips = restored.skips;
   for (let i = 0; i < n; i++) {
-    if (s.status[i] >= SUCCEEDED) continue;
+    if (status[i] >= SUCCEEDED) continue;
     open++;
-    if (s.status[i] !== PENDING) continue;
-    let remaining = 0;
-    const count = (p: number): void => {
-      const st = s.status[p];
-      if (st === SUCCEEDED) return;
-      if (st > SUCCEEDED) restored.skips.push([i, p]);
-      remaining++;
-    };
+    if (status[i] !== PENDING) continue;
     // Defined tasks' dependencies from the compiled CSR (no array per task), then any added ones.
+    let remaining = 0;
     if (run.graph.isDefined(i)) {
-      for (let e = offsets[i]; e < offsets[i + 1]; e++) count(targets[e]);
+      for (let e = offsets[i]; e < offsets[i + 1]; e++) remaining += countOpen(status, skips, i, targets[e]);
       const extra = run.graph.extraPredecessors(i);
-      if (extra !== undefined) for (const p of extra) count(p);
-    } else for (const p of run.graph.predecessors(i)) count(p);
+      if (extra !== undefined) for (const p of extra) remaining += countOpen(status, skips, i, p);
+    } else for (const p of run.graph.predecessors(i)) remaining += countOpen(status, skips, i, p);
     s.remaining[i] = remaining;
   }
   run.unfinished = open;
+}
+
+/** 1 when dependency `p` of task `i` is not done (noting a skip when it ended without success), else 0. */
+function countOpen(status: ArrayLike<number>, skips: [number, number][], i: number, p: number): number {
+  const st = status[p];
+  if (st === SUCCEEDED) return 0;
+  if (st > SUCCEEDED) skips.push([i, p]);
+  return 1;
 }
 
 /** Skips an unfinished task of a resumed run whose dependency ended without success. */

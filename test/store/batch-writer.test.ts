@@ -44,6 +44,26 @@ describe('BatchWriter (through record)', () => {
     store2.close();
   });
 
+  it('rows another connection wrote behind its back, and tasks whose first event in a batch is not their first: right rows all the same', () => {
+    const db = (store as unknown as { db: Database.Database }).db;
+    const rid = db.prepare("SELECT rid FROM weft_runs WHERE id = 'r'").pluck().get() as number;
+    store.record([ev('task:start', 'seen')]); // the cursor exists now: rows added below are unknown to it
+    const other = new Database(tmp.file('w.db'));
+    const insert = other.prepare("INSERT INTO weft_tasks (run, id, status, attempts, agent) VALUES (?, ?, 'running', 1, 'x')");
+    for (let i = 0; i < 40; i++) insert.run(rid, `t${String(i).padStart(2, '0')}`);
+    other.close();
+    // 40 starts the writer takes for new rows (a chunk of 32 conflicts), then ends with no row yet (it takes them for updates).
+    store.record([...Array(40).keys()].map((i) => ev('task:start', `t${String(i).padStart(2, '0')}`, { attempt: 1 })));
+    store.record([ev('task:succeeded', 'late', { output: 5 }), ev('task:retry', 'late2', { error: new Error('x') }), ev('task:succeeded', 'seen', { output: 1 })]);
+    const tasks = new Map(store.tasks('r', { limit: 1000 }).map((t) => [t.id, t]));
+    expect(tasks.size).toBe(43);
+    for (let i = 0; i < 40; i++) expect(tasks.get(`t${String(i).padStart(2, '0')}`)).toMatchObject({ status: 'running', attempts: 1, agent: 'x' });
+    expect(tasks.get('late')).toMatchObject({ status: 'succeeded', output: 5 });
+    expect(tasks.get('late2')).toMatchObject({ status: 'retrying', error: { message: 'x' } });
+    expect(tasks.get('seen')).toMatchObject({ status: 'succeeded', output: 1 });
+    expect(tasks.get('seen')!.startedAt).toBeGreaterThan(0);
+  });
+
   it('task:ready and heartbeats alone write no task row', () => {
     store.record([ev('task:ready', 'a'), ev('task:heartbeat', 'a', { progress: 0.5 })]);
     expect(store.tasks('r')).toEqual([]);

@@ -21,6 +21,16 @@ function openError(path: string, options: object = {}): Error & { code: string; 
   throw new Error('expected openStore to fail');
 }
 
+describe('openStore connection settings', () => {
+  it('a writable store checkpoints its WAL every 4,000 pages and cuts it back to 4 MiB', () => {
+    const store = openStore({ path: tmp.file('runs.db') });
+    const db = (store as unknown as { db: Database.Database }).db;
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(4000);
+    expect(db.pragma('journal_size_limit', { simple: true })).toBe(4194304);
+    store.close();
+  });
+});
+
 describe('openStore on bad files', () => {
   it('garbage bytes: STORE_CORRUPT naming the file, and the file is left as it was', () => {
     const path = tmp.file('garbage.db');
