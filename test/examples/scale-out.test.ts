@@ -3,31 +3,19 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../helpers/temp-dir.js';
-import { startWorkerProcess, type WorkerProcess } from '../helpers/weft-workers.js';
-import { redisOrSkip, startRedis, type RedisServer } from '../support/redis-server.js';
+import { describe, expect, it } from 'vitest';
+import { useScaleOut } from '../helpers/scale-out.js';
+import { redisOrSkip } from '../support/redis-server.js';
 
 const AGENTS = fileURLToPath(new URL('../../examples/scale-out/agents.mjs', import.meta.url));
 const COORDINATOR = fileURLToPath(new URL('../../examples/scale-out/coordinator.mjs', import.meta.url));
 
 describe.skipIf(redisOrSkip())('examples/scale-out', () => {
-  let redis: RedisServer;
-  const workers: WorkerProcess[] = [];
-  const tmp = tempDir('weft-example-scale-');
-
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => {
-    await Promise.all(workers.map((w) => w.stop()));
-    await redis?.stop();
-    tmp.remove();
-  });
+  const scale = useScaleOut('example');
 
   it('runs the research crew on the workers, under the shared rate limit', async () => {
-    workers.push(...(await Promise.all([0, 1].map(() => startWorkerProcess(redis.url, 'crew', [], AGENTS)))));
-    const { stdout } = await promisify(execFile)(process.execPath, [COORDINATOR, redis.url, 'crew'], { cwd: tmp.dir });
+    const workers = await scale.workers(2, 'crew', [], AGENTS);
+    const { stdout } = await promisify(execFile)(process.execPath, [COORDINATOR, scale.redis.url, 'crew'], { cwd: scale.tmp.dir });
     const m = /^succeeded: 41 tasks in (\d+) ms on (\d) worker\(s\)$/m.exec(stdout);
     expect(m, stdout).not.toBeNull();
     // 40 calls at 20 a second with a bucket of 20: at least about a second, wherever they ran.

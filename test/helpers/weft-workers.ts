@@ -5,7 +5,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
-const AGENTS = fileURLToPath(new URL('../fixtures/scale-agents.mjs', import.meta.url));
+/** The scale-out tests' agents module. */
+export const AGENTS = fileURLToPath(new URL('../fixtures/scale-agents.mjs', import.meta.url));
 
 /** One `weft worker` process. */
 export interface WorkerProcess {

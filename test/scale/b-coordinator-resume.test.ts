@@ -4,10 +4,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../helpers/temp-dir.js';
-import { startWorkerProcess, type WorkerProcess } from '../helpers/weft-workers.js';
-import { redisOrSkip, startRedis, type RedisServer } from '../support/redis-server.js';
+import { describe, expect, it } from 'vitest';
+import { useScaleOut } from '../helpers/scale-out.js';
+import { redisOrSkip } from '../support/redis-server.js';
 
 const COORDINATOR = fileURLToPath(new URL('../fixtures/scale-coordinator.mjs', import.meta.url));
 
@@ -23,27 +22,18 @@ function coordinator(args: string[], killAfter?: number): Promise<string> {
 }
 
 describe.skipIf(redisOrSkip())('a coordinator crash', () => {
-  let redis: RedisServer;
-  const tmp = tempDir('weft-coord-');
-  const workers: WorkerProcess[] = [];
-
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => {
-    await Promise.all(workers.map((w) => w.stop()));
-    await redis?.stop();
-    tmp.remove();
-  });
+  const scale = useScaleOut('coord');
+  const { tmp } = scale;
 
   it('resumes from the store and re-attaches to the jobs still in Redis: no task runs twice, every row is written once', async () => {
-    const q = `resume-${process.pid}`;
+    const q = scale.queue();
+    const redis = scale.redis;
     const db = tmp.file('coord.db');
     const runs = tmp.file('runs.txt');
     // The store file exists before the workers open it for ctx.transaction.
     const first = coordinator([redis.url, q, db, runs], 150);
     while (!existsSync(db)) await new Promise((r) => setImmediate(r));
-    workers.push(...(await Promise.all([0, 1].map(() => startWorkerProcess(redis.url, q, ['--store', db, '--concurrency', '40'])))));
+    await scale.workers(2, q, ['--store', db, '--concurrency', '40']);
     const before = await first;
     expect(before).not.toMatch(/^result/m);
     // Jobs were out on the workers when it died (started, not yet seen succeeding): those are the ones to re-attach to.

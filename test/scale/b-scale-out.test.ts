@@ -4,37 +4,24 @@
 // lost) is survived by adding them again from the coordinator.
 import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bullmqExecutor, openStore, workflow } from '../../dist/index.js';
 import { agents } from '../fixtures/scale-agents.mjs';
-import { tempDir } from '../helpers/temp-dir.js';
-import { startWorkerProcess, type WorkerProcess } from '../helpers/weft-workers.js';
-import { redisOrSkip, startRedis, type RedisServer } from '../support/redis-server.js';
+import { useScaleOut } from '../helpers/scale-out.js';
+import { redisOrSkip } from '../support/redis-server.js';
 
 describe.skipIf(redisOrSkip())('scale-out on BullMQ', () => {
-  let redis: RedisServer;
-  const tmp = tempDir('weft-scale-');
-  const workers: WorkerProcess[] = [];
-  let n = 0;
-  const queue = () => `scale-${process.pid}-${++n}`;
-
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => {
-    await Promise.all(workers.map((w) => w.kill()));
-    await redis?.stop();
-    tmp.remove();
-  });
+  const scale = useScaleOut('scale');
+  const { tmp, queue } = scale;
 
   it('a 2,000-task DAG on 3 workers completes with one worker SIGKILLed mid-run: every task succeeds, every transaction row is written once', async () => {
     const q = queue();
+    const redis = scale.redis;
     const db = tmp.file('dag.db');
     const store = openStore({ path: db });
     const executor = bullmqExecutor({ connection: redis.url, queue: q, checkIntervalMs: 500 });
     // Short locks, so the killed worker's jobs stall and go to another worker within about a second.
-    const started = await Promise.all([0, 1, 2].map(() => startWorkerProcess(redis.url, q, ['--store', db, '--lock-ms', '1000', '--stalled-ms', '500', '--concurrency', '20'])));
-    workers.push(...started);
+    const started = await scale.workers(3, q, ['--store', db, '--lock-ms', '1000', '--stalled-ms', '500', '--concurrency', '20']);
     const wf = workflow({ executor, agents, store });
     const LAYERS = 20;
     const WIDTH = 100;
@@ -73,9 +60,9 @@ describe.skipIf(redisOrSkip())('scale-out on BullMQ', () => {
 
   it('cancelling the run aborts its tasks on every worker', async () => {
     const q = queue();
+    const redis = scale.redis;
     const executor = bullmqExecutor({ connection: redis.url, queue: q });
-    const three = await Promise.all([0, 1, 2].map(() => startWorkerProcess(redis.url, q, ['--concurrency', '10'])));
-    workers.push(...three);
+    const three = await scale.workers(3, q, ['--concurrency', '10']);
     const wf = workflow({ executor, agents });
     for (let i = 0; i < 30; i++) wf.task({ id: `h${i}`, agent: 'hang', input: null });
     const handle = wf.start();
@@ -94,9 +81,9 @@ describe.skipIf(redisOrSkip())('scale-out on BullMQ', () => {
 
   it("a rate limit and a concurrency group hold across the workers (the workers' own Redis budget, whatever the coordinator allows)", async () => {
     const q = queue();
+    const redis = scale.redis;
     const executor = bullmqExecutor({ connection: redis.url, queue: q });
-    const three = await Promise.all([0, 1, 2].map(() => startWorkerProcess(redis.url, q, ['--concurrency', '10'])));
-    workers.push(...three);
+    const three = await scale.workers(3, q, ['--concurrency', '10']);
     // The coordinator's own limits are generous: what holds is the workers' (10 requests per 500 ms, 2 at once in `two`).
     const wf = workflow({ executor, agents, rateLimits: { api: { requestsPerInterval: 100_000, intervalMs: 1000 } }, groups: { two: 100 } });
     for (let i = 0; i < 40; i++) wf.task({ id: `l${i}`, agent: 'limited', input: null });
@@ -120,9 +107,9 @@ describe.skipIf(redisOrSkip())('scale-out on BullMQ', () => {
 
   it('a Redis restarted mid-run (its jobs lost) is survived: the coordinator adds them again', async () => {
     const q = queue();
+    const redis = scale.redis;
     const executor = bullmqExecutor({ connection: redis.url, queue: q, checkIntervalMs: 200 });
-    const w = await startWorkerProcess(redis.url, q, ['--concurrency', '20']);
-    workers.push(w);
+    await scale.workers(1, q, ['--concurrency', '20']);
     const wf = workflow({ executor, agents });
     for (let i = 0; i < 300; i++) wf.task({ id: `s${i}`, agent: 'slow', input: { ms: 5 } });
     const handle = wf.start();

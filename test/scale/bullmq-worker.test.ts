@@ -2,35 +2,22 @@
 // on timeout), reports back to the coordinator, steps journaled so that a retry on another job
 // gets the result.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bullmqExecutor, isWeftError, openStore, workflow } from '../../dist/index.js';
 import { agents } from '../fixtures/scale-agents.mjs';
-import { tempDir } from '../helpers/temp-dir.js';
-import { startWorkerProcess, type WorkerProcess } from '../helpers/weft-workers.js';
-import { redisOrSkip, startRedis, type RedisServer } from '../support/redis-server.js';
+import { useScaleOut } from '../helpers/scale-out.js';
+import { redisOrSkip } from '../support/redis-server.js';
 
 const TASKS = new URL('../fixtures/workers/tasks.mjs', import.meta.url).href;
 
 describe.skipIf(redisOrSkip())('weft worker', () => {
-  let redis: RedisServer;
-  const workers: WorkerProcess[] = [];
-  const tmp = tempDir('weft-worker-');
-  let n = 0;
-  const queue = () => `worker-${process.pid}-${++n}`;
-
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => {
-    await Promise.all(workers.map((w) => w.stop()));
-    await redis?.stop();
-    tmp.remove();
-  });
+  const scale = useScaleOut('worker');
+  const { tmp, queue } = scale;
 
   it("runs `worker` tasks on its own threads, stops a runaway one at the coordinator's timeout, and sends heartbeats and tokens back", async () => {
     const q = queue();
-    const w = await startWorkerProcess(redis.url, q);
-    workers.push(w);
+    const [w] = await scale.workers(1, q);
+    const redis = scale.redis;
     const executor = bullmqExecutor({ connection: redis.url, queue: q });
     const wf = workflow({ executor });
     wf.task({ id: 'ctx', worker: { module: TASKS, export: 'describeContext' } });
@@ -61,8 +48,8 @@ describe.skipIf(redisOrSkip())('weft worker', () => {
 
   it('a retried task gets its journaled step (run once, in Redis) and the coordinator store journals it too', async () => {
     const q = queue();
-    const w = await startWorkerProcess(redis.url, q);
-    workers.push(w);
+    const [w] = await scale.workers(1, q);
+    const redis = scale.redis;
     const executor = bullmqExecutor({ connection: redis.url, queue: q });
     const store = openStore({ path: tmp.file('steps.db') });
     const file = tmp.file('steps.txt');
