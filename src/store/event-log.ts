@@ -12,6 +12,8 @@ import { decodeValue, encodeValue } from './store-codec.js';
 export const LOG_EVENT_TYPES: readonly WorkflowEventType[] = [
   'run:start', 'task:ready', 'task:start', 'task:retry', 'task:suspended', 'task:resumed', 'task:succeeded', 'task:failed',
   'task:skipped', 'task:cancelled', 'run:end', 'task:added', 'dependency:added', 'task:heartbeat', 'task:stream', 'run:pressure',
+  // Appended, never inserted: a code is on disk. Logs written before it have task:stalled as 63 ('unknown').
+  'task:stalled',
 ];
 const CODES = new Map(LOG_EVENT_TYPES.map((t, i) => [t, i]));
 

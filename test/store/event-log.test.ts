@@ -68,6 +68,13 @@ describe('event log', () => {
   it('keeps the file format\'s type codes stable', () => {
     expect(LOG_EVENT_TYPES.slice(0, 3)).toEqual(['run:start', 'task:ready', 'task:start']);
     expect(LOG_EVENT_TYPES.indexOf('run:pressure')).toBe(15);
+    expect(LOG_EVENT_TYPES.indexOf('task:stalled')).toBe(16);
+  });
+
+  it('keeps a stall as `task:stalled` with its error (it was read back as `unknown`)', () => {
+    const stalled: WorkflowEvent = { type: 'task:stalled', time: 100, runId: 'r', taskId: 'a', attempt: 1, error: Object.assign(new Error('silent'), { code: 'TASK_STALLED' }) };
+    const [back] = decodeEvents(encodeEvents([stalled], 100), 'r', 100);
+    expect(back).toMatchObject({ type: 'task:stalled', taskId: 'a', attempt: 1, error: { message: 'silent', code: 'TASK_STALLED' } });
   });
 
   it('safeEvents replaces a field the codec refuses by its string form', () => {
