@@ -83,7 +83,8 @@ describe.skipIf(redisOrSkip())('scale-out on BullMQ', () => {
     const q = queue();
     const redis = scale.redis;
     const executor = bullmqExecutor({ connection: redis.url, queue: q });
-    const three = await scale.workers(3, q, ['--concurrency', '10']);
+    // 3 jobs at a time per worker: no worker can take every task of a kind, so both kinds run on several workers.
+    const three = await scale.workers(3, q, ['--concurrency', '3']);
     // The coordinator's own limits are generous: what holds is the workers' (10 requests per 500 ms, 2 at once in `two`).
     const wf = workflow({ executor, agents, rateLimits: { api: { requestsPerInterval: 100_000, intervalMs: 1000 } }, groups: { two: 100 } });
     for (let i = 0; i < 40; i++) wf.task({ id: `l${i}`, agent: 'limited', input: null });
