@@ -6,6 +6,7 @@
 import { initKernels, kernelInfo, type Kernels } from '../kernels/index.js';
 import type { WebWorkerInit, WebWorkerJob, WebWorkerMessage } from './web-worker-protocol.js';
 import { toPlainError } from './worker-protocol.js';
+import { checkAmount } from '../internal/validate.js';
 
 /** The worker's global scope, as far as this file uses it (the DOM lib types `self` as a window). */
 interface WorkerScope {
@@ -46,9 +47,7 @@ class WebWorkerTaskContext {
   }
 
   reportTokens(tokens: number): void {
-    if (typeof tokens !== 'number' || !(tokens >= 0) || !Number.isFinite(tokens)) {
-      throw new RangeError(`Expected \`tokens\` to be a finite number >= 0, got \`${String(tokens)}\` (${typeof tokens})`);
-    }
+    checkAmount('tokens', tokens);
     scope.postMessage({ t: 'tokens', tokens });
   }
 

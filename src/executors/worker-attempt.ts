@@ -35,8 +35,8 @@ export interface AttemptPool {
 
 const hrefs = new Map<string | URL, string>();
 
-/** A module given as a path or URL, as the thread imports it. */
-function moduleHref(module: string | URL): string {
+/** A module given as a path or URL, as a thread (or a worker elsewhere) imports it. */
+export function moduleHref(module: string | URL): string {
   if (module instanceof URL) return module.href;
   let href = hrefs.get(module);
   if (href === undefined) {

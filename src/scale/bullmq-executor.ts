@@ -9,11 +9,11 @@
 // was missed settles, one that Redis lost (a restart without persistence) is added again.
 
 import { randomBytes } from 'node:crypto';
-import { pathToFileURL } from 'node:url';
 import { runAgentTask } from '../agents/agent-task.js';
 import { InvalidStateError, JobLostError } from '../errors.js';
 import type { Attempt, Executor } from '../executors/executor.js';
 import { inProcessExecutor } from '../executors/in-process.js';
+import { moduleHref } from '../executors/worker-attempt.js';
 import { DEFAULT_WORKER_TASK_OPTIONS } from '../executors/worker-options.js';
 import { applyReports, lookUpJobs } from './job-look-up.js';
 import { bullPriority, cancelChannel, jobIdOf, pack, PROTOCOL_VERSION, unpack, type JobData, type RemoteOutcome, type RemoteTask } from './job-protocol.js';
@@ -90,9 +90,8 @@ class BullmqExecutorImpl implements BullmqExecutor {
     }
     const worker = spec.worker;
     if (worker !== undefined) {
-      const module = worker.module instanceof URL ? worker.module.href : /^[a-z][a-z0-9+.-]*:/i.test(worker.module) ? worker.module : pathToFileURL(worker.module).href;
       return this.dispatch(attempt, {
-        module,
+        module: moduleHref(worker.module),
         export: worker.export ?? DEFAULT_WORKER_TASK_OPTIONS.export,
         ...(worker.maxMemoryMb !== undefined && { maxMemoryMb: worker.maxMemoryMb }),
         ...(worker.cpuQuotaMs !== undefined && { cpuQuotaMs: worker.cpuQuotaMs }),

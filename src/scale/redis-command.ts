@@ -5,10 +5,10 @@
 import type { Redis } from 'ioredis';
 import { RedisUnavailableError } from '../errors/scale-errors.js';
 import { expectedMessage } from '../internal/validate.js';
-import { checkConnection as checkAnyConnection, isClient, type RedisClientOptions, type RedisConnection } from './redis-connection.js';
+import { checkConnection as checkAnyConnection, constructClient, isClient, loadIoredis, type RedisClientOptions, type RedisConnection } from './redis-connection.js';
 
 /** A client and whether weft opened it (so must close it). */
-export interface RedisClient {
+export interface HeldClient {
   readonly redis: Redis;
   readonly owned: boolean;
 }
@@ -24,10 +24,9 @@ export function checkRedisOptions(options: unknown): { connection: RedisConnecti
 }
 
 /** Opens the client for `connection` (the caller's instance as is). */
-export async function openClient(connection: RedisConnection, options: RedisClientOptions = {}): Promise<RedisClient> {
+export async function openClient(connection: RedisConnection, options: RedisClientOptions = {}): Promise<HeldClient> {
   if (isClient(connection)) return { redis: connection as unknown as Redis, owned: false };
-  const { Redis } = await import('ioredis');
-  const redis = typeof connection === 'string' ? new Redis(connection, options) : new Redis({ ...connection, ...options });
+  const redis = constructClient(await loadIoredis('a Redis-backed limit'), connection, options) as unknown as Redis;
   redis.on('error', () => {}); // each command that fails reports it, typed
   return { redis, owned: true };
 }

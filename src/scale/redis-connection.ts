@@ -51,6 +51,18 @@ export interface BullmqModules {
 
 let loading: Promise<BullmqModules> | undefined;
 
+/** ioredis's client class. */
+export type RedisConstructor = new (...args: any[]) => RedisClient;
+
+/** Imports `ioredis` (every Redis-backed part of weft loads it through here). */
+export async function loadIoredis(feature: string): Promise<RedisConstructor> {
+  try {
+    return ((await import('ioredis')) as unknown as { default: RedisConstructor }).default;
+  } catch (error) {
+    throw new MissingPackageError('ioredis', feature, { cause: error });
+  }
+}
+
 /** Imports `bullmq` and `ioredis` once (concurrent callers share the promise). */
 export function loadBullmq(feature: string): Promise<BullmqModules> {
   loading ??= (async () => {
@@ -60,13 +72,7 @@ export function loadBullmq(feature: string): Promise<BullmqModules> {
     } catch (error) {
       throw new MissingPackageError('bullmq', feature, { cause: error });
     }
-    let ioredis: { default: new (...args: any[]) => RedisClient };
-    try {
-      ioredis = (await import('ioredis')) as unknown as typeof ioredis;
-    } catch (error) {
-      throw new MissingPackageError('ioredis', feature, { cause: error });
-    }
-    return { bullmq, Redis: ioredis.default };
+    return { bullmq, Redis: await loadIoredis(feature) };
   })();
   // A failed import is not cached: installing the package and trying again works.
   loading.catch(() => {
@@ -91,16 +97,16 @@ export function checkConnection(connection: unknown): RedisConnection {
  * its commands, is what a coordinator and a worker want anyway.
  */
 export function newClient(modules: BullmqModules, connection: RedisConnection): RedisClient {
-  const options = { maxRetriesPerRequest: null, enableOfflineQueue: true };
-  const client = isClient(connection)
-    ? (connection.duplicate() as RedisClient)
-    : typeof connection === 'string'
-      ? new modules.Redis(connection, options)
-      : new modules.Redis({ ...connection, ...options });
+  const client = isClient(connection) ? (connection.duplicate() as RedisClient) : constructClient(modules.Redis, connection, { maxRetriesPerRequest: null, enableOfflineQueue: true });
   // Connection errors while Redis is away: the client reconnects and replays its commands; what
   // fails for good reaches the command's caller.
   client.on('error', () => {});
   return client;
+}
+
+/** A client of `Redis` for a URL or options `connection`, with `options` on top. */
+export function constructClient(Redis: RedisConstructor, connection: string | Readonly<Record<string, unknown>>, options: RedisClientOptions): RedisClient {
+  return typeof connection === 'string' ? new Redis(connection, options) : new Redis({ ...connection, ...options });
 }
 
 /** `url` without its password, for messages and logs. */

@@ -5,9 +5,9 @@
 // told how long to wait and waits that long.
 
 import type { Redis } from 'ioredis';
-import { RateLimiter, type RateLimitOptions } from '../scheduler/rate-limiter.js';
+import { checkRateLimit, type RateLimitOptions } from '../scheduler/rate-limiter.js';
 import { expectedMessage } from '../internal/validate.js';
-import { checkRedisOptions, defineScript, openClient, toTyped, untilAborted, type RedisClient } from './redis-command.js';
+import { checkRedisOptions, defineScript, openClient, toTyped, untilAborted, type HeldClient } from './redis-command.js';
 import type { RedisClientOptions, RedisConnection } from './redis-connection.js';
 
 // KEYS[1]: the bucket. ARGV: op, amount, intervalMs, requests, tokens and bytes per interval
@@ -141,7 +141,7 @@ const balance = (v: number | string): number => (v === 'inf' ? Infinity : v === 
  * processes there is no queue (no fairness).
  */
 export class RedisRateLimit {
-  private readonly client: Promise<RedisClient>;
+  private readonly client: Promise<HeldClient>;
   private readonly prefix: string;
   private readonly limits = new Map<string, RateLimitOptions>();
   private readonly lines = new Map<string, Line>();
@@ -161,8 +161,7 @@ export class RedisRateLimit {
   /** Sets the budgets of limiter `name` for this process's calls (validated as `defineRateLimit` does). */
   define(name: string, options: RateLimitOptions): void {
     checkName(name);
-    // The in-process limiter's constructor validates, with its messages; it starts no timer.
-    new RateLimiter(name, options);
+    checkRateLimit(name, options); // the in-process limiter's checks and messages
     this.limits.set(name, options);
   }
 

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { ConcurrencyLeaseLostError } from '../errors/scale-errors.js';
 import { checkInteger, expectedMessage } from '../internal/validate.js';
-import { checkRedisOptions, defineScript, LocalTurns, openClient, toTyped, untilAborted, type RedisClient } from './redis-command.js';
+import { checkRedisOptions, defineScript, LocalTurns, openClient, toTyped, untilAborted, type HeldClient } from './redis-command.js';
 import type { RedisClientOptions, RedisConnection } from './redis-connection.js';
 
 // Shared head of every script: Redis's clock, and the leases that ran out dropped.
@@ -78,7 +78,7 @@ export interface SemaphoreLease {
  * locally, one asking Redis at a time; across processes there is no queue (no fairness).
  */
 export class RedisSemaphore {
-  private readonly client: Promise<RedisClient>;
+  private readonly client: Promise<HeldClient>;
   private readonly prefix: string;
   private readonly leaseMs: number;
   private readonly turns = new LocalTurns();

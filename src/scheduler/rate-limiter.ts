@@ -212,7 +212,8 @@ export class RateLimiter {
   }
 }
 
-function checkRateLimit(name: string, options: RateLimitOptions): Required<Pick<RateLimitOptions, 'intervalMs'>> & RateLimitOptions {
+/** Checks a limiter's budgets (messages name `rateLimits.<name>.<field>`); returns them with `intervalMs` filled in. */
+export function checkRateLimit(name: string, options: RateLimitOptions): Required<Pick<RateLimitOptions, 'intervalMs'>> & RateLimitOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError(expectedMessage(`rateLimits.${name}`, 'an options object', options));
   const intervalMs = options.intervalMs ?? 60_000;
   if (typeof intervalMs !== 'number' || !(intervalMs > 0) || !Number.isFinite(intervalMs)) {

@@ -8,7 +8,7 @@ import { DuplicateStepError, InvalidStateError } from '../errors.js';
 import type { Attempt } from '../executors/executor.js';
 import type { AttemptResources } from '../executors/worker-options.js';
 import type { RunMemory } from '../memory/run-memory.js';
-import { expectedMessage } from '../internal/validate.js';
+import { checkAmount, expectedMessage } from '../internal/validate.js';
 import { addDependency, addTask, suspendTask } from './run-control.js';
 import type { RunCore } from './run-core.js';
 import { runStep, runTransaction } from './step.js';
@@ -117,9 +117,7 @@ export class AttemptContext implements Attempt, TaskContext {
   }
 
   reportTokens(tokens: number): void {
-    if (typeof tokens !== 'number' || !(tokens >= 0) || !Number.isFinite(tokens)) {
-      throw new RangeError(`Expected \`tokens\` to be a finite number >= 0, got \`${String(tokens)}\` (${typeof tokens})`);
-    }
+    checkAmount('tokens', tokens);
     const run = this.run;
     run.tokens += tokens;
     const l = run.s.limiter.length > 0 ? run.s.limiter[this.index] : 0;
@@ -133,9 +131,7 @@ export class AttemptContext implements Attempt, TaskContext {
   }
 
   reportBytes(bytes: number): void {
-    if (typeof bytes !== 'number' || !(bytes >= 0) || !Number.isFinite(bytes)) {
-      throw new RangeError(`Expected \`bytes\` to be a finite number >= 0, got \`${String(bytes)}\` (${typeof bytes})`);
-    }
+    checkAmount('bytes', bytes);
     const run = this.run;
     const l = run.s.limiter.length > 0 ? run.s.limiter[this.index] : 0;
     if (l !== 0) run.wf.limiters[l].chargeBytes(bytes);
