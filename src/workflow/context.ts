@@ -20,7 +20,6 @@ export class AttemptContext implements Attempt, TaskContext {
   // same reason, after the attempt ends.
   private controller: AbortController | undefined;
   private listener: ((reason: unknown) => void) | undefined;
-  private registered = false;
   private keys: Set<string> | undefined;
 
   constructor(
@@ -93,13 +92,11 @@ export class AttemptContext implements Attempt, TaskContext {
     listener?.(reason);
   }
 
-  /** Enters this attempt in the run's aborters; false when it is over already. */
+  /** Enters this attempt in the run's aborters (again is harmless); false when it is over already. */
   private register(): boolean {
-    if (this.registered) return true;
     const run = this.run;
     if (!run.isCurrent(this.index, this.attempt)) return false;
     run.controllers.set(this.index, this);
-    this.registered = true;
     return true;
   }
 

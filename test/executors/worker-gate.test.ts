@@ -106,4 +106,16 @@ describe('worker dispatch', () => {
     expect(defaultWorkerPool().threads).toBeGreaterThanOrEqual(1);
     await closeWorkers();
   });
+
+  it('hands worker tasks to an executor that runs them elsewhere (runsWorkerTasks), and agent tasks with worker to any executor of its own', async () => {
+    const seen: string[] = [];
+    const elsewhere = { name: 'elsewhere', runsWorkerTasks: true, execute: (a: { taskId: string }) => (seen.push(a.taskId), 'remote') };
+    const plain = { name: 'plain', execute: (a: { taskId: string }) => (seen.push(a.taskId), 'here') };
+    const remote = await workflow({ executor: elsewhere, workerPool: one }).task({ id: 'w', worker: { module, export: 'order' } }).run({ input: {} });
+    expect(remote.output('w')).toBe('remote');
+    // Without runsWorkerTasks the executor is not asked: the task runs on the pool's thread.
+    const local = await workflow({ executor: plain, workerPool: one }).task({ id: 'v', worker: { module, export: 'order' } }).run({ input: {} });
+    expect(local.output('v')).toHaveProperty('seq');
+    expect(seen).toEqual(['w']);
+  });
 });
