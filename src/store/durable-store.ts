@@ -19,6 +19,12 @@ export interface RunMeta {
   readonly definitionHash: string;
   /** Per task id, a digest of its definition: lets a resume name what changed. */
   readonly definition: Readonly<Record<string, string>>;
+  /**
+   * The defined dependencies of the tasks that have any, by task id: stored once per
+   * `definitionHash`, for readers that draw the run's graph (`weft view`). Optional: a run begun
+   * without it records none.
+   */
+  readonly dependencies?: Readonly<Record<string, readonly string[]>>;
   /** `RunOptions.input`. */
   readonly input: unknown;
 }

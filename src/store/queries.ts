@@ -9,6 +9,7 @@ import type { RecordedRunStatus, RecordedTask } from './durable-store.js';
 import { decodeEvents } from './event-log.js';
 import { DEFAULT_QUERY_LIMIT, type RunQuery, type RunSummary, type StoredEvent, type TaskQuery } from './query-types.js';
 import { TASK_COLUMNS, toRecordedTask, type TaskRow } from './read-run.js';
+import { decodeValue } from './store-codec.js';
 
 export { DEFAULT_QUERY_LIMIT } from './query-types.js';
 export type { RunQuery, RunSummary, StoredEvent, TaskQuery } from './query-types.js';
@@ -21,6 +22,7 @@ export class StoreQueries {
   private readonly shapes = new Map<string, Statement>();
   private readonly rid: Statement;
   private readonly eventRows: Statement;
+  private readonly definitionRow: Statement;
 
   /**
    * @param db - the store's connection
@@ -34,12 +36,18 @@ export class StoreQueries {
   ) {
     this.rid = db.prepare('SELECT rid FROM weft_runs WHERE id = ?').pluck();
     this.eventRows = db.prepare('SELECT time, events FROM weft_events WHERE run = ? ORDER BY seq').raw(true);
+    this.definitionRow = db.prepare('SELECT d.dependencies FROM weft_runs r JOIN weft_definitions d ON d.hash = r.definition_hash WHERE r.rid = ?').pluck();
   }
 
   /** Runs, newest first. */
   runs(query: RunQuery): RunSummary[] {
     const where: string[] = [];
     const args: unknown[] = [];
+    if (query.runId !== undefined) {
+      if (typeof query.runId !== 'string') throw new TypeError(expectedMessage('runId', 'a string', query.runId));
+      where.push('id = ?');
+      args.push(query.runId);
+    }
     if (query.status !== undefined) {
       where.push('status = ?');
       args.push(checkOneOf('status', query.status, RUN_STATUSES));
@@ -82,6 +90,12 @@ export class StoreQueries {
       if (out.length >= limit) break;
     }
     return out;
+  }
+
+  /** One run's defined dependencies, by task id (`{}` when none were recorded). */
+  dependencies(runId: string): Record<string, readonly string[]> {
+    const bytes = this.definitionRow.get(this.ridOf(runId)) as Buffer | undefined;
+    return bytes === undefined ? {} : (decodeValue(bytes) as Record<string, readonly string[]>);
   }
 
   private ridOf(runId: string): number {

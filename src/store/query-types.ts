@@ -9,6 +9,8 @@ export const DEFAULT_QUERY_LIMIT = 100;
 
 /** A page of runs. */
 export interface RunQuery {
+  /** Only the run with this id (at most one). @default any */
+  readonly runId?: string;
   /** Only runs in this status. @default any */
   readonly status?: RecordedRunStatus;
   /** Only runs of this workflow. @default any */

@@ -36,6 +36,8 @@ export function pruneRuns(db: Database, blobs: BlobStore, retention: RetentionOp
       for (const d of deletes) d.run(rid);
       dropRun.run(rid);
     }
+    // A definition no kept run refers to goes with its last run.
+    db.prepare('DELETE FROM weft_definitions WHERE hash NOT IN (SELECT definition_hash FROM weft_runs)').run();
     return blobs.pruneUnreferenced();
   }).immediate();
   db.pragma('incremental_vacuum');

@@ -44,7 +44,7 @@ export class RunStore implements RunStoreApi {
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   private lastRenew = 0;
-  private readonly s: Record<'runById' | 'insertRun' | 'takeLease' | 'release' | 'renew' | 'event' | 'eventSeq' | 'seqs' | 'taskIds', Statement>;
+  private readonly s: Record<'runById' | 'insertRun' | 'takeLease' | 'release' | 'renew' | 'event' | 'eventSeq' | 'seqs' | 'taskIds' | 'hasDefinition' | 'insertDefinition', Statement>;
   private readonly recordTx: (batch: readonly WorkflowEvent[]) => void;
 
   /**
@@ -73,6 +73,8 @@ export class RunStore implements RunStoreApi {
         event: db.prepare('INSERT INTO weft_events (run, seq, time, count, events) VALUES (?, ?, ?, ?, ?)'),
         eventSeq: db.prepare('UPDATE weft_runs SET event_seq = ? WHERE rid = ?'),
         taskIds: db.prepare('SELECT id FROM weft_tasks WHERE run = ?').pluck(),
+        hasDefinition: db.prepare('SELECT 1 FROM weft_definitions WHERE hash = ?').pluck(),
+        insertDefinition: db.prepare('INSERT INTO weft_definitions (hash, dependencies) VALUES (?, ?)'),
         seqs: db.prepare('SELECT event_seq, (SELECT coalesce(max(seq) + 1, 0) FROM weft_additions WHERE run = @rid), (SELECT coalesce(max(seq) + 1, 0) FROM weft_edges WHERE run = @rid) FROM weft_runs WHERE rid = @rid').raw(true),
       };
       this.recordTx = db.transaction((batch: readonly WorkflowEvent[]) => this.writeBatch(batch));
@@ -108,6 +110,10 @@ export class RunStore implements RunStoreApi {
           const row = this.s.runById.get(runId) as RunRow | undefined;
           if (row === undefined) {
             this.s.insertRun.run(runId, meta.workflow, meta.definitionHash, encodeValue(meta.definition), meta.input === undefined ? null : encodeValue(meta.input), now, this.owner, now);
+            // Once per definition: the next run of the same workflow finds its graph stored.
+            if (meta.dependencies !== undefined && this.s.hasDefinition.get(meta.definitionHash) === undefined) {
+              this.s.insertDefinition.run(meta.definitionHash, encodeValue(meta.dependencies));
+            }
             return undefined;
           }
           if (row.lease_owner !== this.owner && leaseIsLive(row.lease_owner, row.lease_at, now, this.options.leaseTimeoutMs)) {
@@ -183,6 +189,15 @@ export class RunStore implements RunStoreApi {
   events(runId: string, query: { readonly limit?: number; readonly offset?: number } = {}): StoredEvent[] {
     checkRunId(runId);
     return this.guard('reading events', () => this.queries.events(runId, query));
+  }
+
+  /**
+   * The defined dependencies of run `runId`'s workflow, by task id (tasks without any left out).
+   * @throws RunNotFoundError (`RUN_NOT_FOUND`) for a run the store does not hold.
+   */
+  dependencies(runId: string): Record<string, readonly string[]> {
+    checkRunId(runId);
+    return this.guard('reading the defined dependencies', () => this.queries.dependencies(runId));
   }
 
   /** Applies `retention` now (it also runs when the store opens and when a run ends). */

@@ -6,7 +6,7 @@
 import type { Database } from 'better-sqlite3';
 
 /** The schema version this weft writes (`weft_store_migrations` holds one row per version applied). */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** The value of `format` in `weft_store_meta`: what tells a run store from another SQLite file. */
 export const STORE_FORMAT = 'weft-run-store';
@@ -112,9 +112,23 @@ CREATE TABLE weft_blobs (
 CREATE INDEX weft_blobs_hash ON weft_blobs (hash);
 `;
 
+/**
+ * Version 2. The defined dependencies of each workflow definition, once per definition hash (the
+ * hash covers the dependencies, so one hash has one graph): ten runs of one workflow store its
+ * graph once, and what a run adds is in `weft_additions` and `weft_edges` as before. Runs
+ * recorded under version 1 have no row here (their graph was kept as digests only).
+ */
+const V2 = `
+CREATE TABLE weft_definitions (
+  hash TEXT PRIMARY KEY,
+  dependencies BLOB NOT NULL
+) WITHOUT ROWID;
+`;
+
 /** The run store's migrations, oldest first. */
 export const STORE_MIGRATIONS: readonly Migration[] = [
   { version: 1, description: 'runs, tasks, additions, edges, steps, events, blobs', up: (db) => db.exec(V1) },
+  { version: 2, description: 'defined dependencies, once per definition', up: (db) => db.exec(V2) },
 ];
 
 /** Creates the bookkeeping tables of an empty file (in the caller's transaction). */

@@ -24,6 +24,12 @@ export interface RunStore extends DurableStore {
    * @throws RunNotFoundError (`RUN_NOT_FOUND`) for a run the store does not hold.
    */
   events(runId: string, query?: { readonly limit?: number; readonly offset?: number }): StoredEvent[];
+  /**
+   * The defined dependencies of run `runId`'s workflow, by task id (tasks without any left out;
+   * what the run added is in its event log). `{}` for a run recorded before schema version 2.
+   * @throws RunNotFoundError (`RUN_NOT_FOUND`) for a run the store does not hold.
+   */
+  dependencies(runId: string): Record<string, readonly string[]>;
   /** Applies `retention` now (it also runs when the store opens and when a run ends). */
   prune(now?: number): PruneResult;
 }

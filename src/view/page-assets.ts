@@ -58,7 +58,7 @@ const HTML = `<!doctype html>
       <canvas id="gantt" role="img" aria-label="Gantt chart of the run's attempts" data-bars="0"></canvas>
     </figure>
     <figure class="dag-fig">
-      <figcaption id="dag-caption">The task graph, laid out by dagre: the edges the store records (dependencies of added tasks and added dependencies, and who added a task)</figcaption>
+      <figcaption id="dag-caption">The task graph, laid out by dagre: defined and added dependencies, and who added a task</figcaption>
       <svg id="dag" role="img" aria-label="The run's task graph"></svg>
     </figure>
     <h3>Tasks</h3>

@@ -44,8 +44,9 @@ export class ViewReader {
   run(runId: string, listed?: readonly RunSummary[], now = Date.now()): RunView {
     const tasks = this.tasks(runId);
     const events = this.store.events(runId);
+    const dependencies = this.store.dependencies(runId);
     const summary = listed?.find((r) => r.runId === runId) ?? this.summary(runId);
-    return buildRunView({ summary, tasks, events, maxEvents: this.limits.maxEvents, now });
+    return buildRunView({ summary, tasks, events, dependencies, maxEvents: this.limits.maxEvents, now });
   }
 
   private tasks(runId: string): RecordedTask[] {
@@ -58,13 +59,10 @@ export class ViewReader {
     return out;
   }
 
-  /** The run's row, found by paging through the runs (the read API has no lookup by id). */
+  /** The run's row. */
   private summary(runId: string): RunSummary {
-    for (let offset = 0; ; offset += PAGE) {
-      const page = this.store.runs({ limit: PAGE, offset });
-      const found = page.find((r) => r.runId === runId);
-      if (found !== undefined) return found;
-      if (page.length < PAGE) throw new RunNotFoundError(runId, this.store.path);
-    }
+    const [found] = this.store.runs({ runId, limit: 1 });
+    if (found === undefined) throw new RunNotFoundError(runId, this.store.path);
+    return found;
   }
 }

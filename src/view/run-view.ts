@@ -17,6 +17,8 @@ export interface RunViewInput {
   readonly tasks: readonly RecordedTask[];
   /** The whole event log, oldest first. */
   readonly events: readonly StoredEvent[];
+  /** The workflow's defined dependencies, by task id (`store.dependencies`). @default none */
+  readonly dependencies?: Readonly<Record<string, readonly string[]>>;
   /** Events kept for the log (the last ones). */
   readonly maxEvents: number;
   /** Epoch ms the view is read at: where a running run's span ends. */
@@ -41,7 +43,7 @@ export function buildRunView(input: RunViewInput): RunView {
     tasks: tasks.map((t) => taskView(t, t0)),
     bars,
     lanes,
-    edges: edgesOf(tasks, events),
+    edges: edgesOf(tasks, events, input.dependencies ?? {}),
     events: events.slice(from).map((e, k) => eventView(e, from + k, t0)),
     eventsTotal: events.length,
     spanMs,
@@ -74,11 +76,11 @@ function eventView(e: StoredEvent, seq: number, t0: number): EventView {
 }
 
 /**
- * The run's edges the store records: dependencies of added tasks and added dependencies (from the
- * log), and who added a dynamic task without dependencies (it cannot run before its parent). A workflow's
- * defined dependencies are not in the store (its definition is kept as digests only).
+ * The run's edges the store records: the workflow's defined dependencies, dependencies of added
+ * tasks and added dependencies (from the log), and who added a dynamic task without dependencies
+ * (it cannot run before its parent).
  */
-function edgesOf(tasks: readonly RecordedTask[], events: readonly StoredEvent[]): [string, string][] {
+function edgesOf(tasks: readonly RecordedTask[], events: readonly StoredEvent[], defined: Readonly<Record<string, readonly string[]>>): [string, string][] {
   const ids = new Set(tasks.map((t) => t.id));
   const seen = new Set<string>();
   const edges: [string, string][] = [];
@@ -89,6 +91,7 @@ function edgesOf(tasks: readonly RecordedTask[], events: readonly StoredEvent[])
     seen.add(key);
     edges.push([from, to]);
   };
+  for (const [to, from] of Object.entries(defined)) for (const d of from) add(d, to);
   for (const e of events) {
     if ((e.type !== 'task:added' && e.type !== 'dependency:added') || e.taskId === undefined) continue;
     for (const d of e.dependsOn ?? []) add(d, e.taskId);

@@ -12,6 +12,8 @@ import type { TaskSpec } from './types.js';
 export interface DefinitionDigest {
   readonly hash: string;
   readonly tasks: Readonly<Record<string, string>>;
+  /** The defined dependencies of the tasks that have any, by task id (the specs' own arrays). */
+  readonly dependencies: Readonly<Record<string, readonly string[]>>;
 }
 
 const cache = new WeakMap<CompiledWorkflow, DefinitionDigest>();
@@ -21,16 +23,18 @@ export function definitionDigest(wf: CompiledWorkflow): DefinitionDigest {
   let digest = cache.get(wf);
   if (digest !== undefined) return digest;
   const tasks: Record<string, string> = Object.create(null) as Record<string, string>;
+  const dependencies: Record<string, readonly string[]> = Object.create(null) as Record<string, readonly string[]>;
   // The whole is a fold of the tasks' digests (in definition order), not a second pass over their text.
   let a = fnv(wf.options.name);
   let b = Math.imul(a ^ 0x5bd1e995, 0x01000193);
   for (const spec of wf.specs) {
     const d = taskHash(spec);
     tasks[spec.id] = hex(d);
+    if (spec.dependsOn !== undefined && spec.dependsOn.length > 0) dependencies[spec.id] = spec.dependsOn;
     a = Math.imul(a ^ d, 0x01000193);
     b = Math.imul(b ^ d, 0x5bd1e995) ^ (a >>> 13);
   }
-  digest = Object.freeze({ hash: hex(a) + hex(b), tasks: Object.freeze(tasks) });
+  digest = Object.freeze({ hash: hex(a) + hex(b), tasks: Object.freeze(tasks), dependencies: Object.freeze(dependencies) });
   cache.set(wf, digest);
   return digest;
 }

@@ -28,7 +28,7 @@ export class DurableRun implements DurableHooks {
   static begin(run: Run, acceptChanges: boolean): DurableRun {
     const store = run.wf.options.store!;
     const digest = definitionDigest(run.wf);
-    const recorded: RecordedRun | undefined = store.beginRun(run.runId, { workflow: run.wf.options.name, definitionHash: digest.hash, definition: digest.tasks, input: run.runInput });
+    const recorded: RecordedRun | undefined = store.beginRun(run.runId, { workflow: run.wf.options.name, definitionHash: digest.hash, definition: digest.tasks, dependencies: digest.dependencies, input: run.runInput });
     const durable = new DurableRun(run, store);
     if (recorded !== undefined) {
       try {

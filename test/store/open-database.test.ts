@@ -90,8 +90,8 @@ describe('openStore on bad files', () => {
     db.close();
     const error = openError(path);
     expect(isWeftError(error, 'STORE_VERSION')).toBe(true);
-    expect(error.message).toMatch(new RegExp(`run store ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: schema version 7, this weft supports version 1`));
-    expect(error).toMatchObject({ found: 7, supported: 1 });
+    expect(error.message).toMatch(new RegExp(`run store ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: schema version 7, this weft supports version 2`));
+    expect(error).toMatchObject({ found: 7, supported: 2 });
     const check = new Database(path, { readonly: true });
     expect(check.prepare('SELECT id FROM weft_runs').pluck().all()).toEqual(['r1']);
     check.close();

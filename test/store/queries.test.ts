@@ -53,10 +53,17 @@ describe('store.runs', () => {
     expect(store.runs({ workflow: 'none' })).toEqual([]);
   });
 
+  it('looks one run up by id, with the other filters', () => {
+    expect(store.runs({ runId: 'a2' }).map((r) => [r.runId, r.status, r.tasks])).toEqual([['a2', 'failed', 30]]);
+    expect(store.runs({ runId: 'a2', status: 'succeeded' })).toEqual([]);
+    expect(store.runs({ runId: 'none' })).toEqual([]);
+  });
+
   it('validates its query', () => {
     expect(() => store.runs({ status: 'done' as never })).toThrow("Expected `status` to be one of 'running', 'succeeded', 'failed', 'cancelled', 'interrupted', got `\"done\"` (string)");
     expect(() => store.runs({ limit: 0 })).toThrow('Expected `limit` to be an integer >= 1, got `0` (number)');
     expect(() => store.runs({ offset: -1 })).toThrow('Expected `offset` to be an integer >= 0, got `-1` (number)');
+    expect(() => store.runs({ runId: 7 as never })).toThrow('Expected `runId` to be a string, got `7` (number)');
   });
 });
 
@@ -110,5 +117,24 @@ describe('store.events', () => {
     expect(all).toHaveLength(30 * 2 + 10 + 1);
     expect(all.at(-1)).toMatchObject({ type: 'run:end', status: 'failed', runId: 'a2', time: 3 });
     expect(store.events('a2', { offset: 1, limit: 2 })).toEqual(all.slice(1, 3));
+  });
+});
+
+describe('store.dependencies', () => {
+  it('keeps a definition\'s dependencies once, however many runs share it, and gives them back per run', () => {
+    const dependencies = { write: ['plan'], check: ['plan', 'write'] };
+    for (const runId of ['d1', 'd2']) {
+      store.beginRun(runId, { workflow: 'deps', definitionHash: 'hd', definition: { plan: 'x', write: 'y', check: 'z' }, dependencies, input: undefined });
+      store.endRun(runId);
+    }
+    expect(store.dependencies('d1')).toEqual(dependencies);
+    expect(store.dependencies('d2')).toEqual(dependencies);
+    const db = (store as unknown as { db: Database.Database }).db;
+    expect(db.prepare("SELECT count(*) FROM weft_definitions WHERE hash = 'hd'").pluck().get()).toBe(1);
+  });
+
+  it('a run begun without dependencies has none; an unknown run: RUN_NOT_FOUND', () => {
+    expect(store.dependencies('a1')).toEqual({});
+    expect(() => store.dependencies('none')).toThrow(expect.objectContaining({ code: 'RUN_NOT_FOUND' }));
   });
 });

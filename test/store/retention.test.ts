@@ -60,6 +60,24 @@ describe('retention', () => {
     aged.close();
   });
 
+  it('a definition\'s dependencies go with the last run that refers to them', () => {
+    const path = tmp.file('d.db');
+    const store = openStore({ path, retention: { maxRuns: 1 } });
+    const withDeps = (runId: string, hash: string) => {
+      store.beginRun(runId, { ...META, definitionHash: hash, dependencies: { b: ['a'] } });
+      store.record([{ type: 'run:end', time: Date.now(), runId, status: 'succeeded' }]);
+      store.endRun(runId);
+    };
+    withDeps('one', 'h1');
+    withDeps('two', 'h1'); // 'one' is pruned; h1 is still 'two's
+    expect(store.dependencies('two')).toEqual({ b: ['a'] });
+    withDeps('three', 'h2'); // 'two' is pruned, and h1 with it
+    store.close();
+    const db = new Database(path, { readonly: true });
+    expect(db.prepare('SELECT hash FROM weft_definitions').pluck().all()).toEqual(['h2']);
+    db.close();
+  });
+
   it('interrupted runs are kept (they may be resumed)', () => {
     const store = openStore({ path: tmp.file('i.db'), retention: { maxRuns: 0 } });
     store.beginRun('cut', META);

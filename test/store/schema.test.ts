@@ -10,9 +10,9 @@ beforeEach(() => {
 });
 afterEach(() => tmp.remove());
 
-// A format with a version 2 that the real code does not have yet: an index and a column on runs.
-const V2: Migration = {
-  version: 2,
+// A format with a version 3 that the real code does not have yet: a column on runs.
+const V3: Migration = {
+  version: 3,
   description: 'runs get a label',
   up: (db) => db.exec("ALTER TABLE weft_runs ADD COLUMN label TEXT NOT NULL DEFAULT 'none'"),
 };
@@ -45,24 +45,35 @@ describe('schema migrations', () => {
   it('brings an older file up to date once, keeping its rows', () => {
     const path = tmp.file('old.db');
     writeVersion1File(path);
-    const store = new RunStore({ path }, [...STORE_MIGRATIONS, V2]);
+    const store = new RunStore({ path }, [...STORE_MIGRATIONS, V3]);
     expect(store.runs().map((r) => [r.runId, r.status])).toEqual([['old-run', 'succeeded']]);
     store.close();
     // Opening again applies nothing more.
-    new RunStore({ path }, [...STORE_MIGRATIONS, V2]).close();
+    new RunStore({ path }, [...STORE_MIGRATIONS, V3]).close();
     const db = new Database(path, { readonly: true });
     expect(db.prepare('SELECT version, description FROM weft_store_migrations ORDER BY version').all()).toEqual([
       { version: 1, description: 'v1' },
-      { version: 2, description: 'runs get a label' },
+      { version: 2, description: 'defined dependencies, once per definition' },
+      { version: 3, description: 'runs get a label' },
     ]);
     expect(db.prepare('SELECT label FROM weft_runs').pluck().all()).toEqual(['none']);
     db.close();
   });
 
+  it('version 2 gives a version-1 file the definitions table: its old runs have no defined dependencies, new ones do', () => {
+    const path = tmp.file('old.db');
+    writeVersion1File(path);
+    const store = new RunStore({ path });
+    expect(store.dependencies('old-run')).toEqual({});
+    store.beginRun('new-run', { workflow: 'w', definitionHash: 'h2', definition: { a: '1', b: '2' }, dependencies: { b: ['a'] }, input: undefined });
+    expect(store.dependencies('new-run')).toEqual({ b: ['a'] });
+    store.close();
+  });
+
   it('a migration that fails leaves the file at its old version', () => {
     const path = tmp.file('old.db');
     writeVersion1File(path);
-    const broken: Migration = { version: 2, description: 'breaks', up: (db) => { db.exec('ALTER TABLE weft_runs ADD COLUMN half TEXT'); throw new Error('disk on fire'); } };
+    const broken: Migration = { version: 3, description: 'breaks', up: (db) => { db.exec('ALTER TABLE weft_runs ADD COLUMN half TEXT'); throw new Error('disk on fire'); } };
     expect(() => new RunStore({ path }, [...STORE_MIGRATIONS, broken])).toThrow('disk on fire');
     const db = new Database(path, { readonly: true });
     expect(schemaVersion(db)).toBe(1);
@@ -72,7 +83,7 @@ describe('schema migrations', () => {
 
   it('refuses migrations not numbered 1, 2, 3 ...', () => {
     const db = new Database(':memory:');
-    expect(() => applyMigrations(db, [V2], 0)).toThrow('Expected `migrations[0].version` to be 1, got `2` (number)');
+    expect(() => applyMigrations(db, [V3], 0)).toThrow('Expected `migrations[0].version` to be 1, got `3` (number)');
     db.close();
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isWeftError, openStore, type RunStore, type WorkflowEvent } from '../../src/index.js';
+import { isWeftError, openStore, workflow, type RunStore, type WorkflowEvent } from '../../src/index.js';
 import { ViewReader } from '../../src/view/read-view.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -69,5 +69,27 @@ describe('ViewReader', () => {
       error = e;
     }
     expect(isWeftError(error, 'RUN_NOT_FOUND')).toBe(true);
+  });
+});
+
+describe('ViewReader on a run of workflow({ store })', () => {
+  it('draws the workflow\'s defined dependencies, which the store keeps once per definition', async () => {
+    const path = tmp.file('defined.db');
+    const writer = openStore({ path });
+    const wf = workflow({ name: 'diamond', store: writer });
+    wf.task({ id: 'a', run: () => 1 });
+    wf.task({ id: 'b', dependsOn: ['a'], run: () => 2 });
+    wf.task({ id: 'c', dependsOn: ['a'], run: (_input, ctx) => ctx.addTask({ id: 'e', run: () => 5 }) });
+    wf.task({ id: 'd', dependsOn: ['b', 'c'], run: () => 4 });
+    await wf.run({ runId: 'diamond-1' });
+    writer.close();
+    const readonly = openStore({ path, readonly: true });
+    try {
+      const view = new ViewReader(readonly, { maxRuns: 10, maxTasks: 10, maxEvents: 0 }).run('diamond-1');
+      expect(view.run).toMatchObject({ runId: 'diamond-1', workflow: 'diamond', status: 'succeeded', tasks: 5 });
+      expect(view.edges.map(([from, to]) => `${from}>${to}`).sort()).toEqual(['a>b', 'a>c', 'b>d', 'c>d', 'c>e']);
+    } finally {
+      readonly.close();
+    }
   });
 });

@@ -47,6 +47,15 @@ describe('buildRunView', () => {
     ]);
   });
 
+  it('draws the defined dependencies too, once each, leaving out tasks the view lacks', () => {
+    const defined = buildRunView({ summary, tasks, events, dependencies: { a: ['plan'], ask: ['plan', 'missing'], b: ['a'] }, maxEvents: 0, now: T0 });
+    expect(defined.edges).toEqual([
+      ['plan', 'a'],
+      ['plan', 'ask'],
+      ['a', 'b'],
+    ]);
+  });
+
   it('keeps the last maxEvents events, numbered in the whole log, with their other fields as text', () => {
     expect(view.eventsTotal).toBe(8);
     expect(view.events).toEqual([
