@@ -29,7 +29,7 @@ const XSS = {
   run: `<img src=x onerror="window.__xss='run'">`,
 };
 
-/** A finished run: plan adds three researchers (the second fails once, then succeeds) and a writer; an independent check fails. */
+/** A finished run: plan adds three researchers (the second fails once, then succeeds) and a writer; a check defined after plan fails. */
 async function recordReport(): Promise<void> {
   const store = openStore({ path: db });
   const wf = workflow({ name: 'report', store, concurrency: 2 });
@@ -52,7 +52,7 @@ async function recordReport(): Promise<void> {
       return ['research-1', 'research-2', 'research-3'];
     },
   });
-  wf.task({ id: 'check', retry: { maxAttempts: 1 }, run: () => Promise.reject(Object.assign(new Error('lint failed'), { code: 'LINT' })) });
+  wf.task({ id: 'check', dependsOn: ['plan'], retry: { maxAttempts: 1 }, run: () => Promise.reject(Object.assign(new Error('lint failed'), { code: 'LINT' })) });
   const result = await wf.run({ runId: 'report-1' });
   expect(result.status).toBe('failed');
   store.close();
@@ -253,7 +253,7 @@ describe.skipIf(skipBrowserTests)('the viewer page in Chromium', () => {
     expect(await page.locator('#dag rect').count()).toBe(6);
     expect(await page.locator('#dag rect[data-status="succeeded"]').count()).toBe(5);
     expect(await page.getAttribute('#dag rect[data-task="check"]', 'data-status')).toBe('failed');
-    expect(await page.locator('#dag .edges path').count()).toBe(6); // plan → research-N, research-N → write
+    expect(await page.locator('#dag .edges path').count()).toBe(7); // plan → check (defined), plan → research-N, research-N → write (added)
     expect(await page.getAttribute('#legend [data-status="succeeded"]', 'data-count')).toBe('5');
     expect(await page.textContent('#events tbody')).toContain('search timed out'); // the retry's error, in the log
     expect(await page.locator('#events tbody tr[data-type="task:retry"]').count()).toBe(1);
