@@ -36,7 +36,7 @@ export class StoreQueries {
   ) {
     this.rid = db.prepare('SELECT rid FROM weft_runs WHERE id = ?').pluck();
     this.eventRows = db.prepare('SELECT time, events FROM weft_events WHERE run = ? ORDER BY seq').raw(true);
-    this.definitionRow = db.prepare('SELECT d.dependencies FROM weft_runs r JOIN weft_definitions d ON d.hash = r.definition_hash WHERE r.rid = ?').pluck();
+    this.definitionRow = db.prepare('SELECT r.definition, d.dependencies FROM weft_runs r LEFT JOIN weft_definitions d ON d.hash = r.definition_hash WHERE r.id = ?').raw(true);
   }
 
   /** Runs, newest first. */
@@ -92,10 +92,16 @@ export class StoreQueries {
     return out;
   }
 
-  /** One run's defined dependencies, by task id (`{}` when none were recorded). */
+  /** One run's defined tasks with their dependencies, by task id, in definition order. */
   dependencies(runId: string): Record<string, readonly string[]> {
-    const bytes = this.definitionRow.get(this.ridOf(runId)) as Buffer | undefined;
-    return bytes === undefined ? {} : (decodeValue(bytes) as Record<string, readonly string[]>);
+    const row = this.definitionRow.get(runId) as [Buffer, Buffer | null] | undefined;
+    if (row === undefined) throw new RunNotFoundError(runId, this.path);
+    // The per-task digests name every defined task; the graph (schema 2) those with dependencies.
+    const digests = decodeValue(row[0]) as Record<string, string>;
+    const graph = row[1] === null ? {} : (decodeValue(row[1]) as Record<string, readonly string[]>);
+    const out: Record<string, readonly string[]> = {};
+    for (const id of Object.keys(digests)) out[id] = graph[id] ?? [];
+    return out;
   }
 
   private ridOf(runId: string): number {

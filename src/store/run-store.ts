@@ -192,7 +192,7 @@ export class RunStore implements RunStoreApi {
   }
 
   /**
-   * The defined dependencies of run `runId`'s workflow, by task id (tasks without any left out).
+   * The tasks run `runId`'s workflow defined, by task id, each with its defined dependencies.
    * @throws RunNotFoundError (`RUN_NOT_FOUND`) for a run the store does not hold.
    */
   dependencies(runId: string): Record<string, readonly string[]> {

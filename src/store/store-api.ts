@@ -25,8 +25,9 @@ export interface RunStore extends DurableStore {
    */
   events(runId: string, query?: { readonly limit?: number; readonly offset?: number }): StoredEvent[];
   /**
-   * The defined dependencies of run `runId`'s workflow, by task id (tasks without any left out;
-   * what the run added is in its event log). `{}` for a run recorded before schema version 2.
+   * The tasks run `runId`'s workflow defined, by task id in definition order, each with its
+   * defined dependencies (what the run added is in its event log). `{}` for a run recorded by a
+   * plain recorder (`recorders: [store]`); empty lists for a run recorded before schema version 2.
    * @throws RunNotFoundError (`RUN_NOT_FOUND`) for a run the store does not hold.
    */
   dependencies(runId: string): Record<string, readonly string[]>;

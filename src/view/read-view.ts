@@ -42,9 +42,9 @@ export class ViewReader {
    * @throws RunNotFoundError (`RUN_NOT_FOUND`) for a run the store does not hold.
    */
   run(runId: string, listed?: readonly RunSummary[], now = Date.now()): RunView {
-    const tasks = this.tasks(runId);
-    const events = this.store.events(runId);
     const dependencies = this.store.dependencies(runId);
+    const tasks = withDefined(this.tasks(runId), dependencies, this.limits.maxTasks);
+    const events = this.store.events(runId);
     const summary = listed?.find((r) => r.runId === runId) ?? this.summary(runId);
     return buildRunView({ summary, tasks, events, dependencies, maxEvents: this.limits.maxEvents, now });
   }
@@ -65,4 +65,19 @@ export class ViewReader {
     if (found === undefined) throw new RunNotFoundError(runId, this.store.path);
     return found;
   }
+}
+
+/**
+ * The recorded tasks and, when every row was read, the defined tasks that have no row yet
+ * (nothing recorded of them: pending), in id order, at most `max`: so the graph has the tasks
+ * still to come.
+ */
+function withDefined(rows: RecordedTask[], defined: Readonly<Record<string, readonly string[]>>, max: number): RecordedTask[] {
+  if (rows.length >= max) return rows;
+  const have = new Set(rows.map((t) => t.id));
+  const missing = Object.keys(defined).filter((id) => !have.has(id));
+  if (missing.length === 0) return rows;
+  const all = [...rows, ...missing.map((id): RecordedTask => ({ id, status: 'pending', attempts: 0 }))];
+  all.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return all.slice(0, max);
 }

@@ -123,18 +123,22 @@ describe('store.events', () => {
 describe('store.dependencies', () => {
   it('keeps a definition\'s dependencies once, however many runs share it, and gives them back per run', () => {
     const dependencies = { write: ['plan'], check: ['plan', 'write'] };
+    const graph = { plan: [], write: ['plan'], check: ['plan', 'write'] };
     for (const runId of ['d1', 'd2']) {
       store.beginRun(runId, { workflow: 'deps', definitionHash: 'hd', definition: { plan: 'x', write: 'y', check: 'z' }, dependencies, input: undefined });
       store.endRun(runId);
     }
-    expect(store.dependencies('d1')).toEqual(dependencies);
-    expect(store.dependencies('d2')).toEqual(dependencies);
+    expect(store.dependencies('d1')).toEqual(graph);
+    expect(Object.keys(store.dependencies('d2'))).toEqual(['plan', 'write', 'check']); // definition order
     const db = (store as unknown as { db: Database.Database }).db;
     expect(db.prepare("SELECT count(*) FROM weft_definitions WHERE hash = 'hd'").pluck().get()).toBe(1);
   });
 
-  it('a run begun without dependencies has none; an unknown run: RUN_NOT_FOUND', () => {
+  it('a run begun without a definition or dependencies (a plain recorder\'s) has none; an unknown run: RUN_NOT_FOUND', () => {
     expect(store.dependencies('a1')).toEqual({});
+    store.beginRun('v1-like', { workflow: 'w', definitionHash: 'hv', definition: { x: '1', y: '2' }, input: undefined });
+    store.endRun('v1-like');
+    expect(store.dependencies('v1-like')).toEqual({ x: [], y: [] });
     expect(() => store.dependencies('none')).toThrow(expect.objectContaining({ code: 'RUN_NOT_FOUND' }));
   });
 });

@@ -64,13 +64,13 @@ describe('retention', () => {
     const path = tmp.file('d.db');
     const store = openStore({ path, retention: { maxRuns: 1 } });
     const withDeps = (runId: string, hash: string) => {
-      store.beginRun(runId, { ...META, definitionHash: hash, dependencies: { b: ['a'] } });
+      store.beginRun(runId, { ...META, definitionHash: hash, definition: { a: '1', b: '2' }, dependencies: { b: ['a'] } });
       store.record([{ type: 'run:end', time: Date.now(), runId, status: 'succeeded' }]);
       store.endRun(runId);
     };
     withDeps('one', 'h1');
     withDeps('two', 'h1'); // 'one' is pruned; h1 is still 'two's
-    expect(store.dependencies('two')).toEqual({ b: ['a'] });
+    expect(store.dependencies('two')).toEqual({ a: [], b: ['a'] });
     withDeps('three', 'h2'); // 'two' is pruned, and h1 with it
     store.close();
     const db = new Database(path, { readonly: true });

@@ -92,4 +92,40 @@ describe('ViewReader on a run of workflow({ store })', () => {
       readonly.close();
     }
   });
+
+  it('shows defined tasks that have no row yet as pending, with their edges', async () => {
+    const path = tmp.file('pending.db');
+    const writer = openStore({ path });
+    // The store records after the workflow's own recorders, in the same synchronous loop: once
+    // this one has seen the suspension, the store has committed it when the await returns.
+    let suspended!: () => void;
+    const seen = new Promise<void>((resolve) => (suspended = resolve));
+    const wf = workflow({ name: 'blocked', store: writer, recorders: [{ record: (batch) => batch.some((e) => e.type === 'task:suspended') && suspended() }] });
+    wf.task({ id: 'ask', run: (_input, ctx) => ctx.suspend('approve') });
+    wf.task({ id: 'act', dependsOn: ['ask'], run: () => 1 });
+    wf.task({ id: 'tell', dependsOn: ['act'], run: () => 2 });
+    const handle = wf.start({ runId: 'blocked-1' });
+    await seen;
+    const readonly = openStore({ path, readonly: true });
+    try {
+      const view = new ViewReader(readonly, { maxRuns: 10, maxTasks: 10, maxEvents: 0 }).run('blocked-1');
+      expect(view.run.tasks).toBe(1); // only 'ask' has a row
+      expect(view.tasks.map((t) => [t.id, t.status, t.attempts])).toEqual([
+        ['act', 'pending', 0],
+        ['ask', 'suspended', 1],
+        ['tell', 'pending', 0],
+      ]);
+      expect(view.edges).toEqual([
+        ['ask', 'act'],
+        ['act', 'tell'],
+      ]);
+      // A limit below the rows recorded adds nothing (rows past the limit are unknown to the reader).
+      expect(new ViewReader(readonly, { maxRuns: 10, maxTasks: 1, maxEvents: 0 }).run('blocked-1').tasks.map((t) => t.id)).toEqual(['ask']);
+    } finally {
+      readonly.close();
+      handle.cancel();
+      await handle.result;
+      writer.close();
+    }
+  });
 });

@@ -36,7 +36,14 @@ export class DagView {
     ids.forEach((id) => g.setNode(id, { width: widthOf(id), height: h }));
     ids.forEach((id, i) => parents[i].forEach((p) => g.setEdge(p, id)));
     layout(g);
-    const { width = 100, height = 100 } = g.graph();
+    let { width = 100, height = 100 } = g.graph();
+    // A long edge can be routed along the graph's outer side: widen the view to hold its bends.
+    for (const e of g.edges()) {
+      for (const p of g.edge(e).points ?? []) {
+        width = Math.max(width, p.x + 8);
+        height = Math.max(height, p.y + 8);
+      }
+    }
     const svg = this.svg;
     svg.replaceChildren();
     svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
