@@ -4,14 +4,19 @@ import { onFakeClock } from '../helpers/fake-clock.js';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '../helpers/scripted-llm-server.js';
 
 // The waits between retries, on a fake clock: `calls` has the fake time of every request sent
-// (a passthrough to the real fetch and the real server).
+// and `answers` of every reply received (a passthrough to the real fetch and the real server).
+// A wait is measured from a reply to the next request: the fake clock also moves while a real
+// reply is on its way, by more turns of the loop the busier the machine.
 let server: ScriptedLlmServer;
 let calls: number[] = [];
-const timedFetch: typeof fetch = (url, init) => {
+let answers: number[] = [];
+const timedFetch: typeof fetch = async (url, init) => {
   calls.push(Date.now());
-  return fetch(url, init);
+  const response = await fetch(url, init);
+  answers.push(Date.now());
+  return response;
 };
-const gaps = () => calls.slice(1).map((t, i) => t - calls[i]);
+const gaps = () => calls.slice(1).map((t, i) => t - answers[i]);
 const client = (extra: Parameters<typeof createChatClient>[0] = {}) =>
   createChatClient({ baseUrl: server.baseUrl, model: 'm', fetch: timedFetch, ...extra });
 const ask = { messages: [{ role: 'user' as const, content: 'q' }] };
@@ -23,6 +28,7 @@ afterAll(() => server.close());
 beforeEach(() => {
   server.reset();
   calls = [];
+  answers = [];
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
 });
 afterEach(() => {
