@@ -83,8 +83,8 @@ export function definitionChanges(recorded: Readonly<Record<string, string>>, cu
 
 /** JSON with sorted keys (so equal data gives equal text whatever the key order); functions and undefined drop out. */
 export function canonical(value: unknown): string {
-  if (value === undefined || typeof value === 'function') return 'null';
   if (typeof value === 'bigint') return `"${value}n"`;
+  // undefined and functions too: JSON.stringify gives them undefined.
   if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? 'null';
   if (value instanceof URL) return JSON.stringify(value.href);
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
