@@ -107,12 +107,16 @@ async function runCase(suite: string, c: BenchCase, timeMs: number): Promise<Ben
 export async function runSuites(suites: readonly BenchSuite[], options: HarnessOptions): Promise<BenchRecord[]> {
   const all: BenchRecord[] = [];
   for (const suite of suites) {
-    const cases = await suite.cases((name) => matches(options.filters, `${suite.name} ${name}`));
-    for (const c of cases) {
-      if (!matches(options.filters, `${suite.name} ${c.name}`)) continue;
-      const records = await runCase(suite.name, c, options.timeMs);
-      options.onCase?.(suite.name, c, records);
-      all.push(...records);
+    try {
+      const cases = await suite.cases((name) => matches(options.filters, `${suite.name} ${name}`));
+      for (const c of cases) {
+        if (!matches(options.filters, `${suite.name} ${c.name}`)) continue;
+        const records = await runCase(suite.name, c, options.timeMs);
+        options.onCase?.(suite.name, c, records);
+        all.push(...records);
+      }
+    } finally {
+      await suite.close?.();
     }
   }
   return all;

@@ -19,6 +19,9 @@ const TASKS = 2000;
 const CHAIN = 100;
 const quantile = (xs: readonly number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 
+/** What the suite's cases started, stopped by `close` once they ran. */
+let release: (() => Promise<void>) | undefined;
+
 async function cases(wanted: (name: string) => boolean): Promise<readonly BenchCase[]> {
   const widths = [1, 2, 4].filter((w) => wanted(`throughput tasks=${TASKS} workers=${w}`));
   const chain = wanted(`chain tasks=${CHAIN} workers=1`);
@@ -26,8 +29,13 @@ async function cases(wanted: (name: string) => boolean): Promise<readonly BenchC
   const redis = await startRedis();
   const processes: WorkerProcess[] = [];
   const clients: { close(): Promise<unknown> }[] = [];
-  process.once('beforeExit', () => void Promise.all(processes.map((p) => p.stop())).then(() => Promise.all(clients.map((c) => c.close()))).then(() => redis.stop()));
   const connection = new IORedis(redis.url, { maxRetriesPerRequest: null });
+  release = async () => {
+    await Promise.all(processes.map((p) => p.stop()));
+    await Promise.allSettled(clients.map((c) => c.close()));
+    await connection.quit().catch(() => connection.disconnect());
+    await redis.stop();
+  };
 
   /** Bare BullMQ: `count` jobs added in one addBulk, done when the events say so; returns each job's result. */
   async function bareSide(queue: string, workers: number) {
@@ -123,5 +131,11 @@ async function cases(wanted: (name: string) => boolean): Promise<readonly BenchC
   return out;
 }
 
-const suite: BenchSuite = { name: 'scale-out', cases };
+async function close(): Promise<void> {
+  const r = release;
+  release = undefined;
+  await r?.();
+}
+
+const suite: BenchSuite = { name: 'scale-out', cases, close };
 export default suite;

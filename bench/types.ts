@@ -39,6 +39,11 @@ export interface BenchSuite {
    * preparing data for a filtered-out case wastes the run's time.
    */
   cases(wanted: (caseName: string) => boolean): Promise<readonly BenchCase[]> | readonly BenchCase[];
+  /**
+   * Releases what `cases` started (servers, child processes, connections) once its cases ran:
+   * anything left open would keep the runner's process alive after the last suite.
+   */
+  close?(): Promise<void> | void;
 }
 
 /** One row of `--json` output. */

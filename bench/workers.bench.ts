@@ -61,6 +61,7 @@ async function dagCase(pool: WorkerPool): Promise<BenchCase> {
   await onThreads.run({ input: { iterations } }); // threads started, module loaded
   // The ceiling in the same run: piscina alone, every task queued at once (no graph, no engine).
   const raw = new Piscina({ filename: module.href, minThreads: pool.threads, maxThreads: pool.threads, idleTimeout: Infinity, atomics: 'disabled' });
+  opened.push(() => raw.destroy());
   await Promise.all(Array.from({ length: pool.threads * 2 }, () => raw.run(iterations)));
   const metrics: Record<string, Record<string, number>> = { 'main-thread': {}, [`workers threads=${pool.threads}`]: {} };
   const wm = metrics[`workers threads=${pool.threads}`];
@@ -203,10 +204,17 @@ async function scanCase(pool: WorkerPool): Promise<BenchCase> {
   };
 }
 
+/** Pools the cases started, closed by the suite's `close` (their threads keep the process alive). */
+const opened: (() => Promise<unknown>)[] = [];
+
 const suite: BenchSuite = {
   name: 'workers',
+  async close() {
+    await Promise.allSettled(opened.splice(0).map((close) => close()));
+  },
   async cases(wanted) {
     const pool = createWorkerPool({ threads: 2 });
+    opened.push(() => pool.close());
     const out: BenchCase[] = [];
     if (wanted(`dag tasks=${TASKS} task=~${TASK_MS}ms cpu-bound`)) out.push(await dagCase(pool));
     if (wanted('hard-kill spin timeout=20ms kills=40')) out.push(await killCase(pool));

@@ -16,7 +16,7 @@ import { inProcessExecutor } from '../executors/in-process.js';
 import { moduleHref } from '../executors/worker-attempt.js';
 import { DEFAULT_WORKER_TASK_OPTIONS } from '../executors/worker-options.js';
 import { applyReports, lookUpJobs } from './job-look-up.js';
-import { bullPriority, cancelChannel, jobIdOf, pack, PROTOCOL_VERSION, unpack, type JobData, type RemoteOutcome, type RemoteTask } from './job-protocol.js';
+import { bullPriority, cancelChannel, decodeOutcome, encodeTask, jobIdOf, PROTOCOL_VERSION, type JobData, type RemoteOutcome, type RemoteTask } from './job-protocol.js';
 import { resolveExecutorOptions, type BullmqExecutorOptions } from './executor-options.js';
 import { loadBullmq, newClient, type RedisClient } from './redis-connection.js';
 
@@ -130,7 +130,7 @@ class BullmqExecutorImpl implements BullmqExecutor {
       const p: Pending = {
         attempt,
         jobId,
-        data: { v: PROTOCOL_VERSION, task: pack(task) },
+        data: { v: PROTOCOL_VERSION, task: encodeTask(task) },
         priority: this.o.priority ? bullPriority(attempt.priority) : undefined,
         resolve,
         reject,
@@ -244,7 +244,7 @@ class BullmqExecutorImpl implements BullmqExecutor {
     try {
       // QueueEvents hands over the processor's return value as it was stored: our string, maybe JSON-quoted.
       const text = typeof returnvalue === 'string' && returnvalue.startsWith('"') ? (JSON.parse(returnvalue) as string) : (returnvalue as string);
-      outcome = unpack(text) as RemoteOutcome;
+      outcome = decodeOutcome(text);
     } catch (error) {
       p.reject(new JobLostError(p.attempt.taskId, jobId, `its result could not be read: ${(error as Error).message}`));
       return;

@@ -14,7 +14,7 @@ import type { TaskPool } from '../executors/task-pool.js';
 import { defaultWorkerPool } from '../executors/worker-pool.js';
 import { checkInteger, expectedMessage } from '../internal/validate.js';
 import type { DurableStore } from '../store/durable-store.js';
-import { cancelChannel, jobIdOf, pack, PROTOCOL_VERSION, stepsKey, unpack, type JobData, type RemoteTask } from './job-protocol.js';
+import { cancelChannel, decodeTask, encodeOutcome, jobIdOf, pack, PROTOCOL_VERSION, stepsKey, type JobData, type RemoteTask } from './job-protocol.js';
 import { checkConnection, loadBullmq, newClient, showConnection, type RedisClient, type RedisConnection } from './redis-connection.js';
 import type { RateLimitOptions } from '../scheduler/rate-limiter.js';
 import { createRedisRateLimiter } from './redis-rate-limit.js';
@@ -167,7 +167,12 @@ export async function startWorker(options: WeftWorkerOptions): Promise<WeftWorke
   const processor = async (job: import('bullmq').Job): Promise<string> => {
     const data = job.data as JobData | undefined;
     if (data?.v !== PROTOCOL_VERSION) throw new Error(`job \`${job.id}\` speaks weft job protocol ${String(data?.v)}; this worker speaks ${PROTOCOL_VERSION} (upgrade the older side)`);
-    const task = unpack(data.task) as RemoteTask;
+    let task: RemoteTask;
+    try {
+      task = decodeTask(data.task);
+    } catch (error) {
+      throw new TypeError(`job \`${job.id}\`: ${(error as Error).message}`);
+    }
     const jobId = job.id ?? jobIdOf(task.runId, task.taskId, task.attempt);
     const controller = new JobAbort();
     live.set(jobId, controller);
@@ -273,9 +278,9 @@ class JobAbort {
 /** An outcome as the job's return value; one whose value the codec refuses fails with why. */
 function packOutcome(ok: boolean, value: unknown, taskId: string): string {
   try {
-    return ok ? pack({ ok: true, value }) : pack({ ok: false, error: value });
+    return encodeOutcome(ok, value);
   } catch (error) {
     const why = ok ? `its output cannot be sent to the coordinator (${(error as Error).message})` : `its error cannot be sent to the coordinator (${(error as Error).message}): ${String(value)}`;
-    return pack({ ok: false, error: new TypeError(`task \`${taskId}\`: ${why}`) });
+    return encodeOutcome(false, new TypeError(`task \`${taskId}\`: ${why}`));
   }
 }

@@ -4,6 +4,9 @@
 // and whose return value is the outcome. Values cross in weft's MessagePack codec with the
 // store's error extension (base64 in BullMQ's JSON), so an output keeps its Dates, typed arrays
 // and `undefined`s and an error its name, `code` and cause chain, as they do in the store.
+// A task and an outcome cross as arrays, not maps: every byte of a job's data is carried by
+// Redis's scripts, its event stream and both processes, and field names were most of them
+// (136 base64 characters a trivial agent task as a map, 32 as an array).
 
 import { decodeValue, encodeValue } from '../store/store-codec.js';
 
@@ -37,8 +40,8 @@ export interface RemoteTask {
 /** A job's data as stored in Redis. */
 export interface JobData {
   /** Protocol version: a worker refuses jobs of another. */
-  readonly v: 1;
-  /** The {@link RemoteTask}, encoded (base64 MessagePack). */
+  readonly v: typeof PROTOCOL_VERSION;
+  /** The {@link RemoteTask}, encoded by {@link encodeTask} (base64 MessagePack). */
   readonly task: string;
 }
 
@@ -56,8 +59,8 @@ export type RemoteReport =
   /** The worker started the job (its host and pid, for diagnostics and the cancel latency). */
   | { readonly t: 'started'; readonly worker: string };
 
-/** The protocol version this build speaks. */
-export const PROTOCOL_VERSION = 1;
+/** The protocol version this build speaks (2: tasks and outcomes as arrays; 1 had maps). */
+export const PROTOCOL_VERSION = 2;
 
 /** Encodes a value for a job's data, return value or progress. */
 export function pack(value: unknown): string {
@@ -67,6 +70,71 @@ export function pack(value: unknown): string {
 /** Decodes {@link pack}'s output. */
 export function unpack(text: string): unknown {
   return decodeValue(Buffer.from(text, 'base64'));
+}
+
+// A task's fields by position. Up to `group` an absent field is nil; `runInput` and `resumeData`
+// are values of the user's (nil among them), so they come last and only trailing `undefined`s
+// of theirs are left out.
+const enum F {
+  runId, taskId, attempt, input, agent, deps, module, exportName, maxMemoryMb, cpuQuotaMs, deadline, rateLimit, group, runInput, resumeData,
+}
+const OPTIONAL_LAST = F.group;
+
+/** Encodes a task for a job's data (see {@link decodeTask}). */
+export function encodeTask(task: RemoteTask): string {
+  const a: unknown[] = [
+    task.runId, task.taskId, task.attempt, task.input,
+    task.agent ?? null, task.deps ?? null, task.module ?? null, task.export ?? null, task.maxMemoryMb ?? null, task.cpuQuotaMs ?? null,
+    task.deadline ?? null, task.rateLimit ?? null, task.group ?? null, task.runInput, task.resumeData,
+  ];
+  let n = a.length;
+  while (n > OPTIONAL_LAST + 1 && a[n - 1] === undefined) n--;
+  if (n === OPTIONAL_LAST + 1) while (n > F.input + 1 && a[n - 1] === null) n--;
+  a.length = n;
+  return pack(a);
+}
+
+/** Decodes {@link encodeTask}'s output; throws a TypeError naming what is wrong with a malformed one (`its task ...`). */
+export function decodeTask(text: string): RemoteTask {
+  let a: unknown;
+  try {
+    a = unpack(text);
+  } catch (error) {
+    throw new TypeError(`its task could not be decoded (${(error as Error).message})`);
+  }
+  if (!Array.isArray(a) || a.length < F.input + 1 || typeof a[F.runId] !== 'string' || typeof a[F.taskId] !== 'string' || typeof a[F.attempt] !== 'number') {
+    throw new TypeError('its task is not a weft task (expected [runId, taskId, attempt, input, ...])');
+  }
+  const opt = <T>(k: F): T | undefined => (a[k] ?? undefined) as T | undefined;
+  return {
+    runId: a[F.runId] as string,
+    taskId: a[F.taskId] as string,
+    attempt: a[F.attempt] as number,
+    input: a[F.input],
+    agent: opt(F.agent),
+    deps: opt(F.deps),
+    module: opt(F.module),
+    export: opt(F.exportName),
+    maxMemoryMb: opt(F.maxMemoryMb),
+    cpuQuotaMs: opt(F.cpuQuotaMs),
+    deadline: opt(F.deadline),
+    rateLimit: opt(F.rateLimit),
+    group: opt(F.group),
+    runInput: a[F.runInput],
+    resumeData: a[F.resumeData],
+  };
+}
+
+/** Encodes an outcome as a job's return value (see {@link decodeOutcome}). */
+export function encodeOutcome(ok: boolean, valueOrError: unknown): string {
+  return pack([ok ? 1 : 0, valueOrError]);
+}
+
+/** Decodes {@link encodeOutcome}'s output; throws a TypeError for a malformed one. */
+export function decodeOutcome(text: string): RemoteOutcome {
+  const a = unpack(text);
+  if (!Array.isArray(a) || a.length !== 2 || (a[0] !== 0 && a[0] !== 1)) throw new TypeError('it is not a weft outcome (expected [ok, value])');
+  return a[0] === 1 ? { ok: true, value: a[1] } : { ok: false, error: a[1] };
 }
 
 /** The job id of one attempt: the same in every coordinator process, so a resumed run finds its jobs again. */

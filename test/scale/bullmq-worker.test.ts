@@ -2,6 +2,7 @@
 // on timeout), reports back to the coordinator, steps journaled so that a retry on another job
 // gets the result.
 import { readFileSync } from 'node:fs';
+import { Queue, QueueEvents } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { bullmqExecutor, isWeftError, openStore, workflow } from '../../dist/index.js';
 import { agents } from '../fixtures/scale-agents.mjs';
@@ -62,5 +63,33 @@ describe.skipIf(redisOrSkip())('weft worker', () => {
     expect(store.readStep('steps', 's', 'once')).toEqual({ value: 1 });
     await executor.close();
     store.close();
+  }, 60_000);
+
+  it('a job of another protocol version, or whose task is not a weft task, fails with what is wrong, and the worker serves on', async () => {
+    const q = queue();
+    const [w] = await scale.workers(1, q);
+    const redis = scale.redis;
+    const raw = new Queue(q, { connection: { url: redis.url } as never });
+    const events = new QueueEvents(q, { connection: { url: redis.url } as never });
+    await events.waitUntilReady();
+    const failure = async (data: unknown) => {
+      const job = await raw.add('x', data);
+      return job.waitUntilFinished(events).then(
+        () => 'completed',
+        (error: Error) => error.message,
+      );
+    };
+    // A job of protocol 1 (tasks as maps) names both versions and which side to upgrade.
+    expect(await failure({ v: 1, task: 'gqZydW5JZKFy' })).toBe(`job \`1\` speaks weft job protocol 1; this worker speaks 2 (upgrade the older side)`);
+    expect(await failure({ v: 2, task: Buffer.from([0x92, 0xa1, 0x72, 0x01]).toString('base64') })).toBe('job `2`: its task is not a weft task (expected [runId, taskId, attempt, input, ...])');
+    expect(await failure({ v: 2, task: Buffer.from([0x93, 0xa1, 0x72]).toString('base64') })).toMatch(/^job `3`: its task could not be decoded \(.*MessagePack/);
+    const executor = bullmqExecutor({ connection: redis.url, queue: q });
+    const wf = workflow({ executor, agents });
+    wf.task({ id: 'a', agent: 'echo', input: { text: 'still here' } });
+    expect((await wf.run()).status).toBe('succeeded');
+    expect(w.child.exitCode).toBeNull();
+    await executor.close();
+    await events.close();
+    await raw.close();
   }, 60_000);
 });

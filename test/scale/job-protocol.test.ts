@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bullPriority, jobIdOf, pack, unpack } from '../../src/scale/job-protocol.js';
+import { bullPriority, decodeOutcome, decodeTask, encodeOutcome, encodeTask, jobIdOf, pack, unpack, type RemoteTask } from '../../src/scale/job-protocol.js';
 
 describe('job protocol', () => {
   it("orders BullMQ priorities as weft's, within BullMQ's range (1 first .. 2^21 - 1)", () => {
@@ -40,5 +40,54 @@ describe('job protocol', () => {
     const e = back.error as TypeError & { code: string; detail: number[]; cause: Error };
     expect(e).toBeInstanceOf(TypeError);
     expect([e.message, e.code, e.detail, e.cause.message]).toEqual(['bad', 'X_CODE', [1, 2], 'root']);
+  });
+
+  it('tasks cross whole as arrays: every field back as it was, `null` and `undefined` told apart', () => {
+    const opt = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
+    const value = fc.oneof(fc.constant(undefined), fc.constant(null), fc.integer(), fc.string(), fc.dictionary(fc.string(), fc.integer()));
+    const task: fc.Arbitrary<RemoteTask> = fc.record({
+      runId: fc.string(),
+      taskId: fc.string(),
+      attempt: fc.nat(),
+      input: value,
+      agent: opt(fc.string()),
+      deps: opt(fc.dictionary(fc.string(), value)),
+      module: opt(fc.string()),
+      export: opt(fc.string()),
+      maxMemoryMb: opt(fc.nat()),
+      cpuQuotaMs: opt(fc.nat()),
+      deadline: opt(fc.nat()),
+      rateLimit: opt(fc.string()),
+      group: opt(fc.string()),
+      runInput: value,
+      resumeData: value,
+    });
+    fc.assert(
+      fc.property(task, (t) => {
+        const back = decodeTask(encodeTask(t));
+        // toEqual: an object comes back with a plain prototype; `null` and `undefined` still differ for it.
+        for (const k of Object.keys(t) as (keyof RemoteTask)[]) expect(back[k], k).toEqual(t[k]);
+      }),
+    );
+    // A trivial agent task is small: field names do not travel.
+    expect(encodeTask({ runId: 'run-1', taskId: 't123', attempt: 1, agent: 'inc', input: 123, deps: {}, runInput: undefined, resumeData: undefined, deadline: undefined }).length).toBeLessThanOrEqual(32);
+  });
+
+  it('a malformed task or outcome is refused with what was expected', () => {
+    expect(() => decodeTask(pack({ runId: 'r', taskId: 't', attempt: 1 }))).toThrow(/not a weft task \(expected \[runId, taskId, attempt, input/);
+    expect(() => decodeTask(pack(['r', 't']))).toThrow(/not a weft task/);
+    expect(() => decodeTask(pack([1, 't', 1, 0]))).toThrow(/not a weft task/);
+    expect(() => decodeOutcome(pack({ ok: true, value: 1 }))).toThrow(/not a weft outcome \(expected \[ok, value\]\)/);
+    expect(() => decodeOutcome(pack([2, 1]))).toThrow(/not a weft outcome/);
+  });
+
+  it('outcomes cross whole: a value, or an error with its class and code', () => {
+    expect(decodeOutcome(encodeOutcome(true, { n: 1, at: new Date(3) }))).toStrictEqual({ ok: true, value: { n: 1, at: new Date(3) } });
+    expect(decodeOutcome(encodeOutcome(true, undefined))).toStrictEqual({ ok: true, value: undefined });
+    const back = decodeOutcome(encodeOutcome(false, Object.assign(new RangeError('no'), { code: 'E_NO' })));
+    expect(back.ok).toBe(false);
+    const error = (back as { error: RangeError & { code: string } }).error;
+    expect(error).toBeInstanceOf(RangeError);
+    expect([error.message, error.code]).toEqual(['no', 'E_NO']);
   });
 });
