@@ -4,6 +4,7 @@
 // its dependent's start (p50/p99, from the workers' own timestamps). A real redis-server is
 // started for the suite (no persistence) and every process is stopped at the end. On this VM
 // the coordinator, Redis and the workers share 2 cores, so more workers cannot mean more cores.
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis as IORedis } from 'ioredis';
@@ -17,6 +18,44 @@ const AGENTS = fileURLToPath(new URL('./scale/agents.mjs', import.meta.url));
 const BARE = fileURLToPath(new URL('./scale/bare-worker.mjs', import.meta.url));
 const TASKS = 2000;
 const CHAIN = 100;
+/** CPU ms a process has used (user + system, all threads), from /proc; undefined where there is none. */
+function cpuMs(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks of 10 ms (USER_HZ)
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Wraps a variant so every call adds the CPU time the coordinator (this process), Redis and the
+ * variant's workers spent to `into`: where each microsecond of a task goes, across processes.
+ */
+function withCpu(fn: () => Promise<void>, pids: { redis: number; workers: readonly number[] }, into: Record<string, number>, tasks: number) {
+  let calls = 0;
+  const sum = { coordinator: 0, redis: 0, workers: 0 };
+  return async () => {
+    const c0 = process.cpuUsage();
+    const r0 = cpuMs(pids.redis);
+    const w0 = pids.workers.map(cpuMs);
+    await fn();
+    const c = process.cpuUsage(c0);
+    const r1 = cpuMs(pids.redis);
+    const w1 = pids.workers.map(cpuMs);
+    if (r0 === undefined || r1 === undefined || w0.includes(undefined) || w1.includes(undefined)) return;
+    calls++;
+    sum.coordinator += (c.user + c.system) / 1000;
+    sum.redis += r1 - r0;
+    sum.workers += w1.reduce((a: number, b, k) => a + (b as number) - (w0[k] as number), 0);
+    const per = (ms: number) => (ms * 1000) / (calls * tasks);
+    into['cpu coordinator µs/task'] = per(sum.coordinator);
+    into['cpu redis µs/task'] = per(sum.redis);
+    into['cpu workers µs/task'] = per(sum.workers);
+    into['cpu total µs/task'] = per(sum.coordinator + sum.redis + sum.workers);
+  };
+}
+
 const quantile = (xs: readonly number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 
 /** What the suite's cases started, stopped by `close` once they ran. */
@@ -39,7 +78,12 @@ async function cases(wanted: (name: string) => boolean): Promise<readonly BenchC
 
   /** Bare BullMQ: `count` jobs added in one addBulk, done when the events say so; returns each job's result. */
   async function bareSide(queue: string, workers: number) {
-    for (let i = 0; i < workers; i++) processes.push(await startNodeProcess([BARE, redis.url, queue]));
+    const pids: number[] = [];
+    for (let i = 0; i < workers; i++) {
+      const p = await startNodeProcess([BARE, redis.url, queue]);
+      processes.push(p);
+      pids.push(p.pid);
+    }
     const q = new Queue(queue, { connection });
     const events = new QueueEvents(queue, { connection: { url: redis.url } as never });
     clients.push(q, events);
@@ -62,44 +106,49 @@ async function cases(wanted: (name: string) => boolean): Promise<readonly BenchC
       }
       return ats;
     };
-    return { batch, chainOf };
+    return { batch, chainOf, pids };
   }
 
-  async function weftSide(queue: string, workers: number) {
-    for (let i = 0; i < workers; i++) processes.push(await startWorkerProcess(redis.url, queue, [], AGENTS));
-    const executor = bullmqExecutor({ connection: redis.url, queue });
+  // One executor per queue: a second one's event stream would parse every job's events again.
+  async function weftSide(queue: string, workers: number, priority = true) {
+    const pids: number[] = [];
+    for (let i = 0; i < workers; i++) {
+      const p = await startWorkerProcess(redis.url, queue, [], AGENTS);
+      processes.push(p);
+      pids.push(p.pid);
+    }
+    const executor = bullmqExecutor({ connection: redis.url, queue, priority });
     clients.push(executor);
     await executor.ready();
     const flat = workflow({ executor, agents });
     for (let n = 0; n < TASKS; n++) flat.task({ id: `t${n}`, agent: 'inc', input: n });
-    const plainExecutor = bullmqExecutor({ connection: redis.url, queue, priority: false });
-    clients.push(plainExecutor);
-    const plain = workflow({ executor: plainExecutor, agents });
-    for (let n = 0; n < TASKS; n++) plain.task({ id: `t${n}`, agent: 'inc', input: n });
     const linked = workflow({ executor, agents });
     for (let n = 0; n < CHAIN; n++) linked.task({ id: `c${n}`, agent: 'inc', input: n, ...(n > 0 && { dependsOn: [`c${n - 1}`] }) });
-    return { flat, plain, linked };
+    return { flat, linked, pids };
   }
 
   const out: BenchCase[] = [];
   for (const w of widths) {
     const bare = await bareSide(`bare-${w}`, w);
     const weft = await weftSide(`weft-${w}`, w);
+    const fifo = await weftSide(`weft-fifo-${w}`, w, false);
+    const metrics: Record<string, Record<string, number>> = { bullmq: {}, weft: {}, 'weft priority=false': {} };
+    const run = (wf: typeof weft.flat) => async () => {
+      const r = await wf.run();
+      if (r.status !== 'succeeded') throw new Error(`weft run ${r.status}`);
+    };
     out.push({
       name: `throughput tasks=${TASKS} workers=${w}`,
       opsPerCall: TASKS,
-      minSamples: 3,
+      // Redis, the workers and the coordinator share this VM's cores with whatever else runs:
+      // more samples per round than the 3 a chain needs, for a median that holds still.
+      minSamples: 6,
       timeMs: 1,
+      metrics,
       variants: {
-        bullmq: () => bare.batch(TASKS),
-        weft: async () => {
-          const r = await weft.flat.run();
-          if (r.status !== 'succeeded') throw new Error(`weft run ${r.status}`);
-        },
-        'weft priority=false': async () => {
-          const r = await weft.plain.run();
-          if (r.status !== 'succeeded') throw new Error(`weft run ${r.status}`);
-        },
+        bullmq: withCpu(() => bare.batch(TASKS), { redis: redis.pid, workers: bare.pids }, metrics.bullmq, TASKS),
+        weft: withCpu(run(weft.flat), { redis: redis.pid, workers: weft.pids }, metrics.weft, TASKS),
+        'weft priority=false': withCpu(run(fifo.flat), { redis: redis.pid, workers: fifo.pids }, metrics['weft priority=false'], TASKS),
       },
     });
   }

@@ -178,12 +178,13 @@ class BullmqExecutorImpl implements BullmqExecutor {
 
   private async add(parts: Parts, batch: readonly Pending[]): Promise<void> {
     const keep = { age: this.o.keepFinishedS };
+    // No `attempts`: BullMQ's default is one, and weft's engine does the retrying.
     try {
       await parts.queue.addBulk(
         batch.map((p) => ({
           name: p.attempt.taskId,
           data: p.data,
-          opts: { jobId: p.jobId, attempts: 1, removeOnComplete: keep, removeOnFail: keep, ...(p.priority !== undefined && { priority: p.priority }) },
+          opts: { jobId: p.jobId, removeOnComplete: keep, removeOnFail: keep, ...(p.priority !== undefined && { priority: p.priority }) },
         })),
       );
       const now = Date.now();
