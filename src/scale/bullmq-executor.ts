@@ -180,13 +180,14 @@ class BullmqExecutorImpl implements BullmqExecutor {
     const keep = { age: this.o.keepFinishedS };
     // No `attempts`: BullMQ's default is one, and weft's engine does the retrying.
     try {
-      await parts.queue.addBulk(
-        batch.map((p) => ({
-          name: p.attempt.taskId,
-          data: p.data,
-          opts: { jobId: p.jobId, removeOnComplete: keep, removeOnFail: keep, ...(p.priority !== undefined && { priority: p.priority }) },
-        })),
-      );
+      const jobs = batch.map((p) => ({
+        name: p.attempt.taskId,
+        data: p.data,
+        opts: { jobId: p.jobId, removeOnComplete: keep, removeOnFail: keep, ...(p.priority !== undefined && { priority: p.priority }) },
+      }));
+      // One job (a chain's next link) without addBulk's MULTI/EXEC transaction around it.
+      if (jobs.length === 1) await parts.queue.add(jobs[0].name, jobs[0].data, jobs[0].opts);
+      else await parts.queue.addBulk(jobs);
       const now = Date.now();
       for (const p of batch) {
         p.added = true;
