@@ -76,14 +76,20 @@ async function cases(wanted: (name: string) => boolean): Promise<readonly BenchC
     await redis.stop();
   };
 
-  /** Bare BullMQ: `count` jobs added in one addBulk, done when the events say so; returns each job's result. */
-  async function bareSide(queue: string, workers: number) {
+  /** Starts `count` worker processes one after another (kept for `release`); returns their pids. */
+  async function spawn(count: number, start: () => Promise<WorkerProcess>): Promise<number[]> {
     const pids: number[] = [];
-    for (let i = 0; i < workers; i++) {
-      const p = await startNodeProcess([BARE, redis.url, queue]);
+    for (let i = 0; i < count; i++) {
+      const p = await start();
       processes.push(p);
       pids.push(p.pid);
     }
+    return pids;
+  }
+
+  /** Bare BullMQ: `count` jobs added in one addBulk, done when the events say so; returns each job's result. */
+  async function bareSide(queue: string, workers: number) {
+    const pids = await spawn(workers, () => startNodeProcess([BARE, redis.url, queue]));
     const q = new Queue(queue, { connection });
     const events = new QueueEvents(queue, { connection: { url: redis.url } as never });
     clients.push(q, events);
@@ -111,12 +117,7 @@ async function cases(wanted: (name: string) => boolean): Promise<readonly BenchC
 
   // One executor per queue: a second one's event stream would parse every job's events again.
   async function weftSide(queue: string, workers: number, priority = true) {
-    const pids: number[] = [];
-    for (let i = 0; i < workers; i++) {
-      const p = await startWorkerProcess(redis.url, queue, [], AGENTS);
-      processes.push(p);
-      pids.push(p.pid);
-    }
+    const pids = await spawn(workers, () => startWorkerProcess(redis.url, queue, [], AGENTS));
     const executor = bullmqExecutor({ connection: redis.url, queue, priority });
     clients.push(executor);
     await executor.ready();

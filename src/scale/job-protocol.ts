@@ -6,7 +6,7 @@
 // and `undefined`s and an error its name, `code` and cause chain, as they do in the store.
 // A task and an outcome cross as arrays, not maps: every byte of a job's data is carried by
 // Redis's scripts, its event stream and both processes, and field names were most of them
-// (136 base64 characters a trivial agent task as a map, 32 as an array).
+// (136 base64 characters a trivial agent task as a map, 28 as an array).
 
 import { decodeValue, encodeValue } from '../store/store-codec.js';
 
